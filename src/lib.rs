@@ -1,0 +1,38 @@
+//! # convviz
+//!
+//! PyTorch-exact `Conv2d`, `ConvTranspose2d`, `Unfold` and `Fold` in pure Rust (`ndarray`),
+//! keeping every intermediate matrix so that a page can draw how a convolution works.
+//!
+//! Tensors are NCHW `f32`. The maths lives in modules free of `wasm-bindgen`; [`wasm`] is the
+//! only JavaScript boundary.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`error`] | the error type: which argument, what kind, PyTorch-like message |
+//! | [`params`] | argument types, validation, the output-size formulas |
+//! | [`tensor`] | checked tensors from shape + data, the element cap [`MAX_ELEMENTS`] |
+//! | [`pad`] | zeros / reflect / replicate / circular padding, halo sources |
+//! | [`unfold`] | im2col / col2im (`F.unfold` / `F.fold`), overlap counts |
+//! | [`gemm`] | the matrix products |
+//! | [`conv2d`] | `Conv2d` and its trace |
+//! | [`conv_transpose2d`] | `ConvTranspose2d`, its trace and the zero-insertion route |
+//! | [`matrix`] | the sparse convolution matrix `C` |
+//! | [`steps`] | per-output-cell taps and running sums for the animation |
+//! | [`init`] | PyTorch's default parameter initialisation |
+#![warn(missing_docs)]
+
+pub mod conv2d;
+pub mod conv_transpose2d;
+pub mod error;
+pub mod gemm;
+pub mod init;
+pub mod matrix;
+pub mod pad;
+pub mod params;
+pub mod steps;
+pub mod tensor;
+pub mod unfold;
+pub mod wasm;
+
+pub use error::{Error, ErrorKind, Result};
+pub use tensor::MAX_ELEMENTS;

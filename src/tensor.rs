@@ -1,0 +1,174 @@
+//! Building checked `ndarray` tensors from a shape and flat row-major data, under the
+//! element cap.
+
+use crate::error::{Error, ErrorKind, Result};
+use ndarray::{Array, Array1, Array3, Array4, ArrayView, ArrayView1, Dimension, IxDyn};
+
+/// The largest number of elements any one tensor or intermediate may hold: 2²⁴ (16,777,216
+/// `f32`s, 64 MiB).
+///
+/// Every operation checks the sizes of what it would allocate against this cap *before*
+/// allocating, and answers an [`ErrorKind::TooLarge`] error instead.
+pub const MAX_ELEMENTS: usize = 1 << 24;
+
+/// Multiply the dimensions of `shape`, failing with [`ErrorKind::TooLarge`] past
+/// [`MAX_ELEMENTS`] (and never overflowing).
+///
+/// # Errors
+/// When the product exceeds [`MAX_ELEMENTS`].
+pub fn checked_len(arg: &'static str, shape: &[usize]) -> Result<usize> {
+    let mut n: usize = 1;
+    for &d in shape {
+        n = n
+            .checked_mul(d)
+            .filter(|&n| n <= MAX_ELEMENTS)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::TooLarge,
+                    arg,
+                    format!(
+                    "a tensor of shape {shape:?} would exceed the cap of {MAX_ELEMENTS} elements"
+                ),
+                )
+            })?;
+    }
+    Ok(n)
+}
+
+/// Turn a shape given as signed integers (as JavaScript or PyTorch may give it) into sizes,
+/// checking the rank and that every dimension is at least 1.
+///
+/// # Errors
+/// A wrong rank, a dimension below 1, or a tensor over [`MAX_ELEMENTS`].
+pub fn checked_shape(arg: &'static str, shape: &[i64], rank: usize) -> Result<Vec<usize>> {
+    if shape.len() != rank {
+        return Err(Error::shape(
+            arg,
+            format!(
+                "expected a {rank}-D tensor, got a {}-D one of shape {shape:?}",
+                shape.len()
+            ),
+        ));
+    }
+    let mut dims = Vec::with_capacity(rank);
+    for &d in shape {
+        if d < 1 {
+            return Err(Error::shape(
+                arg,
+                format!("every dimension must be at least 1, got shape {shape:?}"),
+            ));
+        }
+        dims.push(usize::try_from(d).map_err(|_| {
+            Error::new(
+                ErrorKind::TooLarge,
+                arg,
+                format!("shape {shape:?} is too large"),
+            )
+        })?);
+    }
+    checked_len(arg, &dims)?;
+    Ok(dims)
+}
+
+/// Check that every element of `data` is finite.
+///
+/// # Errors
+/// [`ErrorKind::NonFinite`] naming the first bad index.
+pub fn check_finite(arg: &'static str, data: &[f32]) -> Result<()> {
+    match data.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(Error::new(
+            ErrorKind::NonFinite,
+            arg,
+            format!("element {i} is {}, but every value must be finite", data[i]),
+        )),
+    }
+}
+
+fn from_parts<D: Dimension>(
+    arg: &'static str,
+    shape: &[i64],
+    data: Vec<f32>,
+    rank: usize,
+) -> Result<Array<f32, D>> {
+    let dims = checked_shape(arg, shape, rank)?;
+    let len: usize = dims.iter().product();
+    if data.len() != len {
+        return Err(Error::shape(
+            arg,
+            format!(
+                "shape {shape:?} needs {len} values, but data has {}",
+                data.len()
+            ),
+        ));
+    }
+    check_finite(arg, &data)?;
+    Array::from_shape_vec(IxDyn(&dims), data)
+        .ok()
+        .and_then(|a| a.into_dimensionality::<D>().ok())
+        .ok_or_else(|| Error::shape(arg, format!("cannot view data as shape {shape:?}")))
+}
+
+/// A checked 4-D tensor (N, C, H, W) from its shape and row-major data.
+///
+/// # Errors
+/// A wrong rank, a dimension below 1, a data length that does not match, NaN/±∞, or a size
+/// over [`MAX_ELEMENTS`].
+///
+/// ```
+/// let t = convviz::tensor::tensor4("input", &[1, 1, 2, 2], vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+/// assert_eq!(t[[0, 0, 1, 0]], 3.0);
+/// assert!(convviz::tensor::tensor4("input", &[1, 1, 2, 2], vec![1.0]).is_err());
+/// ```
+pub fn tensor4(arg: &'static str, shape: &[i64], data: Vec<f32>) -> Result<Array4<f32>> {
+    from_parts(arg, shape, data, 4)
+}
+
+/// A checked 3-D tensor (N, C·kh·kw, L) from its shape and row-major data.
+///
+/// # Errors
+/// As [`tensor4`].
+pub fn tensor3(arg: &'static str, shape: &[i64], data: Vec<f32>) -> Result<Array3<f32>> {
+    from_parts(arg, shape, data, 3)
+}
+
+/// A checked 1-D tensor (a bias) from its shape and data.
+///
+/// # Errors
+/// As [`tensor4`].
+pub fn tensor1(arg: &'static str, shape: &[i64], data: Vec<f32>) -> Result<Array1<f32>> {
+    from_parts(arg, shape, data, 1)
+}
+
+/// Check that a bias, when present, has shape `[out_channels]`.
+pub(crate) fn check_bias(bias: Option<ArrayView1<f32>>, out_channels: usize) -> Result<()> {
+    match bias {
+        Some(b) if b.len() != out_channels => Err(Error::shape(
+            "bias",
+            format!(
+                "expected a bias of shape [{out_channels}] (one per output channel), got [{}]",
+                b.len()
+            ),
+        )),
+        Some(b) => check_finite("bias", b.as_slice().unwrap_or(&b.to_vec())),
+        None => Ok(()),
+    }
+}
+
+/// Check that a view holds only finite values.
+pub(crate) fn check_view_finite<D: Dimension>(
+    arg: &'static str,
+    a: &ArrayView<f32, D>,
+) -> Result<()> {
+    match a.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(Error::new(
+            ErrorKind::NonFinite,
+            arg,
+            format!(
+                "element {i} is {}, but every value must be finite",
+                a.iter().nth(i).copied().unwrap_or(f32::NAN)
+            ),
+        )),
+    }
+}

@@ -1,0 +1,243 @@
+//! im2col (`F.unfold`) and col2im (`F.fold`), and how many blocks overlap each cell.
+//!
+//! The columns matrix of an image with C channels, a kh × kw kernel and L = H_out·W_out block
+//! positions has one row per (channel, kernel cell) and one column per block position:
+//!
+//! ```text
+//!                      column l = oh·W_out + ow  (one kernel position)
+//!                      l=0      l=1     …   l=L−1
+//! row (c·kh + i)·kw + j ┌────────────────────────────┐
+//!   c=0 i=0 j=0         │ x[0, s·0+d·0, s·0+d·0]  …  │  ← every value the kernel cell
+//!   c=0 i=0 j=1         │ x[0, 0,       d]        …  │    (i, j) of channel c sees,
+//!   …                   │                            │    one per position
+//!   c=C−1 i=kh−1 j=kw−1 └────────────────────────────┘
+//!                       ↑ column l is the patch under the kernel at position l, flattened
+//!
+//! columns[(c·kh + i)·kw + j, oh·W_out + ow] = padded[c, oh·sh + i·dh, ow·sw + j·dw]
+//! ```
+//!
+//! A convolution is then `weight.reshape(C_out, C·kh·kw) @ columns`; fold is the adjoint
+//! scatter-add, summing every entry back onto the cell it came from.
+
+use crate::error::{Error, Result};
+use crate::params::{Pair, UnfoldGeometry, UnfoldOptions};
+use crate::tensor::checked_len;
+use ndarray::{
+    Array2, Array3, Array4, ArrayView2, ArrayView3, ArrayView4, ArrayViewMut2, ArrayViewMut3,
+};
+
+/// im2col of one image whose padding is already applied: `padded` (C, Hp, Wp) → `out`
+/// (C·kh·kw, rows·W_out), for the output rows `row0 .. row0 + rows` only (a row tile).
+pub fn im2col_rows(
+    padded: ArrayView3<f32>,
+    kernel: [usize; 2],
+    dilation: [usize; 2],
+    stride: [usize; 2],
+    out_w: usize,
+    row0: usize,
+    mut out: ArrayViewMut2<f32>,
+) {
+    let (c, _, _) = padded.dim();
+    let rows = out.ncols() / out_w.max(1);
+    let [kh, kw] = kernel;
+    for ch in 0..c {
+        let plane = padded.index_axis(ndarray::Axis(0), ch);
+        for i in 0..kh {
+            for j in 0..kw {
+                let r = (ch * kh + i) * kw + j;
+                let mut dst = out.row_mut(r);
+                for t in 0..rows {
+                    let ph = (row0 + t) * stride[0] + i * dilation[0];
+                    let src = plane.row(ph);
+                    let base = t * out_w;
+                    for ow in 0..out_w {
+                        dst[base + ow] = src[ow * stride[1] + j * dilation[1]];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// im2col of one padded image: (C, Hp, Wp) → (C·kh·kw, H_out·W_out).
+pub fn im2col(
+    padded: ArrayView3<f32>,
+    kernel: [usize; 2],
+    dilation: [usize; 2],
+    stride: [usize; 2],
+    output: [usize; 2],
+) -> Array2<f32> {
+    let c = padded.dim().0;
+    let mut out = Array2::zeros((c * kernel[0] * kernel[1], output[0] * output[1]));
+    im2col_rows(
+        padded,
+        kernel,
+        dilation,
+        stride,
+        output[1],
+        0,
+        out.view_mut(),
+    );
+    out
+}
+
+/// col2im: scatter-add `cols` (C·kh·kw, bh·bw) onto `image` (C, H, W), block (bh_i, bw_i) at
+/// top-left `(bh_i·sh − ph, bw_i·sw − pw)`; entries landing outside the image are dropped
+/// (they fall on padding).
+#[allow(clippy::too_many_arguments)]
+pub fn col2im_add(
+    cols: ArrayView2<f32>,
+    blocks: [usize; 2],
+    kernel: [usize; 2],
+    dilation: [usize; 2],
+    padding: [usize; 2],
+    stride: [usize; 2],
+    mut image: ArrayViewMut3<f32>,
+) {
+    let (c, h, w) = image.dim();
+    let [kh, kw] = kernel;
+    for ch in 0..c {
+        let mut plane = image.index_axis_mut(ndarray::Axis(0), ch);
+        for i in 0..kh {
+            for j in 0..kw {
+                let src = cols.row((ch * kh + i) * kw + j);
+                for bi in 0..blocks[0] {
+                    let y = (bi * stride[0] + i * dilation[0]) as isize - padding[0] as isize;
+                    if y < 0 || y as usize >= h {
+                        continue;
+                    }
+                    let mut dst = plane.row_mut(y as usize);
+                    for bj in 0..blocks[1] {
+                        let x = (bj * stride[1] + j * dilation[1]) as isize - padding[1] as isize;
+                        if x >= 0 && (x as usize) < w {
+                            dst[x as usize] += src[bi * blocks[1] + bj];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How many kernel taps of how many blocks land on each cell of an `image`-sized grid: the
+/// overlap count that fold multiplies by (`fold(unfold(x)) = x ⊙ count`).
+pub fn overlap_counts(
+    image: [usize; 2],
+    blocks: [usize; 2],
+    kernel: [usize; 2],
+    dilation: [usize; 2],
+    padding: [usize; 2],
+    stride: [usize; 2],
+) -> Array2<i32> {
+    let mut count = Array2::<i32>::zeros((image[0], image[1]));
+    for bi in 0..blocks[0] {
+        for i in 0..kernel[0] {
+            let y = (bi * stride[0] + i * dilation[0]) as isize - padding[0] as isize;
+            if y < 0 || y as usize >= image[0] {
+                continue;
+            }
+            for bj in 0..blocks[1] {
+                for j in 0..kernel[1] {
+                    let x = (bj * stride[1] + j * dilation[1]) as isize - padding[1] as isize;
+                    if x >= 0 && (x as usize) < image[1] {
+                        count[[y as usize, x as usize]] += 1;
+                    }
+                }
+            }
+        }
+    }
+    count
+}
+
+/// `F.unfold(input, kernel_size, dilation, padding, stride)`: (N, C, H, W) → (N, C·kh·kw, L),
+/// zero padding.
+///
+/// # Errors
+/// Non-positive kernel_size/dilation/stride, negative padding, no block position, or a result
+/// over the element cap.
+///
+/// ```
+/// use convviz::{params::UnfoldOptions, unfold::unfold};
+/// let x = ndarray::Array4::<f32>::ones((1, 3, 5, 5));
+/// let opts = UnfoldOptions { kernel_size: [3, 3], dilation: [1, 1], padding: [0, 0], stride: [1, 1] };
+/// assert_eq!(unfold(x.view(), &opts).unwrap().dim(), (1, 27, 9));
+/// ```
+pub fn unfold(input: ArrayView4<f32>, opts: &UnfoldOptions) -> Result<Array3<f32>> {
+    crate::tensor::check_view_finite("input", &input)?;
+    let (n, c, h, w) = input.dim();
+    let g = UnfoldGeometry::new([h as i64, w as i64], opts, "input")?;
+    let rows = c * g.kernel[0] * g.kernel[1];
+    checked_len("input", &[n, rows, g.positions()])?;
+    let padded_size = [h + 2 * g.padding[0], w + 2 * g.padding[1]];
+    checked_len("padding", &[c, padded_size[0], padded_size[1]])?;
+    let mut out = Array3::zeros((n, rows, g.positions()));
+    for b in 0..n {
+        let padded = crate::pad::pad(
+            input.slice(ndarray::s![b..b + 1, .., .., ..]),
+            g.padding,
+            padded_size,
+            crate::params::PaddingMode::Zeros,
+        );
+        im2col_rows(
+            padded.index_axis(ndarray::Axis(0), 0),
+            g.kernel,
+            g.dilation,
+            g.stride,
+            g.blocks[1],
+            0,
+            out.index_axis_mut(ndarray::Axis(0), b),
+        );
+    }
+    Ok(out)
+}
+
+/// `F.fold(input, output_size, kernel_size, dilation, padding, stride)`:
+/// (N, C·kh·kw, L) → (N, C, H, W), summing overlapping entries.
+///
+/// # Errors
+/// As [`unfold`], plus: `input.shape[1]` not divisible by kh·kw, or L not equal to the number
+/// of block positions that `output_size` and the other arguments give.
+pub fn fold(
+    input: ArrayView3<f32>,
+    output_size: Pair,
+    opts: &UnfoldOptions,
+) -> Result<Array4<f32>> {
+    crate::tensor::check_view_finite("input", &input)?;
+    let (n, rows, l) = input.dim();
+    let g = UnfoldGeometry::new(output_size, opts, "output_size")?;
+    let area = g.kernel[0] * g.kernel[1];
+    if rows % area != 0 {
+        return Err(Error::shape(
+            "kernel_size",
+            format!(
+                "Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)={rows} and kernel_size=({}, {}).",
+                g.kernel[0], g.kernel[1]
+            ),
+        ));
+    }
+    if l != g.positions() {
+        return Err(Error::shape(
+            "output_size",
+            format!(
+                "Given output_size=({}, {}), kernel_size=({}, {}), dilation=({}, {}), padding=({}, {}), stride=({}, {}), expected size of input's dimension 2 to match the calculated number of sliding blocks {} * {} = {}, but got input.size(2)={l}.",
+                g.image[0], g.image[1], g.kernel[0], g.kernel[1], g.dilation[0], g.dilation[1],
+                g.padding[0], g.padding[1], g.stride[0], g.stride[1], g.blocks[0], g.blocks[1], g.positions()
+            ),
+        ));
+    }
+    let c = rows / area;
+    checked_len("output_size", &[n, c, g.image[0], g.image[1]])?;
+    let mut out = Array4::zeros((n, c, g.image[0], g.image[1]));
+    for b in 0..n {
+        col2im_add(
+            input.index_axis(ndarray::Axis(0), b),
+            g.blocks,
+            g.kernel,
+            g.dilation,
+            g.padding,
+            g.stride,
+            out.index_axis_mut(ndarray::Axis(0), b),
+        );
+    }
+    Ok(out)
+}
