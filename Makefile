@@ -1,0 +1,111 @@
+# convviz — build, serve and test.
+#
+#   make serve   build the wasm package and serve the repo root at http://127.0.0.1:$(PORT)/
+#   make test    install what is missing (make deps), then run every check; last line "N passed, M failed"
+#   make build   Rust -> wasm32 -> wasm-bindgen (www/pkg) -> wasm-opt (when on PATH)
+#   make deps    idempotent installs: wasm32 target, wasm-bindgen-cli, chromium, binaryen, npm ci
+#   make bench   node bench/run.mjs
+#   make clean   remove build outputs
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export DEBIAN_FRONTEND := noninteractive
+
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WASM_TARGET := wasm32-unknown-unknown
+RAW_WASM := target/$(WASM_TARGET)/release/convviz.wasm
+PKG := www/pkg
+PKG_STAMP := $(PKG)/.built
+# apt needs root: use sudo when we are not root and sudo exists.
+SUDO := $(shell if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
+
+.PHONY: all build serve test deps deps-rust deps-system deps-node wasm-target wasm-bindgen-cli \
+        rust-components bench clean
+
+all: build
+
+# ---------------------------------------------------------------- build
+
+wasm-target:
+	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+
+wasm-bindgen-cli:
+	@bash tools/ensure-wasm-bindgen.sh
+
+# cargo decides itself whether the .wasm is stale (it does not touch a fresh output); wasm-bindgen
+# and wasm-opt rerun only when that file (or this Makefile / the CLI version) changed.
+build: wasm-target wasm-bindgen-cli
+	cargo build --release --target $(WASM_TARGET)
+	@if [ ! -f $(PKG)/convviz.js ] || [ ! -f $(PKG)/convviz_bg.wasm ] || \
+	    [ "$$(cat $(PKG_STAMP) 2>/dev/null)" != "$$(wasm-bindgen --version) $$(command -v wasm-opt || true)" ]; then \
+	  rm -f $(PKG_STAMP); fi
+	@$(MAKE) --no-print-directory $(PKG_STAMP)
+
+$(PKG_STAMP): $(RAW_WASM) Makefile tools/wasm-opt.sh
+	rm -rf $(PKG)
+	wasm-bindgen --target web --out-dir $(PKG) --out-name convviz $(RAW_WASM)
+	bash tools/wasm-opt.sh $(PKG)
+	@echo "$$(wasm-bindgen --version) $$(command -v wasm-opt || true)" > $@
+	@ls -l $(PKG)
+
+# ---------------------------------------------------------------- serve
+
+serve: build
+	@echo "convviz: open http://$(HOST):$(PORT)/"
+	node tools/serve.mjs --root . --host $(HOST) --port $(PORT)
+
+# ---------------------------------------------------------------- test
+
+test: deps
+	@MAKE="$(MAKE)" bash tools/run-tests.sh
+
+# ---------------------------------------------------------------- deps
+
+deps: deps-rust deps-system deps-node
+
+rust-components:
+	@for c in rustfmt clippy; do \
+	  rustup component list --installed | grep -q "^$$c" || rustup component add $$c; done
+
+deps-rust: wasm-target wasm-bindgen-cli rust-components
+
+# chromium is required (browser tests); binaryen (wasm-opt) is optional. apt-get update runs
+# only when something has to be installed.
+deps-system:
+	@need=""; \
+	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	command -v wasm-opt >/dev/null 2>&1 || need="$$need binaryen"; \
+	if [ -z "$$need" ]; then echo "chromium and wasm-opt: already installed"; exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "missing:$$need and no apt-get here: install them by hand" >&2; \
+	  command -v chromium >/dev/null 2>&1 || exit 1; exit 0; fi; \
+	echo "installing:$$need"; \
+	$(SUDO) apt-get update -q; \
+	if ! command -v chromium >/dev/null 2>&1; then $(SUDO) apt-get install -y -q chromium; fi; \
+	if ! command -v wasm-opt >/dev/null 2>&1; then \
+	  $(SUDO) apt-get install -y -q binaryen || echo "binaryen unavailable: building without wasm-opt"; fi
+
+# npm ci only when node_modules is missing or older than package-lock.json
+# (npm writes node_modules/.package-lock.json on every install).
+deps-node: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json $(wildcard package-lock.json)
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	@touch $@
+
+# ---------------------------------------------------------------- bench
+
+bench: build deps-node
+	@if [ ! -f bench/run.mjs ]; then echo "bench/run.mjs does not exist yet: no benchmarks to run" >&2; exit 1; fi
+	node bench/run.mjs
+
+# ---------------------------------------------------------------- clean
+
+clean:
+	rm -rf $(PKG) target tests/e2e/screenshots

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Load a wasm-bindgen `--target web` package in Node and make one real call, to prove the module
+// (for example after wasm-opt) still instantiates and works.
+// usage: node tools/check-pkg.mjs [PKG_DIR=www/pkg] [WASM_FILE=PKG_DIR/convviz_bg.wasm]
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const dir = path.resolve(process.argv[2] ?? 'www/pkg');
+const wasmFile = path.resolve(process.argv[3] ?? path.join(dir, 'convviz_bg.wasm'));
+try {
+  const pkg = await import(pathToFileURL(path.join(dir, 'convviz.js')).href);
+  pkg.initSync({ module: fs.readFileSync(wasmFile) });
+  const info = [];
+  if (typeof pkg.version === 'function') info.push(`version ${pkg.version()}`);
+  if (typeof pkg.conv2d === 'function') {
+    const ones = (shape) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1) });
+    const y = pkg.conv2d(ones([1, 3, 5, 5]), ones([1, 3, 3, 3]), null, {});
+    if (y.shape.join() !== '1,1,3,3' || !y.data.every((v) => v === 27)) {
+      throw new Error(`conv2d(ones(1,3,5,5), ones(1,3,3,3)) gave shape [${y.shape}] data [${y.data}]`);
+    }
+    info.push('conv2d ok');
+  }
+  console.log(`check-pkg: ${path.relative(process.cwd(), wasmFile)} loads (${info.join(', ') || 'no exports checked'})`);
+} catch (e) {
+  console.error(`check-pkg: ${wasmFile} does not work: ${e && e.stack ? e.stack : e}`);
+  process.exit(1);
+}

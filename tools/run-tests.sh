@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Run every check of `make test` as a separate step, continue past failures, and finish with a
+# PASS/FAIL/SKIP table and, as the very last line, `N passed, M failed` (steps, not test cases).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+MAKE=${MAKE:-make}
+
+names=() results=() secs=()
+
+run_step() { # name, command...
+  local name=$1; shift
+  local t0=$SECONDS
+  echo
+  echo "==> [$name] $*"
+  if "$@"; then
+    results+=(PASS)
+  else
+    results+=("FAIL")
+    echo "==> [$name] FAILED"
+  fi
+  names+=("$name") secs+=($((SECONDS - t0)))
+}
+
+skip_step() { # name, reason
+  echo
+  echo "==> [$1] skipped: $2"
+  names+=("$1") results+=("SKIP") secs+=(0)
+}
+
+run_step fmt cargo fmt --check
+run_step clippy cargo clippy --all-targets -- -D warnings
+run_step clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+run_step cargo-test cargo test
+if [ -f tests/wasm_api.rs ]; then
+  run_step wasm-bindgen-test env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test --target wasm32-unknown-unknown --test wasm_api
+else
+  skip_step wasm-bindgen-test "tests/wasm_api.rs does not exist yet"
+fi
+run_step build "$MAKE" --no-print-directory build
+run_step node-unit node --test tests/node/
+run_step golden node tests/golden.mjs
+run_step js-api-fuzz node tests/js_api_fuzz.mjs
+if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then
+  run_step e2e node --test tests/e2e/
+else
+  skip_step e2e "no tests/e2e/*.test.mjs yet"
+fi
+
+passed=0 failed=0 skipped=0
+echo
+echo "==> make test summary"
+for i in "${!names[@]}"; do
+  printf '  %-4s  %-18s %5ss\n' "${results[$i]}" "${names[$i]}" "${secs[$i]}"
+  case ${results[$i]} in
+    PASS) passed=$((passed + 1)) ;;
+    FAIL) failed=$((failed + 1)) ;;
+    SKIP) skipped=$((skipped + 1)) ;;
+  esac
+done
+echo "  ($skipped skipped, ${SECONDS}s in all)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
