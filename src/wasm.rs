@@ -1,1 +1,923 @@
-//! The JavaScript boundary.
+//! The JavaScript boundary: every `#[wasm_bindgen]` item of the crate, and nothing else.
+//!
+//! Arguments arrive as loose JavaScript values and are checked here, field by field, into the
+//! core's typed options; every failure is a JS `Error` naming the argument. Nothing in this
+//! file may panic: a panic would trap the module.
+
+use crate::conv2d::{conv2d as core_conv2d, Conv2dTrace as CoreConv2dTrace};
+use crate::conv_transpose2d::{
+    conv_transpose2d as core_conv_transpose2d, ConvTranspose2dTrace as CoreConvTranspose2dTrace,
+};
+use crate::error::{Error, ErrorKind};
+use crate::init::{default_init, LayerKind};
+use crate::params::{
+    Conv2dGeometry, Conv2dOptions, ConvTranspose2dGeometry, ConvTranspose2dOptions, Padding,
+    PaddingMode, Pair, UnfoldOptions,
+};
+use crate::tensor::{checked_shape, tensor1, tensor3, tensor4};
+use js_sys::{Array, Float32Array, Int32Array, Object, Reflect};
+use ndarray::{Array1, Array2, ArrayBase, Data, Dimension};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+type JsResult<T> = Result<T, JsError>;
+
+fn js_err(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn bad(arg: &'static str, message: impl Into<String>) -> JsError {
+    js_err(Error::value(arg, message))
+}
+
+/// Installs `console_error_panic_hook` when the module starts.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The crate version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The element cap on any one tensor or intermediate ([`crate::MAX_ELEMENTS`]).
+#[wasm_bindgen(js_name = maxElements)]
+pub fn max_elements() -> f64 {
+    crate::MAX_ELEMENTS as f64
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading arguments
+
+fn is_absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+/// `obj[key]`, or `None` when missing / null / undefined.
+fn field(obj: &JsValue, key: &str) -> JsResult<Option<JsValue>> {
+    if is_absent(obj) {
+        return Ok(None);
+    }
+    let v = Reflect::get(obj, &JsValue::from_str(key))
+        .map_err(|_| bad("options", format!("cannot read field '{key}'")))?;
+    Ok((!is_absent(&v)).then_some(v))
+}
+
+fn check_options(opts: &JsValue) -> JsResult<()> {
+    if is_absent(opts) || (opts.is_object() && !Array::is_array(opts)) {
+        Ok(())
+    } else {
+        Err(bad(
+            "options",
+            "expected an options object such as { stride: 1, padding: 0 }",
+        ))
+    }
+}
+
+fn describe(v: &JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        format!("'{}'", s.chars().take(40).collect::<String>())
+    } else if let Some(n) = v.as_f64() {
+        format!("{n}")
+    } else if v.is_object() {
+        if Array::is_array(v) {
+            "an array".into()
+        } else {
+            "an object".into()
+        }
+    } else {
+        v.js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "a value".into())
+    }
+}
+
+/// A JavaScript number that must be an integer.
+fn int(arg: &'static str, v: &JsValue) -> JsResult<i64> {
+    let x = v
+        .as_f64()
+        .ok_or_else(|| bad(arg, format!("expected an integer, got {}", describe(v))))?;
+    if !x.is_finite() || x.fract() != 0.0 {
+        return Err(bad(arg, format!("expected an integer, got {x}")));
+    }
+    if x.abs() > 9.007_199_254_740_991e15 {
+        return Err(js_err(Error::new(
+            ErrorKind::TooLarge,
+            arg,
+            format!("{x} is too large"),
+        )));
+    }
+    Ok(x as i64)
+}
+
+/// `n` or `[h, w]`.
+fn int_pair(arg: &'static str, v: &JsValue) -> JsResult<Pair> {
+    if Array::is_array(v) {
+        let a: &Array = v.unchecked_ref();
+        if a.length() != 2 {
+            return Err(bad(
+                arg,
+                format!(
+                    "expected a number or a pair [h, w], got an array of length {}",
+                    a.length()
+                ),
+            ));
+        }
+        Ok([int(arg, &a.get(0))?, int(arg, &a.get(1))?])
+    } else if v.as_f64().is_some() {
+        let x = int(arg, v)?;
+        Ok([x, x])
+    } else {
+        Err(bad(
+            arg,
+            format!("expected a number or a pair [h, w], got {}", describe(v)),
+        ))
+    }
+}
+
+fn pair_or(opts: &JsValue, key: &str, arg: &'static str, default: Pair) -> JsResult<Pair> {
+    match field(opts, key)? {
+        None => Ok(default),
+        Some(v) => int_pair(arg, &v),
+    }
+}
+
+fn required_pair(opts: &JsValue, key: &str, arg: &'static str) -> JsResult<Pair> {
+    match field(opts, key)? {
+        None => Err(bad(arg, format!("{key} is required"))),
+        Some(v) => int_pair(arg, &v),
+    }
+}
+
+/// `[H, W]`, or a full `[N, C, H, W]` size whose last two entries are taken (as PyTorch's
+/// `output_size`).
+fn size_pair(arg: &'static str, v: &JsValue) -> JsResult<Pair> {
+    if Array::is_array(v) {
+        let a: &Array = v.unchecked_ref();
+        let n = a.length();
+        if n == 2 || n == 4 {
+            return Ok([int(arg, &a.get(n - 2))?, int(arg, &a.get(n - 1))?]);
+        }
+    }
+    int_pair(arg, v)
+}
+
+fn padding_arg(opts: &JsValue) -> JsResult<Padding> {
+    match field(opts, "padding")? {
+        None => Ok(Padding::default()),
+        Some(v) => match v.as_string().as_deref() {
+            Some("same") => Ok(Padding::Same),
+            Some("valid") => Ok(Padding::Valid),
+            Some(s) => Err(bad(
+                "padding",
+                format!(
+                    "Invalid padding string '{}', should be one of {{'valid', 'same'}} or a number / pair",
+                    s.chars().take(40).collect::<String>()
+                ),
+            )),
+            None => Ok(Padding::Explicit(int_pair("padding", &v)?)),
+        },
+    }
+}
+
+fn padding_mode_arg(opts: &JsValue) -> JsResult<PaddingMode> {
+    match field(opts, "paddingMode")? {
+        None => Ok(PaddingMode::Zeros),
+        Some(v) => match v.as_string() {
+            Some(s) => s.parse().map_err(js_err),
+            None => Err(bad(
+                "padding_mode",
+                format!("expected a string, got {}", describe(&v)),
+            )),
+        },
+    }
+}
+
+fn groups_arg(opts: &JsValue) -> JsResult<i64> {
+    match field(opts, "groups")? {
+        None => Ok(1),
+        Some(v) => int("groups", &v),
+    }
+}
+
+fn conv2d_options(opts: &JsValue) -> JsResult<Conv2dOptions> {
+    check_options(opts)?;
+    Ok(Conv2dOptions {
+        stride: pair_or(opts, "stride", "stride", [1, 1])?,
+        padding: padding_arg(opts)?,
+        dilation: pair_or(opts, "dilation", "dilation", [1, 1])?,
+        groups: groups_arg(opts)?,
+        padding_mode: padding_mode_arg(opts)?,
+    })
+}
+
+fn conv_transpose2d_options(opts: &JsValue) -> JsResult<ConvTranspose2dOptions> {
+    check_options(opts)?;
+    Ok(ConvTranspose2dOptions {
+        stride: pair_or(opts, "stride", "stride", [1, 1])?,
+        padding: pair_or(opts, "padding", "padding", [0, 0])?,
+        output_padding: pair_or(opts, "outputPadding", "output_padding", [0, 0])?,
+        dilation: pair_or(opts, "dilation", "dilation", [1, 1])?,
+        groups: groups_arg(opts)?,
+        output_size: match field(opts, "outputSize")? {
+            None => None,
+            Some(v) => Some(size_pair("output_size", &v)?),
+        },
+    })
+}
+
+fn unfold_options(opts: &JsValue) -> JsResult<UnfoldOptions> {
+    check_options(opts)?;
+    Ok(UnfoldOptions {
+        kernel_size: required_pair(opts, "kernelSize", "kernel_size")?,
+        dilation: pair_or(opts, "dilation", "dilation", [1, 1])?,
+        padding: pair_or(opts, "padding", "padding", [0, 0])?,
+        stride: pair_or(opts, "stride", "stride", [1, 1])?,
+    })
+}
+
+/// The shape and data of a `{ shape, data }` tensor, checked for rank, sizes, the element cap
+/// and data length *before* the data is copied.
+fn tensor_parts(arg: &'static str, v: &JsValue, rank: usize) -> JsResult<(Vec<i64>, Vec<f32>)> {
+    if !v.is_object() {
+        return Err(bad(
+            arg,
+            format!("expected a tensor {{ shape, data }}, got {}", describe(v)),
+        ));
+    }
+    let shape_v = field(v, "shape")?.ok_or_else(|| bad(arg, "the tensor has no shape"))?;
+    if !Array::is_array(&shape_v) {
+        return Err(bad(arg, "shape must be an array of integers"));
+    }
+    let shape_a: &Array = shape_v.unchecked_ref();
+    if shape_a.length() as usize != rank {
+        return Err(js_err(Error::shape(
+            arg,
+            format!(
+                "expected a {rank}-D tensor, got a shape of length {}",
+                shape_a.length()
+            ),
+        )));
+    }
+    let shape = (0..shape_a.length())
+        .map(|i| int(arg, &shape_a.get(i)))
+        .collect::<JsResult<Vec<i64>>>()?;
+    let dims = checked_shape(arg, &shape, rank).map_err(js_err)?;
+    let len: usize = dims.iter().product();
+    let data_v = field(v, "data")?.ok_or_else(|| bad(arg, "the tensor has no data"))?;
+    let got_len = |n: f64| -> JsResult<()> {
+        if n != len as f64 {
+            Err(js_err(Error::shape(
+                arg,
+                format!("shape {shape:?} needs {len} values, but data has {n}"),
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    let data: Vec<f32> = if let Some(f) = data_v.dyn_ref::<Float32Array>() {
+        got_len(f.length() as f64)?;
+        f.to_vec()
+    } else if let Some(f) = data_v.dyn_ref::<js_sys::Float64Array>() {
+        got_len(f.length() as f64)?;
+        f.to_vec().into_iter().map(|x| x as f32).collect()
+    } else if Array::is_array(&data_v) {
+        let a: &Array = data_v.unchecked_ref();
+        got_len(a.length() as f64)?;
+        let mut out = Vec::with_capacity(len);
+        for i in 0..a.length() {
+            let x = a.get(i).as_f64().ok_or_else(|| {
+                js_err(Error::new(
+                    ErrorKind::NonFinite,
+                    arg,
+                    format!("element {i} is not a number"),
+                ))
+            })?;
+            out.push(x as f32);
+        }
+        out
+    } else if let Some(t) = numeric_typed_array(&data_v) {
+        got_len(t.length() as f64)?;
+        let mut out = vec![0.0; len];
+        t.copy_to(&mut out);
+        out
+    } else {
+        return Err(bad(
+            arg,
+            "data must be a Float32Array, Float64Array, another numeric typed array, or an array of numbers",
+        ));
+    };
+    Ok((shape, data))
+}
+
+/// Integer typed arrays, converted through a Float32Array copy (never throws: they hold numbers).
+fn numeric_typed_array(v: &JsValue) -> Option<Float32Array> {
+    let ok = v.is_instance_of::<js_sys::Int8Array>()
+        || v.is_instance_of::<js_sys::Uint8Array>()
+        || v.is_instance_of::<js_sys::Uint8ClampedArray>()
+        || v.is_instance_of::<js_sys::Int16Array>()
+        || v.is_instance_of::<js_sys::Uint16Array>()
+        || v.is_instance_of::<js_sys::Int32Array>()
+        || v.is_instance_of::<js_sys::Uint32Array>();
+    ok.then(|| Float32Array::new(v))
+}
+
+fn tensor4_arg(arg: &'static str, v: &JsValue) -> JsResult<ndarray::Array4<f32>> {
+    let (shape, data) = tensor_parts(arg, v, 4)?;
+    tensor4(arg, &shape, data).map_err(js_err)
+}
+
+fn bias_arg(v: &JsValue) -> JsResult<Option<Array1<f32>>> {
+    if is_absent(v) {
+        return Ok(None);
+    }
+    let (shape, data) = tensor_parts("bias", v, 1)?;
+    Ok(Some(tensor1("bias", &shape, data).map_err(js_err)?))
+}
+
+// ---------------------------------------------------------------------------------------
+// Building results
+
+fn set(obj: &Object, key: &str, v: impl Into<JsValue>) {
+    // Setting a plain data property on a fresh plain object cannot fail.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &v.into());
+}
+
+fn shape_array(shape: &[usize]) -> Array {
+    shape.iter().map(|&d| JsValue::from_f64(d as f64)).collect()
+}
+
+fn pair_js<T: Copy + Into<f64>>(p: [T; 2]) -> Array {
+    p.iter().map(|&d| JsValue::from_f64(d.into())).collect()
+}
+
+fn usize_pair(p: [usize; 2]) -> Array {
+    pair_js([p[0] as f64, p[1] as f64])
+}
+
+/// `{ shape, data: Float32Array }` — a copy out of wasm memory.
+fn tensor_js<S: Data<Elem = f32>, D: Dimension>(a: &ArrayBase<S, D>) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "shape", shape_array(a.shape()));
+    let data = match a.as_slice() {
+        Some(s) => Float32Array::from(s),
+        None => Float32Array::from(a.iter().copied().collect::<Vec<f32>>().as_slice()),
+    };
+    set(&obj, "data", data);
+    obj.into()
+}
+
+/// `{ shape: [rows, cols / 2, 2], data: Int32Array }` from a (rows, cols·2) source map.
+fn source_js(a: &Array2<i32>) -> JsValue {
+    let obj = Object::new();
+    let (r, c) = a.dim();
+    set(&obj, "shape", shape_array(&[r, c / 2, 2]));
+    set(&obj, "data", Int32Array::from(a.as_slice().unwrap_or(&[])));
+    obj.into()
+}
+
+fn int_grid_js(a: &Array2<i32>) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "shape", shape_array(a.shape()));
+    set(&obj, "data", Int32Array::from(a.as_slice().unwrap_or(&[])));
+    obj.into()
+}
+
+fn index(arg: &'static str, v: f64) -> JsResult<usize> {
+    if !v.is_finite() || v.fract() != 0.0 || !(0.0..=4.0e9).contains(&v) {
+        return Err(bad(
+            arg,
+            format!("expected a non-negative integer index, got {v}"),
+        ));
+    }
+    Ok(v as usize)
+}
+
+fn arith_js(g: &Conv2dGeometry, d: usize) -> JsValue {
+    let o = Object::new();
+    let eff = g.dilation[d] * (g.kernel[d] - 1) + 1;
+    let used = (g.output[d] - 1) * g.stride[d] + eff;
+    set(&o, "input", g.input[d] as f64);
+    set(&o, "padBefore", g.pad_before[d] as f64);
+    set(&o, "padAfter", g.pad_after[d] as f64);
+    set(&o, "dilation", g.dilation[d] as f64);
+    set(&o, "kernel", g.kernel[d] as f64);
+    set(&o, "stride", g.stride[d] as f64);
+    set(&o, "effectiveKernel", eff as f64);
+    set(&o, "paddedInput", g.padded[d] as f64);
+    set(&o, "numerator", (g.padded[d] - eff) as f64);
+    set(&o, "output", g.output[d] as f64);
+    set(&o, "used", used as f64);
+    set(&o, "unused", (g.padded[d] - used) as f64);
+    o.into()
+}
+
+fn conv_arith_js(g: &Conv2dGeometry) -> JsValue {
+    let o = Object::new();
+    set(&o, "height", arith_js(g, 0));
+    set(&o, "width", arith_js(g, 1));
+    o.into()
+}
+
+fn arith_t_js(g: &ConvTranspose2dGeometry, d: usize) -> JsValue {
+    let o = Object::new();
+    set(&o, "input", g.input[d] as f64);
+    set(&o, "stride", g.stride[d] as f64);
+    set(&o, "padding", g.padding[d] as f64);
+    set(&o, "dilation", g.dilation[d] as f64);
+    set(&o, "kernel", g.kernel[d] as f64);
+    set(&o, "outputPadding", g.output_padding[d] as f64);
+    set(&o, "full", g.full[d] as f64);
+    set(&o, "output", g.output[d] as f64);
+    set(&o, "minOutput", g.min_output[d] as f64);
+    set(&o, "maxOutput", g.max_output[d] as f64);
+    o.into()
+}
+
+fn conv_t_arith_js(g: &ConvTranspose2dGeometry) -> JsValue {
+    let o = Object::new();
+    set(&o, "height", arith_t_js(g, 0));
+    set(&o, "width", arith_t_js(g, 1));
+    o.into()
+}
+
+fn opt_tensor_js(a: &Option<Array1<f32>>) -> JsValue {
+    a.as_ref().map_or(JsValue::NULL, tensor_js)
+}
+
+// ---------------------------------------------------------------------------------------
+// The functions
+
+/// `F.conv2d` with `nn.Conv2d`'s `padding_mode`. See docs/js-api.md.
+///
+/// # Errors
+/// A JS `Error` naming the argument for anything PyTorch rejects or the cap refuses.
+#[wasm_bindgen]
+pub fn conv2d(
+    input: JsValue,
+    weight: JsValue,
+    bias: JsValue,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    let opts = conv2d_options(&options)?;
+    let x = tensor4_arg("input", &input)?;
+    let w = tensor4_arg("weight", &weight)?;
+    let b = bias_arg(&bias)?;
+    let y = core_conv2d(x.view(), w.view(), b.as_ref().map(|b| b.view()), &opts).map_err(js_err)?;
+    Ok(tensor_js(&y))
+}
+
+/// `F.conv_transpose2d` with `forward`'s `outputSize`. See docs/js-api.md.
+///
+/// # Errors
+/// A JS `Error` naming the argument.
+#[wasm_bindgen(js_name = convTranspose2d)]
+pub fn conv_transpose2d(
+    input: JsValue,
+    weight: JsValue,
+    bias: JsValue,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    let opts = conv_transpose2d_options(&options)?;
+    let x = tensor4_arg("input", &input)?;
+    let w = tensor4_arg("weight", &weight)?;
+    let b = bias_arg(&bias)?;
+    let y = core_conv_transpose2d(x.view(), w.view(), b.as_ref().map(|b| b.view()), &opts)
+        .map_err(js_err)?;
+    Ok(tensor_js(&y))
+}
+
+/// `F.unfold(input, kernelSize, dilation, padding, stride)`.
+///
+/// # Errors
+/// A JS `Error` naming the argument.
+#[wasm_bindgen]
+pub fn unfold(input: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let opts = unfold_options(&options)?;
+    let x = tensor4_arg("input", &input)?;
+    let y = crate::unfold::unfold(x.view(), &opts).map_err(js_err)?;
+    Ok(tensor_js(&y))
+}
+
+/// `F.fold(input, outputSize, kernelSize, dilation, padding, stride)`.
+///
+/// # Errors
+/// A JS `Error` naming the argument.
+#[wasm_bindgen]
+pub fn fold(input: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let opts = unfold_options(&options)?;
+    let size = match field(&options, "outputSize")? {
+        None => return Err(bad("output_size", "outputSize is required")),
+        Some(v) => size_pair("output_size", &v)?,
+    };
+    let (shape, data) = tensor_parts("input", &input, 3)?;
+    let x = tensor3("input", &shape, data).map_err(js_err)?;
+    let y = crate::unfold::fold(x.view(), size, &opts).map_err(js_err)?;
+    Ok(tensor_js(&y))
+}
+
+fn geometry_conv(options: &JsValue) -> JsResult<Conv2dGeometry> {
+    let opts = conv2d_options(options)?;
+    let [h, w] = required_pair(options, "inputSize", "input_size")?;
+    let [kh, kw] = required_pair(options, "kernelSize", "kernel_size")?;
+    let dims = checked_shape("input_size", &[1, 1, h, w], 4).map_err(js_err)?;
+    let kd = checked_shape("kernel_size", &[1, 1, kh, kw], 4).map_err(js_err)?;
+    Conv2dGeometry::new(
+        [1, 1, dims[2], dims[3]],
+        [1, 1, kd[2], kd[3]],
+        &Conv2dOptions {
+            padding_mode: PaddingMode::Zeros,
+            ..opts
+        },
+    )
+    .map_err(js_err)
+}
+
+/// The output-size arithmetic of a convolution, per dimension (see docs/js-api.md, `ARITH`).
+///
+/// # Errors
+/// A JS `Error` naming the argument when there is no valid output.
+#[wasm_bindgen(js_name = conv2dOutputSize)]
+pub fn conv2d_output_size(options: JsValue) -> JsResult<JsValue> {
+    Ok(conv_arith_js(&geometry_conv(&options)?))
+}
+
+/// The output-size arithmetic of a transposed convolution (see docs/js-api.md, `ARITH_T`).
+///
+/// # Errors
+/// A JS `Error` naming the argument; an out-of-range `outputSize` states the valid range.
+#[wasm_bindgen(js_name = convTranspose2dOutputSize)]
+pub fn conv_transpose2d_output_size(options: JsValue) -> JsResult<JsValue> {
+    let opts = conv_transpose2d_options(&options)?;
+    let [h, w] = required_pair(&options, "inputSize", "input_size")?;
+    let [kh, kw] = required_pair(&options, "kernelSize", "kernel_size")?;
+    let dims = checked_shape("input_size", &[1, 1, h, w], 4).map_err(js_err)?;
+    let kd = checked_shape("kernel_size", &[1, 1, kh, kw], 4).map_err(js_err)?;
+    let g = ConvTranspose2dGeometry::new([1, 1, dims[2], dims[3]], [1, 1, kd[2], kd[3]], &opts)
+        .map_err(js_err)?;
+    Ok(conv_t_arith_js(&g))
+}
+
+/// The matrix `C` (H_out·W_out × H·W) with `y = C·x` for one channel pair.
+///
+/// # Errors
+/// A JS `Error` naming the argument.
+#[wasm_bindgen(js_name = convMatrix)]
+pub fn conv_matrix(options: JsValue) -> JsResult<JsValue> {
+    let opts = conv2d_options(&options)?;
+    let [h, w] = required_pair(&options, "inputSize", "input_size")?;
+    checked_shape("input_size", &[h, w], 2).map_err(js_err)?;
+    let kernel = field(&options, "kernel")?.ok_or_else(|| bad("kernel", "kernel is required"))?;
+    let (shape, data) = tensor_parts("kernel", &kernel, 2)?;
+    let dims = checked_shape("kernel", &shape, 2).map_err(js_err)?;
+    crate::tensor::check_finite("kernel", &data).map_err(js_err)?;
+    let k = Array2::from_shape_vec((dims[0], dims[1]), data)
+        .map_err(|_| bad("kernel", "data does not match shape"))?;
+    let c =
+        crate::matrix::conv_matrix([h as usize, w as usize], k.view(), &opts).map_err(js_err)?;
+    Ok(tensor_js(&c))
+}
+
+/// PyTorch's default initialisation, deterministic from `seed`: `{ weight, bias }`.
+///
+/// # Errors
+/// A JS `Error` naming the argument.
+#[wasm_bindgen(js_name = defaultInit)]
+pub fn default_init_js(options: JsValue) -> JsResult<JsValue> {
+    check_options(&options)?;
+    let kind = match field(&options, "kind")?
+        .and_then(|v| v.as_string())
+        .as_deref()
+    {
+        None | Some("conv2d") => LayerKind::Conv2d,
+        Some("convTranspose2d") => LayerKind::ConvTranspose2d,
+        Some(other) => {
+            return Err(bad(
+                "kind",
+                format!(
+                    "expected 'conv2d' or 'convTranspose2d', got '{}'",
+                    other.chars().take(40).collect::<String>()
+                ),
+            ))
+        }
+    };
+    let get_int = |key: &str, arg: &'static str, default: Option<i64>| -> JsResult<i64> {
+        match field(&options, key)? {
+            Some(v) => int(arg, &v),
+            None => default.ok_or_else(|| bad(arg, format!("{key} is required"))),
+        }
+    };
+    let cin = get_int("inChannels", "in_channels", None)?;
+    let cout = get_int("outChannels", "out_channels", None)?;
+    let groups = get_int("groups", "groups", Some(1))?;
+    let seed = get_int("seed", "seed", Some(0))?;
+    if seed < 0 {
+        return Err(bad(
+            "seed",
+            format!("expected a non-negative integer, got {seed}"),
+        ));
+    }
+    let kernel = required_pair(&options, "kernelSize", "kernel_size")?;
+    let bias = field(&options, "bias")?
+        .map(|v| v.is_truthy())
+        .unwrap_or(true);
+    let (w, b) =
+        default_init(kind, cin, cout, kernel, groups, bias, seed as u64).map_err(js_err)?;
+    let o = Object::new();
+    set(&o, "weight", tensor_js(&w));
+    set(&o, "bias", opt_tensor_js(&b));
+    Ok(o.into())
+}
+
+// ---------------------------------------------------------------------------------------
+// Trace handles
+
+/// Every intermediate of one `Conv2d` (see docs/js-api.md). Call `free()` when done.
+#[wasm_bindgen]
+pub struct Conv2dTrace {
+    inner: CoreConv2dTrace,
+}
+
+/// Compute a `Conv2d` keeping every stage; same arguments as [`conv2d`].
+///
+/// # Errors
+/// As [`conv2d`], and intermediates over the element cap.
+#[wasm_bindgen(js_name = conv2dTrace)]
+pub fn conv2d_trace(
+    input: JsValue,
+    weight: JsValue,
+    bias: JsValue,
+    options: JsValue,
+) -> JsResult<Conv2dTrace> {
+    let opts = conv2d_options(&options)?;
+    let x = tensor4_arg("input", &input)?;
+    let w = tensor4_arg("weight", &weight)?;
+    let b = bias_arg(&bias)?;
+    let inner = CoreConv2dTrace::new(x.view(), w.view(), b.as_ref().map(|b| b.view()), &opts)
+        .map_err(js_err)?;
+    Ok(Conv2dTrace { inner })
+}
+
+#[wasm_bindgen]
+impl Conv2dTrace {
+    /// The input (N, C_in, H, W).
+    #[wasm_bindgen(getter)]
+    pub fn input(&self) -> JsValue {
+        tensor_js(&self.inner.input)
+    }
+    /// The weight (C_out, C_in/groups, kh, kw).
+    #[wasm_bindgen(getter)]
+    pub fn weight(&self) -> JsValue {
+        tensor_js(&self.inner.weight)
+    }
+    /// The bias (C_out) or null.
+    #[wasm_bindgen(getter)]
+    pub fn bias(&self) -> JsValue {
+        opt_tensor_js(&self.inner.bias)
+    }
+    /// `padded_input` (N, C_in, Hp, Wp).
+    #[wasm_bindgen(getter, js_name = paddedInput)]
+    pub fn padded_input(&self) -> JsValue {
+        tensor_js(&self.inner.padded_input)
+    }
+    /// `columns` (N, C_in·kh·kw, L).
+    #[wasm_bindgen(getter)]
+    pub fn columns(&self) -> JsValue {
+        tensor_js(&self.inner.columns)
+    }
+    /// `weight_matrix` (C_out, C_in/groups·kh·kw).
+    #[wasm_bindgen(getter, js_name = weightMatrix)]
+    pub fn weight_matrix(&self) -> JsValue {
+        tensor_js(&self.inner.weight_matrix)
+    }
+    /// `product` (N, C_out, L), no bias.
+    #[wasm_bindgen(getter)]
+    pub fn product(&self) -> JsValue {
+        tensor_js(&self.inner.product)
+    }
+    /// `output` (N, C_out, H_out, W_out).
+    #[wasm_bindgen(getter)]
+    pub fn output(&self) -> JsValue {
+        tensor_js(&self.inner.output)
+    }
+    /// `{ shape: [Hp, Wp, 2], data: Int32Array }`: the input cell each padded cell holds, or -1.
+    #[wasm_bindgen(getter, js_name = haloSource)]
+    pub fn halo_source(&self) -> JsValue {
+        source_js(&self.inner.halo_source)
+    }
+    /// `{ height, width }` output-size arithmetic.
+    #[wasm_bindgen(getter)]
+    pub fn arithmetic(&self) -> JsValue {
+        conv_arith_js(&self.inner.geometry)
+    }
+    /// H_out · W_out.
+    #[wasm_bindgen(getter)]
+    pub fn positions(&self) -> f64 {
+        self.inner.geometry.positions() as f64
+    }
+    /// The validated arguments.
+    #[wasm_bindgen(getter)]
+    pub fn params(&self) -> JsValue {
+        let g = &self.inner.geometry;
+        let o = Object::new();
+        set(&o, "stride", usize_pair(g.stride));
+        set(&o, "padding", usize_pair(g.pad_before));
+        set(&o, "paddingBottomRight", usize_pair(g.pad_after));
+        set(&o, "dilation", usize_pair(g.dilation));
+        set(&o, "groups", g.groups as f64);
+        set(&o, "paddingMode", g.padding_mode.as_str());
+        set(&o, "kernelSize", usize_pair(g.kernel));
+        set(&o, "inChannels", g.in_channels as f64);
+        set(&o, "outChannels", g.out_channels as f64);
+        set(&o, "batch", g.batch as f64);
+        set(&o, "inputSize", usize_pair(g.input));
+        set(&o, "outputSize", usize_pair(g.output));
+        o.into()
+    }
+    /// The taps of output cell `(n, cOut, oh, ow)` with running sums (see docs/js-api.md).
+    ///
+    /// # Errors
+    /// An index out of range.
+    pub fn steps(&self, n: f64, c_out: f64, oh: f64, ow: f64) -> JsResult<JsValue> {
+        let s = self
+            .inner
+            .steps(
+                index("n", n)?,
+                index("c_out", c_out)?,
+                index("oh", oh)?,
+                index("ow", ow)?,
+            )
+            .map_err(js_err)?;
+        let taps = Array::new();
+        let num = |v: Option<usize>| v.map_or(-1.0, |v| v as f64);
+        for t in &s.taps {
+            let o = Object::new();
+            set(&o, "kind", t.kind.as_str());
+            set(&o, "c", t.c as f64);
+            set(&o, "i", num(t.i));
+            set(&o, "j", num(t.j));
+            set(&o, "ph", t.ph as f64);
+            set(&o, "pw", t.pw as f64);
+            set(&o, "ih", num(t.source.map(|s| s.0)));
+            set(&o, "iw", num(t.source.map(|s| s.1)));
+            set(&o, "x", t.x as f64);
+            set(&o, "w", t.w as f64);
+            set(&o, "product", t.product as f64);
+            set(&o, "sum", t.sum as f64);
+            taps.push(&o);
+        }
+        let o = Object::new();
+        set(&o, "taps", taps);
+        set(&o, "sum", s.sum as f64);
+        set(&o, "bias", s.bias as f64);
+        set(&o, "output", s.output as f64);
+        Ok(o.into())
+    }
+}
+
+/// Every intermediate of one `ConvTranspose2d`, both routes (see docs/js-api.md).
+#[wasm_bindgen]
+pub struct ConvTranspose2dTrace {
+    inner: CoreConvTranspose2dTrace,
+}
+
+/// Compute a `ConvTranspose2d` keeping every stage; same arguments as [`conv_transpose2d`].
+///
+/// # Errors
+/// As [`conv_transpose2d`].
+#[wasm_bindgen(js_name = convTranspose2dTrace)]
+pub fn conv_transpose2d_trace(
+    input: JsValue,
+    weight: JsValue,
+    bias: JsValue,
+    options: JsValue,
+) -> JsResult<ConvTranspose2dTrace> {
+    let opts = conv_transpose2d_options(&options)?;
+    let x = tensor4_arg("input", &input)?;
+    let w = tensor4_arg("weight", &weight)?;
+    let b = bias_arg(&bias)?;
+    let inner =
+        CoreConvTranspose2dTrace::new(x.view(), w.view(), b.as_ref().map(|b| b.view()), &opts)
+            .map_err(js_err)?;
+    Ok(ConvTranspose2dTrace { inner })
+}
+
+#[wasm_bindgen]
+impl ConvTranspose2dTrace {
+    /// The input (N, C_in, H, W).
+    #[wasm_bindgen(getter)]
+    pub fn input(&self) -> JsValue {
+        tensor_js(&self.inner.input)
+    }
+    /// The weight (C_in, C_out/groups, kh, kw).
+    #[wasm_bindgen(getter)]
+    pub fn weight(&self) -> JsValue {
+        tensor_js(&self.inner.weight)
+    }
+    /// The bias or null.
+    #[wasm_bindgen(getter)]
+    pub fn bias(&self) -> JsValue {
+        opt_tensor_js(&self.inner.bias)
+    }
+    /// `columns` (N, C_out·kh·kw, H·W) = Wᵀ·X per group.
+    #[wasm_bindgen(getter)]
+    pub fn columns(&self) -> JsValue {
+        tensor_js(&self.inner.columns)
+    }
+    /// The full scatter canvas (N, C_out, Hf, Wf) before the crop, no bias.
+    #[wasm_bindgen(getter)]
+    pub fn full(&self) -> JsValue {
+        tensor_js(&self.inner.full)
+    }
+    /// `{ shape: [Hf, Wf], data: Int32Array }` stamps landing on each full-canvas cell.
+    #[wasm_bindgen(getter)]
+    pub fn overlap(&self) -> JsValue {
+        int_grid_js(&self.inner.overlap)
+    }
+    /// `output` (N, C_out, H_out, W_out).
+    #[wasm_bindgen(getter)]
+    pub fn output(&self) -> JsValue {
+        tensor_js(&self.inner.output)
+    }
+    /// The output_padding actually used, `[h, w]`.
+    #[wasm_bindgen(getter, js_name = outputPadding)]
+    pub fn output_padding(&self) -> JsValue {
+        usize_pair(self.inner.geometry.output_padding).into()
+    }
+    /// `{ height, width }` transposed output-size arithmetic.
+    #[wasm_bindgen(getter)]
+    pub fn arithmetic(&self) -> JsValue {
+        conv_t_arith_js(&self.inner.geometry)
+    }
+    /// The validated arguments.
+    #[wasm_bindgen(getter)]
+    pub fn params(&self) -> JsValue {
+        let g = &self.inner.geometry;
+        let o = Object::new();
+        set(&o, "stride", usize_pair(g.stride));
+        set(&o, "padding", usize_pair(g.padding));
+        set(&o, "outputPadding", usize_pair(g.output_padding));
+        set(&o, "dilation", usize_pair(g.dilation));
+        set(&o, "groups", g.groups as f64);
+        set(&o, "kernelSize", usize_pair(g.kernel));
+        set(&o, "inChannels", g.in_channels as f64);
+        set(&o, "outChannels", g.out_channels as f64);
+        set(&o, "batch", g.batch as f64);
+        set(&o, "inputSize", usize_pair(g.input));
+        set(&o, "outputSize", usize_pair(g.output));
+        set(&o, "fullSize", usize_pair(g.full));
+        o.into()
+    }
+    /// The zero-insertion picture: `{ input, padding: {top, bottom, left, right}, source,
+    /// weight, output }`.
+    #[wasm_bindgen(getter, js_name = zeroInsert)]
+    pub fn zero_insert(&self) -> JsValue {
+        let z = &self.inner.zero_insertion;
+        let o = Object::new();
+        set(&o, "input", tensor_js(&z.input));
+        let p = Object::new();
+        for (k, v) in ["top", "bottom", "left", "right"].iter().zip(z.padding) {
+            set(&p, k, v as f64);
+        }
+        set(&o, "padding", p);
+        set(&o, "source", source_js(&z.source));
+        set(&o, "weight", tensor_js(&z.weight));
+        set(&o, "output", tensor_js(&z.output));
+        o.into()
+    }
+    /// The stamp of input cell `(n, cIn, ih, iw)`: `{ value, cells: [{ c, i, j, fh, fw,
+    /// inOutput, w, product }] }`.
+    ///
+    /// # Errors
+    /// An index out of range.
+    pub fn stamp(&self, n: f64, c_in: f64, ih: f64, iw: f64) -> JsResult<JsValue> {
+        let s = self
+            .inner
+            .stamp(
+                index("n", n)?,
+                index("c_in", c_in)?,
+                index("ih", ih)?,
+                index("iw", iw)?,
+            )
+            .map_err(js_err)?;
+        let cells = Array::new();
+        for c in &s.cells {
+            let o = Object::new();
+            set(&o, "c", c.c as f64);
+            set(&o, "i", c.i as f64);
+            set(&o, "j", c.j as f64);
+            set(&o, "fh", c.fh as f64);
+            set(&o, "fw", c.fw as f64);
+            set(&o, "inOutput", c.in_output);
+            set(&o, "w", c.w as f64);
+            set(&o, "product", c.product as f64);
+            cells.push(&o);
+        }
+        let o = Object::new();
+        set(&o, "value", s.value as f64);
+        set(&o, "cells", cells);
+        Ok(o.into())
+    }
+}
