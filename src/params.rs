@@ -558,7 +558,7 @@ impl ConvTranspose2dGeometry {
                 (size[d] as i128) >= min_raw[d]
                     && (size[d] as i128) < min_raw[d] + stride[d] as i128
             });
-            if !ok || min_raw.iter().any(|&m| m < 1) {
+            if !ok {
                 return Err(Error::value(
                     "output_size",
                     format!(

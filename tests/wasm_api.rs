@@ -1,0 +1,190 @@
+//! The JS boundary, run as wasm in Node by wasm-bindgen-test: tensors in and out, errors as
+//! JS `Error`s naming the argument, the module still working after an error, trace getters.
+#![cfg(target_arch = "wasm32")]
+
+use convviz::wasm;
+use js_sys::{Array, Float32Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+fn tensor(shape: &[u32], fill: f32) -> JsValue {
+    let n: u32 = shape.iter().product();
+    let o = Object::new();
+    let s: Array = shape.iter().map(|&d| JsValue::from(d)).collect();
+    Reflect::set(&o, &"shape".into(), &s).unwrap();
+    let data = Float32Array::new_with_length(n);
+    data.fill(fill, 0, n);
+    Reflect::set(&o, &"data".into(), &data).unwrap();
+    o.into()
+}
+
+fn opts(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(k)).unwrap()
+}
+
+fn shape_of(t: &JsValue) -> Vec<u32> {
+    get(t, "shape")
+        .unchecked_into::<Array>()
+        .iter()
+        .map(|d| d.as_f64().unwrap() as u32)
+        .collect()
+}
+
+fn data_of(t: &JsValue) -> Vec<f32> {
+    get(t, "data").unchecked_into::<Float32Array>().to_vec()
+}
+
+fn message(e: wasm_bindgen::JsError) -> String {
+    let v: JsValue = e.into();
+    assert!(v.is_instance_of::<js_sys::Error>(), "not an Error");
+    v.unchecked_into::<js_sys::Error>().message().into()
+}
+
+#[wasm_bindgen_test]
+fn lecture_example_all_ones_is_27() {
+    let y = wasm::conv2d(
+        tensor(&[1, 3, 5, 5], 1.0),
+        tensor(&[1, 3, 3, 3], 1.0),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    assert_eq!(shape_of(&y), vec![1, 1, 3, 3]);
+    assert!(data_of(&y).iter().all(|&v| v == 27.0));
+}
+
+#[wasm_bindgen_test]
+fn errors_name_the_argument_and_the_module_keeps_working() {
+    let cases = [
+        (opts(&[("stride", 0.into())]), "stride"),
+        (opts(&[("padding", "sideways".into())]), "padding"),
+        (opts(&[("dilation", JsValue::from_f64(1.5))]), "dilation"),
+        (opts(&[("groups", 2.into())]), "groups"),
+        (opts(&[("paddingMode", "mirror".into())]), "padding_mode"),
+        (
+            opts(&[("padding", 9.into()), ("paddingMode", "reflect".into())]),
+            "padding",
+        ),
+        (JsValue::from(7), "options"),
+    ];
+    for (o, arg) in cases {
+        let e = wasm::conv2d(
+            tensor(&[1, 3, 5, 5], 1.0),
+            tensor(&[1, 3, 3, 3], 1.0),
+            JsValue::NULL,
+            o,
+        )
+        .unwrap_err();
+        let m = message(e);
+        assert!(m.starts_with(arg), "{m:?} should name {arg}");
+        let ok = wasm::conv2d(
+            tensor(&[1, 3, 5, 5], 1.0),
+            tensor(&[1, 3, 3, 3], 1.0),
+            JsValue::NULL,
+            JsValue::UNDEFINED,
+        )
+        .unwrap();
+        assert_eq!(data_of(&ok)[0], 27.0);
+    }
+    let nan = wasm::conv2d(
+        tensor(&[1, 1, 2, 2], f32::NAN),
+        tensor(&[1, 1, 1, 1], 1.0),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+    );
+    assert!(message(nan.unwrap_err()).starts_with("input"));
+    let short = opts(&[
+        (
+            "shape",
+            [1u32, 1, 2, 2]
+                .iter()
+                .map(|&d| JsValue::from(d))
+                .collect::<Array>()
+                .into(),
+        ),
+        ("data", Float32Array::new_with_length(3).into()),
+    ]);
+    assert!(message(
+        wasm::conv2d(
+            short,
+            tensor(&[1, 1, 1, 1], 1.0),
+            JsValue::NULL,
+            JsValue::UNDEFINED
+        )
+        .unwrap_err()
+    )
+    .starts_with("input"));
+}
+
+#[wasm_bindgen_test]
+fn round_trip_with_output_size() {
+    let down = wasm::conv2d(
+        tensor(&[1, 1, 6, 6], 1.0),
+        tensor(&[2, 1, 3, 3], 1.0),
+        JsValue::NULL,
+        opts(&[("stride", 2.into()), ("padding", 1.into())]),
+    )
+    .unwrap();
+    assert_eq!(shape_of(&down), vec![1, 2, 3, 3]);
+    let o = opts(&[("stride", 2.into()), ("padding", 1.into())]);
+    let up =
+        wasm::conv_transpose2d(down.clone(), tensor(&[2, 1, 3, 3], 1.0), JsValue::NULL, o).unwrap();
+    assert_eq!(shape_of(&up), vec![1, 1, 5, 5]);
+    let size: Array = [6u32, 6].iter().map(|&d| JsValue::from(d)).collect();
+    let o = opts(&[
+        ("stride", 2.into()),
+        ("padding", 1.into()),
+        ("outputSize", size.into()),
+    ]);
+    let t =
+        wasm::conv_transpose2d_trace(down.clone(), tensor(&[2, 1, 3, 3], 1.0), JsValue::NULL, o)
+            .unwrap();
+    assert_eq!(shape_of(&t.output()), vec![1, 1, 6, 6]);
+    assert_eq!(
+        data_of(&t.output()),
+        data_of(&get(&t.zero_insert(), "output"))
+    );
+    let bad: Array = [9u32, 9].iter().map(|&d| JsValue::from(d)).collect();
+    let o = opts(&[
+        ("stride", 2.into()),
+        ("padding", 1.into()),
+        ("outputSize", bad.into()),
+    ]);
+    let m = message(
+        wasm::conv_transpose2d(down, tensor(&[2, 1, 3, 3], 1.0), JsValue::NULL, o).unwrap_err(),
+    );
+    assert!(m.contains("from [5, 5] to [6, 6]"), "{m}");
+}
+
+#[wasm_bindgen_test]
+fn trace_exposes_every_intermediate_and_steps() {
+    let t = wasm::conv2d_trace(
+        tensor(&[1, 3, 5, 5], 1.0),
+        tensor(&[1, 3, 3, 3], 1.0),
+        tensor(&[1], 0.5),
+        opts(&[("padding", 1.into()), ("paddingMode", "circular".into())]),
+    )
+    .unwrap();
+    assert_eq!(shape_of(&t.padded_input()), vec![1, 3, 7, 7]);
+    assert_eq!(shape_of(&t.columns()), vec![1, 27, 25]);
+    assert_eq!(shape_of(&t.weight_matrix()), vec![1, 27]);
+    assert_eq!(shape_of(&t.product()), vec![1, 1, 25]);
+    assert_eq!(shape_of(&t.output()), vec![1, 1, 5, 5]);
+    let steps = t.steps(0.0, 0.0, 2.0, 2.0).unwrap();
+    assert_eq!(get(&steps, "output").as_f64(), Some(27.5));
+    assert_eq!(get(&steps, "taps").unchecked_into::<Array>().length(), 27);
+    assert!(t.steps(0.0, 0.0, 5.0, 0.0).is_err());
+    assert!(t.steps(-1.0, 0.0, 0.0, 0.0).is_err());
+    assert_eq!(
+        get(&get(&t.arithmetic(), "height"), "output").as_f64(),
+        Some(5.0)
+    );
+}
