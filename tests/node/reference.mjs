@@ -71,7 +71,7 @@ export function tensorOf(t, name, rank, { maxElements = DEFAULT_MAX_ELEMENTS } =
     if (ArrayBuffer.isView(shape)) ambiguous(`${name}.shape is a typed array`);
     invalid(`${name}.shape is not an array`);
   }
-  const dims = shape.map((d, i) => intValue(d, `${name}.shape[${i}]`, 0));
+  const dims = Array.from(shape, (d, i) => intValue(d, `${name}.shape[${i}]`, 0));
   if (rank !== undefined && dims.length !== rank) {
     if (rank === 4 && dims.length === 3) ambiguous(`${name} is rank 3 (unbatched)`);
     invalid(`${name} must have rank ${rank}`);
@@ -89,6 +89,7 @@ export function tensorOf(t, name, rank, { maxElements = DEFAULT_MAX_ELEMENTS } =
   else invalid(`${name}.data is not an array`);
   if (arr.length !== n) invalid(`${name}.data has ${arr.length} elements, shape needs ${n}`);
   for (let i = 0; i < arr.length; i++) if (!Number.isFinite(arr[i])) invalid(`${name}.data[${i}] is not finite`);
+  for (let i = 0; i < arr.length; i++) if (!Number.isFinite(Math.fround(arr[i]))) ambiguous(`${name}.data[${i}] overflows float32`);
   if (dims.some((d) => d === 0)) ambiguous(`${name} has an empty dimension`);
   return { shape: dims, data: Float64Array.from(arr) };
 }
@@ -449,6 +450,7 @@ function convT2dOutputSizeParams(args) {
 
 function convMatrixParams(args, cap) {
   const o = readOpts(args, 'arguments');
+  if (typeof o.padding === 'string' && ['same', 'valid'].includes(o.padding)) ambiguous('string padding');
   const inputSize = pairOf(field(o, 'inputSize'), 'inputSize', 1);
   const kernel = tensorOf(field(o, 'kernel'), 'kernel', 2, { maxElements: cap });
   const stride = pairOf(field(o, 'stride'), 'stride', 1, [1, 1]);
@@ -501,7 +503,7 @@ function defaultInitParams(args, cap) {
   checkCap(weightShape, 'weight', cap);
   const fanIn = weightShape[1] * kernel[0] * kernel[1];
   const biasShape = bias === false ? null : (bias === true ? [outC] : undefined); // undefined: either
-  return { weightShape, biasShape, bound: 1 / Math.sqrt(fanIn) };
+  return { weightShape, biasShape, outChannels: outC, bound: 1 / Math.sqrt(fanIn) };
 }
 
 // ---------------------------------------------------------------- judge
@@ -512,43 +514,69 @@ function defaultInitParams(args, cap) {
  * For the *OutputSize functions `expected` is the full {height, width} object; for
  * defaultInit, `expected` is { weightShape, biasShape, bound }.
  */
-export function judge(op, args, { maxElements = DEFAULT_MAX_ELEMENTS, values = true } = {}) {
+export function judge(op, args, { maxElements = DEFAULT_MAX_ELEMENTS, values = true, valueLimit = 200000 } = {}) {
+  const cap = maxElements;
+  // Intermediates above the cap: a trace materialises them all, so it must refuse; a plain call may
+  // or may not build them.
+  const intermediates = (sizes, isTrace) => {
+    const big = sizes.find(([, n]) => n > cap);
+    if (big) (isTrace ? invalid : ambiguous)(`${big[0]} would have ${big[1]} elements > cap`);
+    return Math.max(...sizes.map(([, n]) => n)) <= valueLimit;
+  };
   try {
     switch (op) {
       case 'conv2d':
       case 'conv2dTrace': {
-        const P = conv2dParams(args[0], args[1], args[2], args[3], maxElements);
-        return { status: 'valid', shape: P.outShape, expected: values ? conv2dCompute(P).output : undefined };
+        const P = conv2dParams(args[0], args[1], args[2], args[3], cap);
+        const [N, C] = P.x.shape;
+        const [Co, , kh, kw] = P.w.shape;
+        const L = P.Ho * P.Wo;
+        const small = intermediates([['paddedInput', N * C * P.Hp * P.Wp], ['columns', N * C * kh * kw * L],
+          ['product', N * Co * L]], op === 'conv2dTrace');
+        return { status: 'valid', shape: P.outShape, expected: values && small ? conv2dCompute(P).output : undefined };
       }
       case 'convTranspose2d':
       case 'convTranspose2dTrace': {
-        const P = convT2dParams(args[0], args[1], args[2], args[3], maxElements);
-        return { status: 'valid', shape: P.outShape, expected: values ? convT2dCompute(P).output : undefined };
+        const P = convT2dParams(args[0], args[1], args[2], args[3], cap);
+        const [N, C, H, W] = P.x.shape;
+        const [, Cog, kh, kw] = P.w.shape;
+        const Co = Cog * P.groups;
+        const full = [0, 1].map((d) => ([H, W][d] - 1) * P.stride[d] + P.dilation[d] * ([kh, kw][d] - 1) + 1 + P.outputPadding[d]);
+        const zi = [0, 1].map((d) => ([H, W][d] - 1) * P.stride[d] + 1 + 2 * (P.dilation[d] * ([kh, kw][d] - 1) - P.padding[d]) + P.outputPadding[d]);
+        const small = intermediates([['columns', N * Co * kh * kw * H * W], ['full', N * Co * full[0] * full[1]],
+          ['zeroInsert.input', N * C * Math.max(zi[0], 1) * Math.max(zi[1], 1)]], op === 'convTranspose2dTrace');
+        return { status: 'valid', shape: P.outShape, expected: values && small ? convT2dCompute(P).output : undefined };
       }
       case 'unfold': {
-        const P = unfoldParams(args[0], args[1], maxElements);
-        return { status: 'valid', shape: P.outShape, expected: values ? unfoldCompute(P) : undefined };
+        const P = unfoldParams(args[0], args[1], cap);
+        const [N, C, H, W] = P.x.shape;
+        const small = intermediates([['padded', N * C * (H + 2 * P.padding[0]) * (W + 2 * P.padding[1])], ['output', prod(P.outShape)]], false);
+        return { status: 'valid', shape: P.outShape, expected: values && small ? unfoldCompute(P) : undefined };
       }
       case 'fold': {
-        const P = foldParams(args[0], args[1], maxElements);
-        return { status: 'valid', shape: P.outShape, expected: values ? foldCompute(P) : undefined };
+        const P = foldParams(args[0], args[1], cap);
+        const small = prod(P.outShape) <= valueLimit && prod(P.x.shape) <= valueLimit;
+        return { status: 'valid', shape: P.outShape, expected: values && small ? foldCompute(P) : undefined };
       }
       case 'conv2dOutputSize':
-        return { status: 'valid', expected: conv2dOutputSizeParams(args[0], maxElements) };
+        return { status: 'valid', expected: conv2dOutputSizeParams(args[0], cap) };
       case 'convTranspose2dOutputSize':
         return { status: 'valid', expected: convT2dOutputSizeParams(args[0]) };
       case 'convMatrix': {
-        const P = convMatrixParams(args[0], maxElements);
-        return { status: 'valid', shape: P.shape, expected: values ? convMatrixCompute(P) : undefined };
+        const P = convMatrixParams(args[0], cap);
+        const small = prod(P.shape) <= valueLimit;
+        return { status: 'valid', shape: P.shape, expected: values && small ? convMatrixCompute(P) : undefined };
       }
       case 'defaultInit':
-        return { status: 'valid', expected: defaultInitParams(args[0], maxElements) };
+        return { status: 'valid', expected: defaultInitParams(args[0], cap) };
       default:
         throw new Error(`judge: unknown op ${op}`);
     }
   } catch (e) {
     if (e instanceof Invalid) return { status: 'invalid', reason: e.message };
     if (e instanceof Ambiguous) return { status: 'ambiguous', reason: e.message };
+    // The fuzz test's hostile arguments (throwing getters / proxies): reading them must fail the call.
+    if (e instanceof Error && /^(hostile getter|proxy \w+ trap)/.test(e.message)) return { status: 'invalid', reason: e.message };
     throw e;
   }
 }
@@ -559,7 +587,11 @@ function f32(t) {
   return { shape: t.shape.slice(), data: Float32Array.from(t.data) };
 }
 
-function run(fn) {
+function run(fn, op, args) {
+  if (op) {
+    const j = judge(op, args, { values: false });
+    if (j.status !== 'valid') throw new Error(`reference: ${j.reason}`);
+  }
   try {
     return fn();
   } catch (e) {
@@ -573,32 +605,47 @@ export function initSync() {}
 export function maxElements() { return DEFAULT_MAX_ELEMENTS; }
 export function version() { return 'reference'; }
 export function conv2d(input, weight, bias, opts) {
-  return run(() => f32(conv2dCompute(conv2dParams(input, weight, bias, opts, DEFAULT_MAX_ELEMENTS)).output));
+  return run(() => f32(conv2dCompute(conv2dParams(input, weight, bias, opts, DEFAULT_MAX_ELEMENTS)).output), 'conv2d', [input, weight, bias, opts]);
 }
 export function conv2dTrace(input, weight, bias, opts) {
   return run(() => {
     const r = conv2dCompute(conv2dParams(input, weight, bias, opts, DEFAULT_MAX_ELEMENTS));
     return { paddedInput: f32(r.paddedInput), columns: f32(r.columns), weightMatrix: f32(r.weightMatrix),
       product: f32(r.product), output: f32(r.output), free() {} };
-  });
+  }, 'conv2dTrace', [input, weight, bias, opts]);
 }
 export function convTranspose2d(input, weight, bias, opts) {
-  return run(() => f32(convT2dCompute(convT2dParams(input, weight, bias, opts, DEFAULT_MAX_ELEMENTS)).output));
+  return run(() => f32(convT2dCompute(convT2dParams(input, weight, bias, opts, DEFAULT_MAX_ELEMENTS)).output), 'convTranspose2d', [input, weight, bias, opts]);
 }
 export function convTranspose2dTrace(input, weight, bias, opts) {
   return run(() => {
     const r = convT2dCompute(convT2dParams(input, weight, bias, opts, DEFAULT_MAX_ELEMENTS));
     return { columns: f32(r.columns), output: f32(r.output), free() {} };
-  });
+  }, 'convTranspose2dTrace', [input, weight, bias, opts]);
 }
 export function unfold(input, opts) {
-  return run(() => f32(unfoldCompute(unfoldParams(input, opts, DEFAULT_MAX_ELEMENTS))));
+  return run(() => f32(unfoldCompute(unfoldParams(input, opts, DEFAULT_MAX_ELEMENTS))), 'unfold', [input, opts]);
 }
 export function fold(input, opts) {
-  return run(() => f32(foldCompute(foldParams(input, opts, DEFAULT_MAX_ELEMENTS))));
+  return run(() => f32(foldCompute(foldParams(input, opts, DEFAULT_MAX_ELEMENTS))), 'fold', [input, opts]);
 }
-export function conv2dOutputSize(args) { return run(() => conv2dOutputSizeParams(args)); }
-export function convTranspose2dOutputSize(args) { return run(() => convT2dOutputSizeParams(args)); }
+export function conv2dOutputSize(args) { return run(() => conv2dOutputSizeParams(args), 'conv2dOutputSize', [args]); }
+export function convTranspose2dOutputSize(args) { return run(() => convT2dOutputSizeParams(args), 'convTranspose2dOutputSize', [args]); }
 export function convMatrix(args) {
-  return run(() => f32(convMatrixCompute(convMatrixParams(args, DEFAULT_MAX_ELEMENTS))));
+  return run(() => f32(convMatrixCompute(convMatrixParams(args, DEFAULT_MAX_ELEMENTS))), 'convMatrix', [args]);
+}
+
+/** Deterministic uniform init in ±1/sqrt(fan_in) (an LCG, not the wasm generator). */
+export function defaultInit(args) {
+  return run(() => {
+    const { weightShape, outChannels, biasShape, bound } = defaultInitParams(args, DEFAULT_MAX_ELEMENTS);
+    let state = (args.seed >>> 0) || 1;
+    const next = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return (state / 4294967296) * 2 - 1;
+    };
+    const weight = { shape: weightShape, data: Float32Array.from({ length: prod(weightShape) }, () => Math.fround(next() * bound)) };
+    const bias = biasShape === null ? null : { shape: [outChannels], data: Float32Array.from({ length: outChannels }, () => Math.fround(next() * bound)) };
+    return { weight, bias };
+  }, 'defaultInit', [args]);
 }
