@@ -22,6 +22,8 @@ WASM_TARGET := wasm32-unknown-unknown
 RAW_WASM := target/$(WASM_TARGET)/release/convviz.wasm
 PKG := www/pkg
 PKG_STAMP := $(PKG)/.built
+# What the package was made with: a change (new CLI, a wasm-opt appearing) remakes it.
+STAMP_TEXT = $$(wasm-bindgen --version) / $$(bash tools/wasm-opt.sh --candidates)
 # apt needs root: use sudo when we are not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
@@ -39,11 +41,12 @@ wasm-bindgen-cli:
 	@bash tools/ensure-wasm-bindgen.sh
 
 # cargo decides itself whether the .wasm is stale (it does not touch a fresh output); wasm-bindgen
-# and wasm-opt rerun only when that file (or this Makefile / the CLI version) changed.
+# and wasm-opt rerun only when that file, this Makefile, the CLI version or the wasm-opt candidates
+# changed. wasm-opt is optional (tools/wasm-opt.sh).
 build: wasm-target wasm-bindgen-cli
 	cargo build --release --target $(WASM_TARGET)
 	@if [ ! -f $(PKG)/convviz.js ] || [ ! -f $(PKG)/convviz_bg.wasm ] || \
-	    [ "$$(cat $(PKG_STAMP) 2>/dev/null)" != "$$(wasm-bindgen --version) $$(command -v wasm-opt || true)" ]; then \
+	    [ "$$(cat $(PKG_STAMP) 2>/dev/null)" != "$(STAMP_TEXT)" ]; then \
 	  rm -f $(PKG_STAMP); fi
 	@$(MAKE) --no-print-directory $(PKG_STAMP)
 
@@ -51,7 +54,7 @@ $(PKG_STAMP): $(RAW_WASM) Makefile tools/wasm-opt.sh
 	rm -rf $(PKG)
 	wasm-bindgen --target web --out-dir $(PKG) --out-name convviz $(RAW_WASM)
 	bash tools/wasm-opt.sh $(PKG)
-	@echo "$$(wasm-bindgen --version) $$(command -v wasm-opt || true)" > $@
+	@echo "$(STAMP_TEXT)" > $@
 	@ls -l $(PKG)
 
 # ---------------------------------------------------------------- serve

@@ -1,29 +1,54 @@
 #!/usr/bin/env bash
-# Optimise www/pkg/convviz_bg.wasm with wasm-opt when it is on PATH; keep the result only if the
-# package still loads and computes in Node (tools/check-pkg.mjs), else keep wasm-bindgen's output.
-# usage: tools/wasm-opt.sh [PKG_DIR=www/pkg]
+# Optimise www/pkg/convviz_bg.wasm with wasm-opt -O3, keeping the result only if the package still
+# loads and computes in Node (tools/check-pkg.mjs); otherwise keep wasm-bindgen's output.
+#
+# Candidates, in order: node_modules/.bin/wasm-opt (npm `binaryen`, a devDependency: a recent
+# Binaryen), then `wasm-opt` on PATH (Debian 12's binaryen 108 is too old for wasm-bindgen's
+# externref table: it re-points the `__wbindgen_externrefs` export at the funcref table, and the
+# module fails at init — the load check catches that and the next candidate / no optimisation wins).
+#
+# usage: tools/wasm-opt.sh [PKG_DIR=www/pkg]     tools/wasm-opt.sh --candidates  (list them)
 set -euo pipefail
-pkg=${1:-www/pkg}
-wasm="$pkg/convviz_bg.wasm"
-here=$(dirname "$0")
-if ! command -v wasm-opt >/dev/null 2>&1; then
-  echo "wasm-opt not on PATH: skipping size/speed optimisation (apt-get install binaryen)"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+
+candidates() {
+  if [ -x "$root/node_modules/.bin/wasm-opt" ]; then echo "$root/node_modules/.bin/wasm-opt"; fi
+  if command -v wasm-opt >/dev/null 2>&1; then command -v wasm-opt; fi
+}
+
+if [ "${1:-}" = "--candidates" ]; then
+  candidates | tr '\n' ' '
   exit 0
 fi
+
+pkg=${1:-www/pkg}
+wasm="$pkg/convviz_bg.wasm"
 # rustc's wasm32 defaults (Rust >= 1.82/1.87) plus +simd128 from .cargo/config.toml.
 features=(--enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
           --enable-mutable-globals --enable-reference-types --enable-multivalue)
 tmp="$wasm.opt.tmp"
 before=$(stat -c %s "$wasm")
-if ! wasm-opt -O3 "${features[@]}" "$wasm" -o "$tmp"; then
+found=0
+while IFS= read -r opt; do
+  [ -n "$opt" ] || continue
+  found=1
+  version=$("$opt" --version 2>/dev/null | head -n 1)
+  if ! "$opt" -O3 "${features[@]}" "$wasm" -o "$tmp"; then
+    echo "warning: $opt ($version) failed" >&2
+    rm -f "$tmp"
+    continue
+  fi
+  if node "$here/check-pkg.mjs" "$pkg" "$tmp" >/dev/null 2>&1; then
+    mv "$tmp" "$wasm"
+    echo "wasm-opt -O3 ($version, $opt): $before -> $(stat -c %s "$wasm") bytes"
+    exit 0
+  fi
   rm -f "$tmp"
-  echo "warning: wasm-opt failed; keeping the unoptimised module" >&2
-  exit 0
-fi
-if node "$here/check-pkg.mjs" "$pkg" "$tmp"; then
-  mv "$tmp" "$wasm"
-  echo "wasm-opt -O3: $before -> $(stat -c %s "$wasm") bytes"
+  echo "warning: the output of $opt ($version) does not load; trying the next wasm-opt" >&2
+done < <(candidates)
+if [ "$found" = 0 ]; then
+  echo "no wasm-opt (npm ci installs binaryen; or apt-get install binaryen): keeping the unoptimised module"
 else
-  rm -f "$tmp"
-  echo "warning: the wasm-opt output does not load; keeping the unoptimised module" >&2
+  echo "warning: no wasm-opt produced a working module; keeping the unoptimised module ($before bytes)" >&2
 fi
