@@ -1,0 +1,185 @@
+// Conv2d mode: state → wasm trace → a model every view reads.
+//
+// `build` is the expensive path (run only when a parameter or a tensor value changed); the
+// returned model caches every trace getter once (the wasm getters copy on each call) and the
+// per-position `steps` lazily, so drawing a frame never crosses into wasm.
+
+import { makeInput, makeWeights } from '../tensors.js';
+import { PARAM } from '../params.js';
+
+/** The options object of conv2d / conv2dTrace / conv2dOutputSize for a state's parameters. */
+export function convOptions(params) {
+  return {
+    stride: params.stride,
+    padding: params.padding,
+    dilation: params.dilation,
+    groups: params.groups,
+    paddingMode: params.padding_mode,
+  };
+}
+
+/** A thrown error tagged with the parameter it should be shown beside. */
+function blamed(message, param) {
+  const e = new Error(message);
+  e.param = param;
+  return e;
+}
+
+/**
+ * nn.Conv2d's own constructor checks (before any tensor exists): positive sizes, groups divide
+ * both channel counts. Messages are PyTorch's.
+ */
+function checkModule(p, lastEdited) {
+  for (const name of ['in_channels', 'out_channels', 'height', 'width']) {
+    if (p[name] < 1) throw blamed(`${PARAM[name].label}: must be a positive integer (got ${p[name]})`, name);
+  }
+  if (p.groups < 1) throw blamed('groups: groups must be a positive integer', 'groups');
+  const pick = (fallback) => (['in_channels', 'out_channels', 'groups'].includes(lastEdited) ? lastEdited : fallback);
+  if (p.in_channels % p.groups) throw blamed('in_channels must be divisible by groups', pick('groups'));
+  if (p.out_channels % p.groups) throw blamed('out_channels must be divisible by groups', pick('groups'));
+}
+
+/** Which control an error message of the wasm core belongs to. */
+export function blameParam(message, lastEdited) {
+  const m = /^([a-z_]+):/.exec(message);
+  if (m && PARAM[m[1]]) return m[1];
+  if (/padding_mode|Padding size|wrapping around/i.test(message)) {
+    return lastEdited === 'padding_mode' ? 'padding_mode' : lastEdited ?? 'padding';
+  }
+  if (/stride/i.test(message) && !/kernel/i.test(message)) return 'stride';
+  if (/dilation/i.test(message) && !/Kernel size/.test(message)) return 'dilation';
+  if (/groups/.test(message)) return lastEdited ?? 'groups';
+  return lastEdited ?? 'kernel_size';
+}
+
+/** Geometry only (cheap, no tensors): the arithmetic of conv2dOutputSize; throws like PyTorch. */
+export function outputSize(api, params) {
+  return api.conv2dOutputSize({
+    inputSize: [params.height, params.width],
+    kernelSize: params.kernel_size,
+    stride: params.stride,
+    padding: params.padding,
+    dilation: params.dilation,
+  });
+}
+
+/**
+ * Build the model for a state. Throws an Error whose `param` names the control to blame.
+ * @returns {Conv2dModel}
+ */
+export function build(api, state, lastEdited) {
+  const p = state.params;
+  checkModule(p, lastEdited);
+  let trace;
+  try {
+    outputSize(api, p); // the geometry's own messages first (stride, kernel, dilation, padding)
+    const input = makeInput(state);
+    const { weight, bias } = makeWeights(api, state);
+    trace = api.conv2dTrace(input, weight, bias, convOptions(p));
+  } catch (e) {
+    const message = String(e && e.message ? e.message : e);
+    throw blamed(message, blameParam(message, lastEdited));
+  }
+  return new Conv2dModel(trace);
+}
+
+function maxAbs(...arrays) {
+  let m = 0;
+  for (const a of arrays) {
+    if (!a) continue;
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]);
+      if (v > m) m = v;
+    }
+  }
+  return m > 0 ? m : 1;
+}
+
+/** Everything the views draw, read once from one trace handle. */
+export class Conv2dModel {
+  constructor(trace) {
+    this.kind = 'conv2d';
+    this.trace = trace;
+    this.input = trace.input;
+    this.weight = trace.weight;
+    this.bias = trace.bias ?? null;
+    this.padded = trace.paddedInput;
+    this.columns = trace.columns;
+    this.weightMatrix = trace.weightMatrix;
+    this.product = trace.product;
+    this.output = trace.output;
+    this.halo = trace.haloSource;
+    this.arithmetic = trace.arithmetic;
+    this.params = trace.params;
+
+    const [, cin, h, w] = this.input.shape;
+    const [cout, cg, kh, kw] = this.weight.shape;
+    const [, , hp, wp] = this.padded.shape;
+    const [, , ho, wo] = this.output.shape;
+    Object.assign(this, { cin, h, w, cout, cg, kh, kw, hp, wp, ho, wo });
+    this.groups = this.params.groups;
+    this.outPerGroup = cout / this.groups;
+    this.L = ho * wo;
+    this.K = cin * kh * kw;
+    this.Kg = cg * kh * kw;
+    this.total = cout * this.L;
+    this.padTop = this.params.padding[0];
+    this.padLeft = this.params.padding[1];
+    this.stride = this.params.stride;
+    this.dilation = this.params.dilation;
+    this.scales = {
+      x: maxAbs(this.input.data),
+      w: maxAbs(this.weight.data, this.bias && this.bias.data),
+      y: maxAbs(this.output.data, this.product.data),
+    };
+    this._steps = new Map();
+  }
+
+  /** Group of an output channel. */
+  groupOfOut(co) {
+    return Math.floor(co / this.outPerGroup);
+  }
+
+  /** Group of an input channel. */
+  groupOfIn(c) {
+    return Math.floor(c / this.cg);
+  }
+
+  /** (co, l) of a timeline position; l = oh·W_out + ow. */
+  position(p) {
+    return { co: Math.floor(p / this.L), l: p % this.L };
+  }
+
+  /** The trace's steps for output cell (co, l), fetched from wasm once, with the footprint box. */
+  steps(co, l) {
+    const key = co * this.L + l;
+    let s = this._steps.get(key);
+    if (!s) {
+      const oh = Math.floor(l / this.wo);
+      const ow = l % this.wo;
+      s = this.trace.steps(0, co, oh, ow);
+      let r0 = Infinity, c0 = Infinity, r1 = -Infinity, c1 = -Infinity;
+      for (const t of s.taps) {
+        if (t.ph < r0) r0 = t.ph;
+        if (t.ph > r1) r1 = t.ph;
+        if (t.pw < c0) c0 = t.pw;
+        if (t.pw > c1) c1 = t.pw;
+      }
+      s.box = { r0, c0, r1, c1 };
+      s.co = co;
+      s.l = l;
+      s.oh = oh;
+      s.ow = ow;
+      if (this._steps.size > 20000) this._steps.clear();
+      this._steps.set(key, s);
+    }
+    return s;
+  }
+
+  /** Release the wasm memory of the trace. */
+  dispose() {
+    this._steps.clear();
+    this.trace.free();
+    this.trace = null;
+  }
+}

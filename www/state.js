@@ -1,0 +1,264 @@
+// One state object, and the URL hash <-> state mapping.
+//
+// The state holds what the learner chose (parameters, how the tensors are filled, the cells they
+// edited) — never anything computed. Every value that enters it from outside (a typed control,
+// the URL hash) goes through `parseParam`, so a malformed value is reported, not stored.
+
+import { PARAMS, PARAM, INPUT_FILLS, WEIGHT_FILLS, MODES } from './params.js';
+
+const INPUT_FILL_NAMES = INPUT_FILLS.map(([k]) => k);
+const WEIGHT_FILL_NAMES = WEIGHT_FILLS.map(([k]) => k);
+const MAX_SEED = 2 ** 31 - 1;
+const MAX_EDITS = 4096;
+
+/** A fresh default state: the lecture's first example, Conv2d(3, 1, 3) on a 1×3×5×5 input. */
+export function defaultState() {
+  const params = {};
+  for (const p of PARAMS) params[p.name] = Array.isArray(p.initial) ? [...p.initial] : p.initial;
+  return {
+    mode: 'conv2d',
+    params,
+    input: { fill: 'integers', seed: 1 },
+    weight: { fill: 'integers', seed: 2 },
+    edits: { input: {}, weight: {}, bias: {} },
+  };
+}
+
+const INT_RE = /^[+-]?\d+$/;
+
+function stripQuotes(s) {
+  const m = /^(['"])(.*)\1$/.exec(s);
+  return m ? m[2] : s;
+}
+
+/** Parse "3", "3, 2", "(3, 2)" or "[3,2]" into [h, w]; null when it is not that. */
+function parsePairText(text) {
+  const inner = text.trim().replace(/^[([]\s*(.*?)\s*[)\]]$/, '$1');
+  const parts = inner.split(',').map((s) => s.trim());
+  if (parts.length === 2 && parts[1] === '' && INT_RE.test(parts[0])) parts.pop(); // "(3,)"
+  if (parts.length < 1 || parts.length > 2 || !parts.every((s) => INT_RE.test(s))) return null;
+  const nums = parts.map(Number);
+  return nums.length === 1 ? [nums[0], nums[0]] : nums;
+}
+
+/**
+ * Parse the text of one parameter, as typed in its control or found in the hash.
+ * Returns { ok: true, value } or { ok: false, message } (message names the parameter).
+ * Only the syntax and this visualizer's size caps are checked here; whether the combination is
+ * a valid convolution is the wasm core's call (its PyTorch-like error is shown instead).
+ */
+export function parseParam(name, text) {
+  const p = PARAM[name];
+  if (!p) return { ok: false, message: `unknown parameter '${name}'` };
+  const raw = String(text).trim();
+  const shown = raw.length > 24 ? `${raw.slice(0, 24)}…` : raw;
+  switch (p.kind) {
+    case 'int': {
+      if (!INT_RE.test(raw)) return { ok: false, message: `${name}: expected an int, got '${shown}'` };
+      return capped(p, [Number(raw)]) ?? { ok: true, value: Number(raw) };
+    }
+    case 'pair': {
+      const v = parsePairText(raw);
+      if (!v) return { ok: false, message: `${name}: expected an int or a tuple of 2 ints, got '${shown}'` };
+      return capped(p, v) ?? { ok: true, value: v };
+    }
+    case 'padding': {
+      const s = stripQuotes(raw);
+      if (s === 'same' || s === 'valid') return { ok: true, value: s };
+      const v = parsePairText(raw);
+      if (!v) {
+        return {
+          ok: false,
+          message: `padding: expected an int, a tuple of 2 ints, 'same' or 'valid', got '${shown}'`,
+        };
+      }
+      return capped(p, v) ?? { ok: true, value: v };
+    }
+    case 'bool': {
+      const s = raw.toLowerCase();
+      if (['true', '1', 'on', 'yes'].includes(s)) return { ok: true, value: true };
+      if (['false', '0', 'off', 'no'].includes(s)) return { ok: true, value: false };
+      return { ok: false, message: `${name}: expected True or False, got '${shown}'` };
+    }
+    case 'choice': {
+      const s = stripQuotes(raw);
+      if (p.choices.includes(s)) return { ok: true, value: s };
+      const list = p.choices.map((c) => `'${c}'`).join(', ');
+      return { ok: false, message: `${name}: padding_mode must be one of ${list}, but got '${shown}'` };
+    }
+    default:
+      return { ok: false, message: `${name}: unsupported kind ${p.kind}` };
+  }
+}
+
+/** Values above this visualizer's drawing cap are refused here (PyTorch would accept them). */
+function capped(p, values) {
+  const big = values.find((v) => v > p.max);
+  if (big === undefined) return null;
+  return {
+    ok: false,
+    message: `${p.name}: this visualizer draws at most ${p.max} (got ${big})`,
+  };
+}
+
+/** The text a control shows for a value: 3 for [3, 3], "3, 2" for [3, 2], 'same'. */
+export function formatParam(name, value) {
+  const p = PARAM[name];
+  if (p.kind === 'pair' || (p.kind === 'padding' && Array.isArray(value))) {
+    return value[0] === value[1] ? String(value[0]) : `${value[0]}, ${value[1]}`;
+  }
+  if (p.kind === 'padding') return `'${value}'`;
+  if (p.kind === 'bool') return value ? 'True' : 'False';
+  return String(value);
+}
+
+function hashValue(name, value) {
+  const p = PARAM[name];
+  if (Array.isArray(value)) return value[0] === value[1] ? String(value[0]) : `${value[0]},${value[1]}`;
+  if (p.kind === 'bool') return value ? '1' : '0';
+  return String(value);
+}
+
+function encodeEdits(edits) {
+  return Object.entries(edits)
+    .map(([k, v]) => `${k.replaceAll(',', '.')}:${v}`)
+    .join(';');
+}
+
+function decodeEdits(text, arity, what) {
+  const out = {};
+  if (text === '') return out;
+  const items = text.split(';');
+  if (items.length > MAX_EDITS) throw new Error(`${what}: too many edited cells`);
+  for (const item of items) {
+    const m = /^(\d+(?:\.\d+)*):(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/i.exec(item);
+    if (!m) throw new Error(`${what}: malformed cell edit '${item.slice(0, 24)}'`);
+    const idx = m[1].split('.');
+    const value = Number(m[2]);
+    if (idx.length !== arity || !Number.isFinite(value)) {
+      throw new Error(`${what}: malformed cell edit '${item.slice(0, 24)}'`);
+    }
+    out[idx.join(',')] = value;
+  }
+  return out;
+}
+
+function decodeFill(text, names, what) {
+  const m = /^([a-z]+)(?:~(\d{1,10}))?$/.exec(text);
+  if (!m || !names.includes(m[1])) throw new Error(`${what}: unknown fill '${text.slice(0, 24)}'`);
+  const seed = m[2] === undefined ? 1 : Number(m[2]);
+  if (seed > MAX_SEED) throw new Error(`${what}: seed out of range`);
+  return { fill: m[1], seed };
+}
+
+/** Serialize the state into a URL hash (without '#'), PyTorch names as keys. */
+export function toHash(state) {
+  const q = new URLSearchParams();
+  if (state.mode !== 'conv2d') q.set('mode', state.mode);
+  for (const p of PARAMS) q.set(p.name, hashValue(p.name, state.params[p.name]));
+  q.set('input', `${state.input.fill}~${state.input.seed}`);
+  q.set('weight', `${state.weight.fill}~${state.weight.seed}`);
+  for (const t of ['input', 'weight', 'bias']) {
+    const e = encodeEdits(state.edits[t]);
+    if (e) q.set(`set_${t}`, e);
+  }
+  return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':').replaceAll('%3B', ';').replaceAll('%7E', '~');
+}
+
+/**
+ * Parse a URL hash into a state. Every value is validated and bounded by the table; unknown
+ * keys are ignored (later versions add some). A malformed hash gives the defaults and a notice.
+ * Returns { state, notice } (notice null when the hash was fine or empty).
+ */
+export function fromHash(hash) {
+  const text = String(hash ?? '').replace(/^#/, '');
+  const state = defaultState();
+  if (text.trim() === '') return { state, notice: null };
+  try {
+    if (text.length > 100_000) throw new Error('link too long');
+    const q = new URLSearchParams(text);
+    if (q.has('mode')) {
+      const mode = q.get('mode');
+      if (!MODES.includes(mode)) throw new Error(`unknown mode '${mode.slice(0, 24)}'`);
+      state.mode = mode;
+    }
+    for (const p of PARAMS) {
+      if (!q.has(p.name)) continue;
+      const r = parseParam(p.name, q.get(p.name));
+      if (!r.ok) throw new Error(r.message);
+      const low = (Array.isArray(r.value) ? r.value : [r.value]).find((v) => typeof v === 'number' && v < p.min);
+      if (low !== undefined) throw new Error(`${p.name}: must be at least ${p.min} (got ${low})`);
+      state.params[p.name] = r.value;
+    }
+    if (q.has('input')) state.input = decodeFill(q.get('input'), INPUT_FILL_NAMES, 'input');
+    if (q.has('weight')) state.weight = decodeFill(q.get('weight'), WEIGHT_FILL_NAMES, 'weight');
+    if (q.has('set_input')) state.edits.input = decodeEdits(q.get('set_input'), 3, 'set_input');
+    if (q.has('set_weight')) state.edits.weight = decodeEdits(q.get('set_weight'), 4, 'set_weight');
+    if (q.has('set_bias')) state.edits.bias = decodeEdits(q.get('set_bias'), 1, 'set_bias');
+    return { state, notice: null };
+  } catch (e) {
+    return { state: defaultState(), notice: `The link could not be read (${e.message}); showing the default example.` };
+  }
+}
+
+/** A deep copy of a state (states are small plain objects). */
+export function cloneState(state) {
+  return {
+    mode: state.mode,
+    params: Object.fromEntries(
+      Object.entries(state.params).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]),
+    ),
+    input: { ...state.input },
+    weight: { ...state.weight },
+    edits: {
+      input: { ...state.edits.input },
+      weight: { ...state.edits.weight },
+      bias: { ...state.edits.bias },
+    },
+  };
+}
+
+/**
+ * The store: the one state object plus a version counter. Controls write through it; the frame
+ * loop recomputes when `version` moved (so a burst of slider events costs one recompute per frame).
+ */
+export class Store {
+  constructor(state) {
+    this.state = state;
+    this.version = 1;
+    /** The parameter the learner touched last: where an error without a named argument is shown. */
+    this.lastEdited = null;
+  }
+
+  /** Set one parameter (already parsed). */
+  setParam(name, value) {
+    const old = this.state.params[name];
+    if (JSON.stringify(old) === JSON.stringify(value)) return;
+    this.state.params[name] = Array.isArray(value) ? [...value] : value;
+    this.lastEdited = name;
+    this.version++;
+  }
+
+  /** Refill a tensor ('input' or 'weight'); drops that tensor's cell edits. */
+  setFill(tensor, fill, seed) {
+    this.state[tensor] = { fill, seed };
+    this.state.edits[tensor] = {};
+    if (tensor === 'weight') this.state.edits.bias = {};
+    this.lastEdited = null;
+    this.version++;
+  }
+
+  /** Set one cell ('input' key "c,h,w", 'weight' key "o,i,h,w", 'bias' key "o"). */
+  setCell(tensor, key, value) {
+    this.state.edits[tensor][key] = value;
+    this.lastEdited = null;
+    this.version++;
+  }
+
+  /** Replace the whole state (e.g. from a hash change). */
+  replace(state) {
+    this.state = state;
+    this.lastEdited = null;
+    this.version++;
+  }
+}

@@ -1,0 +1,89 @@
+// The tensors a state describes: input, weight and bias, made from a fill recipe plus the cells
+// the learner edited. Pure data generation — the convolution itself is the wasm core's job.
+
+/** A small deterministic PRNG (mulberry32): same seed, same tensor, on every machine. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const two = (x) => Math.round(x * 100) / 100;
+
+/** Fill `data` in place with one of the simple recipes. */
+function fillSimple(data, fill, seed, intRange) {
+  const rand = mulberry32(seed);
+  for (let i = 0; i < data.length; i++) {
+    switch (fill) {
+      case 'ones': data[i] = 1; break;
+      case 'zeros': data[i] = 0; break;
+      case 'arange': data[i] = i; break;
+      case 'random': data[i] = two(rand() * 2 - 1); break;
+      case 'integers': data[i] = Math.floor(rand() * (2 * intRange + 1)) - intRange; break;
+      default: throw new Error(`unknown fill '${fill}'`);
+    }
+  }
+}
+
+/** Apply edits keyed "a,b,c" onto a row-major array of `shape`; keys out of range are skipped. */
+function applyEdits(data, shape, edits) {
+  for (const [key, value] of Object.entries(edits)) {
+    const idx = key.split(',').map(Number);
+    if (idx.length !== shape.length || idx.some((v, d) => !(v >= 0 && v < shape[d]))) continue;
+    let flat = 0;
+    for (let d = 0; d < shape.length; d++) flat = flat * shape[d] + idx[d];
+    data[flat] = value;
+  }
+}
+
+/** The input tensor [1, C_in, H, W] of a state. */
+export function makeInput(state) {
+  const p = state.params;
+  const shape = [1, p.in_channels, p.height, p.width];
+  const data = new Float32Array(shape[1] * shape[2] * shape[3]);
+  fillSimple(data, state.input.fill, state.input.seed, 2);
+  applyEdits(data, shape.slice(1), state.edits.input);
+  return { shape, data };
+}
+
+/**
+ * Weight [C_out, C_in/groups, kh, kw] and bias [C_out] (or null) of a state. 'default' asks the
+ * wasm core for PyTorch's reset_parameters(); 'ones' and 'zeros' leave the bias at 0, so that
+ * ones-input ⊛ ones-weight shows the lecture's C_in·kh·kw in every cell.
+ */
+export function makeWeights(api, state) {
+  const p = state.params;
+  const [kh, kw] = p.kernel_size;
+  const shape = [p.out_channels, p.in_channels / p.groups, kh, kw];
+  let weight;
+  let bias = null;
+  if (state.weight.fill === 'default') {
+    const init = api.defaultInit({
+      kind: 'conv2d',
+      inChannels: p.in_channels,
+      outChannels: p.out_channels,
+      kernelSize: [kh, kw],
+      groups: p.groups,
+      bias: p.bias,
+      seed: state.weight.seed,
+    });
+    weight = { shape, data: Float32Array.from(init.weight.data) };
+    if (p.bias) bias = { shape: [p.out_channels], data: Float32Array.from(init.bias.data) };
+  } else {
+    weight = { shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) };
+    fillSimple(weight.data, state.weight.fill, state.weight.seed, 1);
+    if (p.bias) {
+      bias = { shape: [p.out_channels], data: new Float32Array(p.out_channels) };
+      const f = state.weight.fill;
+      if (f === 'random' || f === 'integers') fillSimple(bias.data, f, state.weight.seed + 7919, 1);
+    }
+  }
+  applyEdits(weight.data, shape, state.edits.weight);
+  if (bias) applyEdits(bias.data, bias.shape, state.edits.bias);
+  return { weight, bias };
+}
