@@ -1,0 +1,283 @@
+// Controls, built from the parameter table (params.js); they only ever write to the store.
+//
+// Each parameter gets a text field labelled with its PyTorch name (typed exactly as in Python:
+// `2`, `2, 1`, `'same'`) and, for numbers, one slider per axis whose reachable values come from
+// bounds.js — so dragging can never produce an invalid convolution, while typing can, and then
+// the wasm core's PyTorch-like message appears beside the field.
+
+import { PARAMS } from './params.js';
+import { parseParam, formatParam } from './state.js';
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  e.append(...children);
+  return e;
+}
+
+const AXES = [
+  ['h', 'height'],
+  ['w', 'width'],
+];
+
+/**
+ * Build the controls into `form`.
+ * @returns {{ sync(state, sliderValues|null): void, showError(name, message): void, clearErrors(): void }}
+ */
+export function buildControls(form, store) {
+  const controls = new Map();
+  for (const p of PARAMS) {
+    const c = buildOne(p, store);
+    controls.set(p.name, c);
+    form.append(c.root);
+  }
+  form.addEventListener('submit', (e) => e.preventDefault());
+
+  return {
+    sync(state, values) {
+      for (const c of controls.values()) c.sync(state, values);
+    },
+    showError(name, message) {
+      for (const [n, c] of controls) c.setError(n === name ? message : null);
+      if (!controls.has(name)) controls.get('kernel_size').setError(message);
+    },
+    clearErrors() {
+      for (const c of controls.values()) c.setError(null);
+    },
+  };
+}
+
+function buildOne(p, store) {
+  const id = `param-${p.name}`;
+  const root = el('div', { class: `ctl ctl-${p.kind}`, 'data-param': p.name });
+  const help = el('p', { class: 'ctl-help', id: `${id}-help`, text: p.help });
+  const error = el('p', { class: 'ctl-error', id: `${id}-error`, role: 'alert', hidden: true });
+  let syntaxError = null;
+  let wasmError = null;
+  const showErrors = () => {
+    const msg = syntaxError ?? wasmError;
+    error.textContent = msg ?? '';
+    error.hidden = !msg;
+    root.classList.toggle('has-error', Boolean(msg));
+    if (field) field.setAttribute('aria-invalid', msg ? 'true' : 'false');
+  };
+
+  let field = null;
+  const sliders = [];
+  let current = null;
+
+  if (p.kind === 'bool') {
+    field = el('input', { type: 'checkbox', id, 'aria-describedby': `${id}-help ${id}-error` });
+    field.addEventListener('change', () => store.setParam(p.name, field.checked));
+    root.append(el('div', { class: 'ctl-head' }, el('label', { for: id, class: 'ctl-name', text: p.label }), field), help, error);
+    return {
+      root,
+      sync(state) {
+        field.checked = Boolean(state.params[p.name]);
+      },
+      setError(msg) {
+        wasmError = msg;
+        showErrors();
+      },
+    };
+  }
+
+  if (p.kind === 'choice') {
+    field = el('select', { id, 'aria-describedby': `${id}-help ${id}-error` });
+    for (const c of p.choices) field.append(el('option', { value: c, text: `'${c}'` }));
+    field.addEventListener('change', () => store.setParam(p.name, field.value));
+    root.append(el('div', { class: 'ctl-head' }, el('label', { for: id, class: 'ctl-name', text: p.label }), field), help, error);
+    return {
+      root,
+      sync(state) {
+        field.value = state.params[p.name];
+      },
+      setError(msg) {
+        wasmError = msg;
+        showErrors();
+      },
+    };
+  }
+
+  // numeric: a text field + sliders
+  field = el('input', {
+    type: 'text',
+    id,
+    class: 'ctl-field',
+    inputmode: p.kind === 'int' ? 'numeric' : 'text',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': `${id}-help ${id}-error`,
+  });
+  let editing = false;
+  const commitText = (final) => {
+    const r = parseParam(p.name, field.value);
+    if (r.ok) {
+      syntaxError = null;
+      showErrors();
+      store.setParam(p.name, r.value);
+    } else if (final) {
+      syntaxError = r.message;
+      showErrors();
+    }
+  };
+  field.addEventListener('focus', () => {
+    editing = true;
+  });
+  field.addEventListener('input', () => commitText(false));
+  field.addEventListener('change', () => commitText(true));
+  field.addEventListener('blur', () => {
+    editing = false;
+    commitText(true);
+  });
+  field.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      commitText(true);
+    }
+  });
+
+  const head = el('div', { class: 'ctl-head' }, el('label', { for: id, class: 'ctl-name', text: p.label }), field);
+  root.append(head);
+
+  let kindRadios = null;
+  if (p.kind === 'padding') {
+    // explicit amounts, or PyTorch's strings
+    // (named "halo kind", not "padding …": getByLabel('padding') must find the field alone)
+    kindRadios = el('div', { class: 'ctl-kinds', role: 'radiogroup', 'aria-label': 'halo kind' });
+    for (const [value, text] of [['explicit', 'numbers'], ['same', "'same'"], ['valid', "'valid'"]]) {
+      const rid = `${id}-kind-${value}`;
+      const radio = el('input', { type: 'radio', name: `${id}-kind`, id: rid, value });
+      radio.addEventListener('change', () => {
+        if (!radio.checked) return;
+        if (value === 'explicit') store.setParam('padding', lastExplicit);
+        else store.setParam('padding', value);
+      });
+      kindRadios.append(el('span', { class: 'ctl-kind' }, radio, el('label', { for: rid, text })));
+    }
+    root.append(kindRadios);
+  }
+  let lastExplicit = [0, 0];
+
+  const axes = p.kind === 'int' ? [null] : [0, 1];
+  const sliderBox = el('div', { class: 'ctl-sliders' });
+  for (const axis of axes) {
+    const range = el('input', {
+      type: 'range',
+      min: 0,
+      max: 0,
+      step: 1,
+      value: 0,
+      class: 'ctl-range',
+      title: axis === null ? `${p.label} slider` : `${p.name} ${AXES[axis][1]} slider`,
+    });
+    const readout = el('output', { class: 'ctl-readout' });
+    const row = el('div', { class: 'ctl-slider' });
+    if (axis !== null) row.append(el('span', { class: 'ctl-axis', 'aria-hidden': 'true', text: AXES[axis][0] }));
+    row.append(range, readout);
+    sliderBox.append(row);
+    const s = { axis, range, readout, values: [] };
+    range.addEventListener('input', () => {
+      const v = s.values[Number(range.value)];
+      if (v === undefined) return;
+      readout.value = String(v);
+      let next;
+      if (axis === null) next = v;
+      else {
+        const cur = Array.isArray(current) ? current : [v, v];
+        next = [...cur];
+        next[axis] = v;
+      }
+      syntaxError = null;
+      showErrors();
+      if (!editing) field.value = formatParam(p.name, next);
+      store.setParam(p.name, next);
+    });
+    sliders.push(s);
+  }
+  root.append(sliderBox, help, error);
+
+  return {
+    root,
+    sync(state, values) {
+      current = state.params[p.name];
+      if (Array.isArray(current) && p.kind === 'padding') lastExplicit = [...current];
+      const typed = parseParam(p.name, field.value);
+      const same = typed.ok && JSON.stringify(typed.value) === JSON.stringify(current);
+      if (!editing && !same) field.value = formatParam(p.name, current);
+      if (kindRadios) {
+        const kind = Array.isArray(current) ? 'explicit' : current;
+        for (const r of kindRadios.querySelectorAll('input')) r.checked = r.value === kind;
+      }
+      for (const s of sliders) {
+        if (values) {
+          s.values = values[s.axis === null ? p.name : `${p.name}.${s.axis}`] ?? [];
+        }
+        const v = s.axis === null ? current : Array.isArray(current) ? current[s.axis] : null;
+        const n = s.values.length;
+        s.range.max = String(Math.max(0, n - 1));
+        s.range.disabled = n <= 1;
+        if (v !== null && n > 0) {
+          let best = 0;
+          for (let i = 1; i < n; i++) if (Math.abs(s.values[i] - v) < Math.abs(s.values[best] - v)) best = i;
+          s.range.value = String(best);
+          s.readout.value = String(v);
+        } else {
+          s.readout.value = v === null ? '—' : String(v);
+        }
+        s.range.setAttribute('aria-valuetext', s.readout.value);
+      }
+    },
+    setError(msg) {
+      wasmError = msg;
+      showErrors();
+    },
+  };
+}
+
+/** The fill buttons of a tensor ('input' or 'weight'), with a seed field. */
+export function buildFillBar(root, fills, tensor, store) {
+  const bar = el('div', { class: 'fills', role: 'group', 'aria-label': `fill ${tensor}` });
+  const seed = el('input', {
+    type: 'number',
+    min: 0,
+    max: 2147483647,
+    step: 1,
+    class: 'seed',
+    'aria-label': `${tensor} seed`,
+    title: 'seed for random, integers and default init',
+  });
+  const buttons = new Map();
+  for (const [kind, text, help] of fills) {
+    const b = el('button', { type: 'button', class: 'fill', 'data-fill': kind, title: help, text });
+    b.addEventListener('click', () => {
+      const st = store.state[tensor];
+      const seeded = kind === 'random' || kind === 'integers' || kind === 'default';
+      let s = Number(seed.value) || 0;
+      if (seeded && st.fill === kind && st.seed === s && Object.keys(store.state.edits[tensor]).length === 0) s += 1; // again → new draw
+      store.setFill(tensor, kind, s);
+    });
+    buttons.set(kind, b);
+    bar.append(b);
+  }
+  seed.addEventListener('change', () => {
+    const s = Math.max(0, Math.min(2147483647, Math.floor(Number(seed.value) || 0)));
+    const st = store.state[tensor];
+    store.setFill(tensor, st.fill, s);
+  });
+  bar.append(el('label', { class: 'seed-label' }, el('span', { text: 'seed' }), seed));
+  root.append(bar);
+  return {
+    sync(state) {
+      const st = state[tensor];
+      for (const [kind, b] of buttons) b.setAttribute('aria-pressed', String(kind === st.fill));
+      if (document.activeElement !== seed) seed.value = String(st.seed);
+    },
+  };
+}
+

@@ -1,0 +1,353 @@
+// The one grid-drawing helper every view uses: colour scale, value images, cell numbers,
+// outlines, hatching, hit testing and tile layout. Views never draw a grid cell by hand.
+//
+// A grid is plain geometry: { x, y, rows, cols, cw, ch } in CSS pixels. Cell colours are painted
+// once per tensor into a 1-pixel-per-cell image (cached by data array, so a recompute — which
+// makes new arrays — invalidates it) and scaled onto the canvas: a 64×64 map or a 27×3844 im2col
+// matrix costs one drawImage per frame.
+
+/** Diverging, colour-blind-safe scale (ColorBrewer RdBu, reversed): blue < 0 < red. */
+const STOPS = [
+  [5, 48, 97], [33, 102, 172], [67, 147, 195], [146, 197, 222], [209, 229, 240],
+  [247, 247, 247],
+  [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
+];
+
+const LUT = new Uint8ClampedArray(256 * 3);
+const FILL = new Array(256);
+const INK = new Array(256);
+for (let i = 0; i < 256; i++) {
+  const t = (i / 255) * (STOPS.length - 1);
+  const k = Math.min(STOPS.length - 2, Math.floor(t));
+  const f = t - k;
+  const rgb = [0, 1, 2].map((d) => Math.round(STOPS[k][d] + (STOPS[k + 1][d] - STOPS[k][d]) * f));
+  LUT.set(rgb, i * 3);
+  FILL[i] = `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
+  const lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+  INK[i] = lum < 140 ? '#ffffff' : '#1f2328';
+}
+
+/** Colours used for overlays, in one place. */
+export const COLORS = {
+  focus: '#111827',
+  focusHalo: '#ffffff',
+  link: '#c026d3',
+  ghost: '#6b7280',
+  blank: '#eef0f3',
+  line: 'rgba(255,255,255,0.9)',
+  frame: '#9aa3ae',
+  halo: 'rgba(71,85,105,0.45)',
+  unused: 'rgba(220,38,38,0.55)',
+  text: '#1f2328',
+  muted: '#6b7280',
+};
+
+/** Okabe–Ito qualitative palette for groups (colour-blind safe, distinct from the value scale). */
+export const GROUP_COLORS = ['#e69f00', '#009e73', '#56b4e9', '#cc79a7', '#d55e00', '#0072b2', '#f0e442', '#000000'];
+
+/** Index into the 256-step scale of a value, for a symmetric range ±maxAbs. */
+export function scaleIndex(v, maxAbs) {
+  const t = Math.max(-1, Math.min(1, v / maxAbs));
+  return Math.round((t + 1) * 127.5);
+}
+
+/** CSS fill colour of a value. */
+export function fillFor(v, maxAbs) {
+  return FILL[scaleIndex(v, maxAbs)];
+}
+
+/** Legible text colour on top of a value's fill. */
+export function inkFor(v, maxAbs) {
+  return INK[scaleIndex(v, maxAbs)];
+}
+
+/**
+ * A value as printed in a cell and in the dot product: integers exact, others with 2 significant
+ * decimals, a real minus sign.
+ */
+export function formatValue(v) {
+  if (v === 0 || Object.is(v, -0)) return '0';
+  const a = Math.abs(v);
+  let s;
+  if (Number.isInteger(v) && a < 1e6) s = String(v);
+  else if (a < 0.005) s = v.toExponential(0);
+  else if (a >= 1000) s = v.toFixed(0);
+  else if (a >= 100) s = v.toFixed(1).replace(/\.0$/, '');
+  else s = v.toFixed(2).replace(/0$/, '').replace(/\.0?$/, '');
+  return s.replace('-', '\u2212');
+}
+
+const labelCache = new WeakMap();
+
+/** formatValue of data[i], cached per data array (no string building per frame). */
+export function labelOf(data, i) {
+  let labels = labelCache.get(data);
+  if (!labels) {
+    labels = new Array(data.length);
+    labelCache.set(data, labels);
+  }
+  return labels[i] ?? (labels[i] = formatValue(data[i]));
+}
+
+const imageCache = new WeakMap();
+
+/** A canvas of rows×cols pixels, one per cell, coloured by value (cached per data array). */
+export function valueImage(data, offset, rows, cols, maxAbs) {
+  let byKey = imageCache.get(data);
+  if (!byKey) {
+    byKey = new Map();
+    imageCache.set(data, byKey);
+  }
+  const key = `${offset}:${rows}x${cols}:${maxAbs}`;
+  let canvas = byKey.get(key);
+  if (!canvas) {
+    canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, cols);
+    canvas.height = Math.max(1, rows);
+    const ctx = canvas.getContext('2d');
+    const img = ctx.createImageData(canvas.width, canvas.height);
+    const px = img.data;
+    for (let i = 0, n = rows * cols; i < n; i++) {
+      const k = scaleIndex(data[offset + i], maxAbs) * 3;
+      px[i * 4] = LUT[k];
+      px[i * 4 + 1] = LUT[k + 1];
+      px[i * 4 + 2] = LUT[k + 2];
+      px[i * 4 + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    byKey.set(key, canvas);
+  }
+  return canvas;
+}
+
+/** Grid geometry. */
+export function makeGrid(x, y, rows, cols, cw, ch = cw) {
+  return { x, y, rows, cols, cw, ch, w: cols * cw, h: rows * ch };
+}
+
+/** The (r, c) under a point, or null. */
+export function cellAt(g, px, py) {
+  if (!g) return null;
+  const c = Math.floor((px - g.x) / g.cw);
+  const r = Math.floor((py - g.y) / g.ch);
+  if (r < 0 || c < 0 || r >= g.rows || c >= g.cols) return null;
+  return { r, c };
+}
+
+/** Whether a grid is big enough to print numbers in its cells. */
+export function showsNumbers(g) {
+  return g.cw >= 18 && g.ch >= 14;
+}
+
+function numberFont(g) {
+  const size = Math.min(13, Math.floor(Math.min(g.cw * 0.4, g.ch * 0.52)));
+  return size;
+}
+
+/**
+ * Draw a grid of values: colour image, blank cells past `limit` (row-major), white grid lines,
+ * numbers when they fit, a frame.
+ * o: { data, offset = 0, maxAbs, limit = rows·cols, numbers = true, frame = COLORS.frame,
+ *      numberMask?: (r, c) => boolean   (false hides that cell's number) }
+ */
+export function drawGrid(ctx, g, o) {
+  const n = g.rows * g.cols;
+  if (n === 0) return;
+  const offset = o.offset ?? 0;
+  const limit = Math.max(0, Math.min(n, o.limit ?? n));
+  const img = valueImage(o.data, offset, g.rows, g.cols, o.maxAbs);
+  ctx.imageSmoothingEnabled = g.cw < 1 || g.ch < 1;
+  ctx.drawImage(img, g.x, g.y, g.w, g.h);
+  if (limit < n) blankFrom(ctx, g, limit);
+  if (g.cw >= 6 && g.ch >= 6) gridLines(ctx, g);
+  if ((o.numbers ?? true) && showsNumbers(g)) {
+    const size = numberFont(g);
+    ctx.font = `500 ${size}px ui-monospace, "SF Mono", "Cascadia Mono", Menlo, Consolas, monospace`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    const charW = size * 0.62;
+    for (let i = 0; i < limit; i++) {
+      const r = Math.floor(i / g.cols);
+      const c = i - r * g.cols;
+      if (o.numberMask && !o.numberMask(r, c)) continue;
+      const s = labelOf(o.data, offset + i);
+      if (s.length * charW > g.cw - 3) continue;
+      ctx.fillStyle = inkFor(o.data[offset + i], o.maxAbs);
+      ctx.fillText(s, g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch + 0.5);
+    }
+  }
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = o.frame ?? COLORS.frame;
+  ctx.strokeRect(g.x - 0.5, g.y - 0.5, g.w + 1, g.h + 1);
+}
+
+function blankFrom(ctx, g, limit) {
+  const r = Math.floor(limit / g.cols);
+  const c = limit - r * g.cols;
+  ctx.fillStyle = COLORS.blank;
+  if (c > 0) {
+    ctx.fillRect(g.x + c * g.cw, g.y + r * g.ch, (g.cols - c) * g.cw, g.ch);
+    if (r + 1 < g.rows) ctx.fillRect(g.x, g.y + (r + 1) * g.ch, g.w, (g.rows - r - 1) * g.ch);
+  } else {
+    ctx.fillRect(g.x, g.y + r * g.ch, g.w, (g.rows - r) * g.ch);
+  }
+}
+
+function gridLines(ctx, g) {
+  ctx.beginPath();
+  for (let c = 1; c < g.cols; c++) {
+    const x = Math.round(g.x + c * g.cw) + 0.5;
+    ctx.moveTo(x, g.y);
+    ctx.lineTo(x, g.y + g.h);
+  }
+  for (let r = 1; r < g.rows; r++) {
+    const y = Math.round(g.y + r * g.ch) + 0.5;
+    ctx.moveTo(g.x, y);
+    ctx.lineTo(g.x + g.w, y);
+  }
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = COLORS.line;
+  ctx.stroke();
+}
+
+/** Fill a block of cells with a flat colour. */
+export function fillCells(ctx, g, r, c, rows, cols, color) {
+  ctx.fillStyle = color;
+  ctx.fillRect(g.x + c * g.cw, g.y + r * g.ch, cols * g.cw, rows * g.ch);
+}
+
+/**
+ * Outline a block of cells (fractional r / c allowed: used to slide a footprint smoothly).
+ * style: { color, width = 2, dash = null, halo = false (a thin white line inside, for dark cells) }
+ */
+export function strokeCells(ctx, g, r, c, rows, cols, style) {
+  const w = style.width ?? 2;
+  const x = g.x + c * g.cw;
+  const y = g.y + r * g.ch;
+  const bw = Math.max(cols * g.cw, 2);
+  const bh = Math.max(rows * g.ch, 2);
+  ctx.setLineDash(style.dash ?? []);
+  if (style.halo && bw > 2 * w + 2 && bh > 2 * w + 2) {
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = COLORS.focusHalo;
+    ctx.strokeRect(x + w + 0.5, y + w + 0.5, bw - 2 * w - 1, bh - 2 * w - 1);
+  }
+  ctx.lineWidth = w;
+  ctx.strokeStyle = style.color;
+  ctx.strokeRect(x + w / 2, y + w / 2, bw - w, bh - w);
+  ctx.setLineDash([]);
+}
+
+/** Diagonal hatching over a block of cells. */
+export function hatchCells(ctx, g, r, c, rows, cols, color, spacing = 5) {
+  const x = g.x + c * g.cw;
+  const y = g.y + r * g.ch;
+  const w = cols * g.cw;
+  const h = rows * g.ch;
+  if (w <= 0 || h <= 0) return;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x, y, w, h);
+  ctx.clip();
+  ctx.beginPath();
+  for (let d = -h; d < w; d += spacing) {
+    ctx.moveTo(x + d, y + h);
+    ctx.lineTo(x + d + h, y);
+  }
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = color;
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** Centre of a cell. */
+export function cellCenter(g, r, c) {
+  return [g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch];
+}
+
+/** A straight arrow with a filled head. */
+export function arrow(ctx, x0, y0, x1, y1, color, width = 2) {
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  const len = Math.hypot(dx, dy);
+  if (len < 4) return;
+  const ux = dx / len;
+  const uy = dy / len;
+  const head = Math.min(9, len / 2.5);
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = width;
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1 - ux * head * 0.8, y1 - uy * head * 0.8);
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(x1 - ux * head - uy * head * 0.5, y1 - uy * head + ux * head * 0.5);
+  ctx.lineTo(x1 - ux * head + uy * head * 0.5, y1 - uy * head - ux * head * 0.5);
+  ctx.closePath();
+  ctx.fill();
+}
+
+/** Text on the canvas. opts: { align, baseline, color, size = 12, weight = 500, mono = false } */
+export function text(ctx, s, x, y, opts = {}) {
+  const size = opts.size ?? 12;
+  const family = opts.mono
+    ? 'ui-monospace, "SF Mono", "Cascadia Mono", Menlo, Consolas, monospace'
+    : 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  ctx.font = `${opts.weight ?? 500} ${size}px ${family}`;
+  ctx.textAlign = opts.align ?? 'left';
+  ctx.textBaseline = opts.baseline ?? 'alphabetic';
+  ctx.fillStyle = opts.color ?? COLORS.text;
+  ctx.fillText(s, x, y);
+}
+
+/** Dim a rectangle (inactive channels / groups). */
+export function veil(ctx, x, y, w, h, alpha = 0.6) {
+  ctx.fillStyle = `rgba(255,255,255,${alpha})`;
+  ctx.fillRect(x, y, w, h);
+}
+
+/**
+ * Lay out `count` tiles of rows×cols cells in a given width: the cell size is as large as fits
+ * (≤ maxCell) while the whole stays under maxHeight when possible.
+ * Returns { cell, perRow, tiles: [{ x, y }] (top-left of each tile's grid), width, height }.
+ */
+export function tileLayout({ count, rows, cols, width, maxCell = 40, maxHeight = 520, gapX = 18, gapY = 14, labelH = 18, left = 0 }) {
+  let best = null;
+  for (let perRow = 1; perRow <= Math.max(1, count); perRow++) {
+    let cell = Math.min(maxCell, (width - left - (perRow - 1) * gapX) / (perRow * cols));
+    if (cell >= 3) cell = Math.floor(cell);
+    if (cell <= 0) continue;
+    const lines = Math.ceil(count / perRow);
+    const height = lines * (labelH + rows * cell) + (lines - 1) * gapY;
+    const fits = height <= maxHeight;
+    const better = !best
+      || (fits && !best.fits)
+      || (fits === best.fits && (fits ? cell > best.cell : height < best.height));
+    if (better) best = { cell, perRow, height, fits };
+  }
+  const { cell, perRow, height } = best;
+  const tiles = [];
+  for (let i = 0; i < count; i++) {
+    const line = Math.floor(i / perRow);
+    const col = i % perRow;
+    tiles.push({ x: left + col * (cols * cell + gapX), y: line * (labelH + rows * cell + gapY) + labelH });
+  }
+  return { cell, perRow, tiles, width, height };
+}
+
+/** Paint the colour-scale gradient into a small canvas (for the DOM legends). */
+export function paintLegendBar(canvas) {
+  canvas.width = 256;
+  canvas.height = 1;
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(256, 1);
+  for (let i = 0; i < 256; i++) {
+    img.data[i * 4] = LUT[i * 3];
+    img.data[i * 4 + 1] = LUT[i * 3 + 1];
+    img.data[i * 4 + 2] = LUT[i * 3 + 2];
+    img.data[i * 4 + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
