@@ -321,11 +321,14 @@ async function main() {
       dirty = true;
       return;
     }
-    const t = e.target;
-    if (t instanceof HTMLElement && (t.closest('input, select, textarea, button, [contenteditable]'))) return;
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const key = { ' ': 'play', ArrowLeft: 'back', ArrowRight: 'forward', Home: 'home', End: 'end' }[e.key];
     if (!key) return;
+    // fields, sliders and selects keep their keys; a focused button keeps Space unless it is a
+    // timeline button (there Space always means play / pause)
+    const t = e.target instanceof Element ? e.target : null;
+    if (t && t.closest('input, select, textarea, [contenteditable]')) return;
+    if (t && key === 'play' && t.closest('button') && !t.closest('.timeline')) return;
     e.preventDefault();
     actions[key]();
     dirty = true;

@@ -39,15 +39,16 @@ function checkModule(p, lastEdited) {
   if (p.out_channels % p.groups) throw blamed('out_channels must be divisible by groups', pick('groups'));
 }
 
-/** Which control an error message of the wasm core belongs to. */
+/**
+ * Which control an error message of the wasm core belongs to: the argument it names, except that
+ * a conflict between arguments (kernel vs padded input, reflect padding vs input size) is shown
+ * beside the control the learner just moved, where they are looking.
+ */
 export function blameParam(message, lastEdited) {
+  const conflict = /Kernel size can't be greater|Padding size should be less|wrapping around/.test(message);
+  if (conflict && lastEdited && PARAM[lastEdited]) return lastEdited;
   const m = /^([a-z_]+):/.exec(message);
   if (m && PARAM[m[1]]) return m[1];
-  if (/padding_mode|Padding size|wrapping around/i.test(message)) {
-    return lastEdited === 'padding_mode' ? 'padding_mode' : lastEdited ?? 'padding';
-  }
-  if (/stride/i.test(message) && !/kernel/i.test(message)) return 'stride';
-  if (/dilation/i.test(message) && !/Kernel size/.test(message)) return 'dilation';
   if (/groups/.test(message)) return lastEdited ?? 'groups';
   return lastEdited ?? 'kernel_size';
 }

@@ -1,0 +1,106 @@
+// Shared set-up for the browser tests: one static server (tools/serve.mjs, with its CSP) and one
+// headless Debian Chromium per test file; pages collect console errors so every test can assert
+// the page stayed clean.
+
+import path from 'node:path';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../tools/serve.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOTS = path.join(ROOT, 'tests/e2e/screenshots');
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) throw new Error('Chromium not found: apt-get install chromium (or set CHROMIUM_PATH)');
+  return found;
+}
+
+/**
+ * Start the server and the browser. `CONVVIZ_PKG_DIR` may point the page's www/pkg/ at another
+ * directory (to try a different build); by default the built www/pkg is required.
+ */
+export async function launch() {
+  const pkgDir = process.env.CONVVIZ_PKG_DIR;
+  if (!pkgDir && !fs.existsSync(path.join(ROOT, 'www/pkg/convviz.js'))) {
+    throw new Error('www/pkg/convviz.js is missing: run `make build` first');
+  }
+  const server = await startServer({ root: ROOT, port: 0, host: '127.0.0.1' });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+
+  async function open({ width = 1280, height = 800, hash = '', waitReady = true } = {}) {
+    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.url()}`));
+    if (pkgDir) {
+      await page.route('**/www/pkg/**', (route) => {
+        const name = new URL(route.request().url()).pathname.split('/').pop();
+        const file = path.join(pkgDir, name);
+        if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: 'missing' });
+        const type = name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+        return route.fulfill({ status: 200, contentType: type, body: fs.readFileSync(file) });
+      });
+    }
+    await page.goto(`${server.url}${hash ? `#${hash}` : ''}`);
+    if (waitReady) await page.waitForSelector('body.is-ready', { timeout: 15000 });
+    return { page, errors, context, close: () => context.close() };
+  }
+
+  return {
+    url: server.url,
+    open,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** PyTorch's output size of one dimension. */
+export function convOut(input, kernel, { stride = 1, padding = 0, dilation = 1 } = {}) {
+  return Math.floor((input + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1;
+}
+
+/** Pause the animation and go to the first cell, so a test sees a still page. */
+export async function pauseAtStart(page) {
+  const playing = await page.locator('[data-action="play"]').getAttribute('aria-pressed');
+  if (playing === 'true') await page.locator('[data-action="play"]').click();
+  await page.locator('[data-action="home"]').click();
+  await page.waitForFunction(() => document.querySelector('#card-output').dataset.currentPosition === '0');
+}
+
+/** Type into a labelled parameter field (exact PyTorch name) and commit with Enter. */
+export async function setParam(page, name, text) {
+  const field = page.getByLabel(name, { exact: true });
+  await field.fill(text);
+  await field.press('Enter');
+}
+
+/** Centre (page coordinates) of a cell of a grid exposed by a canvas's data-grids. */
+export async function cellPoint(page, canvasName, gridKey, index, r, c) {
+  const canvas = page.locator(`canvas[data-canvas="${canvasName}"]`);
+  const box = await canvas.boundingBox();
+  const grids = JSON.parse(await canvas.getAttribute('data-grids'));
+  let g = grids[gridKey];
+  if (index !== null && index !== undefined) g = g[index];
+  const [x, y, , , cw, ch] = g;
+  return { x: box.x + x + (c + 0.5) * cw, y: box.y + y + (r + 0.5) * ch };
+}
+
+/** Numbers written with a real minus sign, back to JS numbers. */
+export function num(s) {
+  return Number(String(s).replace(/\u2212/g, '-'));
+}
