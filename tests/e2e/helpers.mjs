@@ -89,15 +89,27 @@ export async function setParam(page, name, text) {
   await field.press('Enter');
 }
 
-/** Centre (page coordinates) of a cell of a grid exposed by a canvas's data-grids. */
+/**
+ * Viewport coordinates of the centre of a cell of a grid exposed by a canvas's data-grids,
+ * scrolling the page first so the cell is on screen (clear of the fixed timeline bar).
+ */
 export async function cellPoint(page, canvasName, gridKey, index, r, c) {
   const canvas = page.locator(`canvas[data-canvas="${canvasName}"]`);
-  const box = await canvas.boundingBox();
   const grids = JSON.parse(await canvas.getAttribute('data-grids'));
   let g = grids[gridKey];
   if (index !== null && index !== undefined) g = g[index];
   const [x, y, , , cw, ch] = g;
-  return { x: box.x + x + (c + 0.5) * cw, y: box.y + y + (r + 0.5) * ch };
+  const point = async () => {
+    const box = await canvas.boundingBox();
+    return { x: box.x + x + (c + 0.5) * cw, y: box.y + y + (r + 0.5) * ch };
+  };
+  let p = await point();
+  const vh = page.viewportSize().height;
+  if (p.y < 40 || p.y > vh - 140) {
+    await page.evaluate((dy) => window.scrollBy(0, dy), p.y - vh / 2);
+    p = await point();
+  }
+  return p;
 }
 
 /** Numbers written with a real minus sign, back to JS numbers. */

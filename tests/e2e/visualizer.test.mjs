@@ -112,10 +112,11 @@ test('stepping moves the highlighted output cell and its dot product matches the
   await atPosition(page, 0);
   await page.keyboard.press('End');
   await atPosition(page, 8);
+  const pressed = (want) => page.waitForFunction((w) => document.querySelector('[data-action="play"]').getAttribute('aria-pressed') === w, want);
   await page.keyboard.press(' ');
-  assert.equal(await page.locator('[data-action="play"]').getAttribute('aria-pressed'), 'true');
+  await pressed('true');
   await page.keyboard.press(' ');
-  assert.equal(await page.locator('[data-action="play"]').getAttribute('aria-pressed'), 'false');
+  await pressed('false');
   // the scrubber seeks
   await page.locator('#scrubber').fill('4');
   await atPosition(page, 4);

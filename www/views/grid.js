@@ -310,23 +310,23 @@ export function veil(ctx, x, y, w, h, alpha = 0.6) {
 
 /**
  * Lay out `count` tiles of rows×cols cells in a given width: the cell size is as large as fits
- * (≤ maxCell) while the whole stays under maxHeight when possible.
+ * both the width and maxHeight (≤ maxCell, ≥ minCell); among equal sizes the lower layout wins.
  * Returns { cell, perRow, tiles: [{ x, y }] (top-left of each tile's grid), width, height }.
  */
-export function tileLayout({ count, rows, cols, width, maxCell = 40, maxHeight = 520, gapX = 18, gapY = 14, labelH = 18, left = 0 }) {
+export function tileLayout({ count, rows, cols, width, maxCell = 40, minCell = 0.5, maxHeight = 520, gapX = 18, gapY = 14, labelH = 18, left = 0 }) {
   let best = null;
-  for (let perRow = 1; perRow <= Math.max(1, count); perRow++) {
-    let cell = Math.min(maxCell, (width - left - (perRow - 1) * gapX) / (perRow * cols));
+  const n = Math.max(1, count);
+  for (let perRow = 1; perRow <= n; perRow++) {
+    const lines = Math.ceil(n / perRow);
+    const byWidth = (width - left - (perRow - 1) * gapX) / (perRow * cols);
+    const byHeight = (maxHeight - lines * labelH - (lines - 1) * gapY) / (lines * rows);
+    let cell = Math.max(minCell, Math.min(maxCell, byWidth, byHeight));
     if (cell >= 3) cell = Math.floor(cell);
-    if (cell <= 0) continue;
-    const lines = Math.ceil(count / perRow);
+    if (byWidth < minCell) continue;
     const height = lines * (labelH + rows * cell) + (lines - 1) * gapY;
-    const fits = height <= maxHeight;
-    const better = !best
-      || (fits && !best.fits)
-      || (fits === best.fits && (fits ? cell > best.cell : height < best.height));
-    if (better) best = { cell, perRow, height, fits };
+    if (!best || cell > best.cell || (cell === best.cell && height < best.height)) best = { cell, perRow, height };
   }
+  if (!best) best = { cell: minCell, perRow: 1, height: n * (labelH + rows * minCell) + (n - 1) * gapY };
   const { cell, perRow, height } = best;
   const tiles = [];
   for (let i = 0; i < count; i++) {

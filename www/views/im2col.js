@@ -15,7 +15,7 @@ import {
   COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, hatchCells, fillCells, text,
   tileLayout, arrow,
 } from './grid.js';
-import { filledCount } from './output.js';
+import { filledCount, revealCell } from './output.js';
 
 export const id = 'im2col';
 export const title = 'im2col: unfold → matrix product → reshape';
@@ -207,6 +207,8 @@ export function draw(ctx, model, t, focus, geom) {
   }
 
   // focus: column, weight row, product entry, output cell
+  revealCell(ctx, P, model.product.data, 0, focus.co * L + focus.l, model.scales.y, t.position + 1);
+  revealCell(ctx, geom.reshape[focus.co], model.output.data, focus.co * L, focus.l, model.scales.y, filledCount(model, focus.co, t.position));
   const style = { color: focus.fromTimeline ? COLORS.focus : COLORS.link, width: 2.5, halo: true };
   strokeCells(ctx, C, 0, focus.l, K, 1, style);
   if (model.groups > 1) strokeCells(ctx, C, group * Kg, focus.l, Kg, 1, { color: COLORS.focus, width: 3 });

@@ -28,6 +28,17 @@ export function hit(model, geom, x, y) {
   return null;
 }
 
+/**
+ * Show one not-yet-filled cell of a row-major grid (a hovered cell ahead of the animation): the
+ * same grid helper, on a 1×1 grid at that cell.
+ */
+export function revealCell(ctx, g, data, offset, index, maxAbs, filled) {
+  if (index < filled) return;
+  const r = Math.floor(index / g.cols);
+  const c = index % g.cols;
+  drawGrid(ctx, makeGrid(g.x + c * g.cw, g.y + r * g.ch, 1, 1, g.cw, g.ch), { data, offset: offset + index, maxAbs });
+}
+
 /** How many cells of channel co are filled at timeline position p (row-major, channel by channel). */
 export function filledCount(model, co, position) {
   const cur = Math.floor(position / model.L);
@@ -66,5 +77,6 @@ export function draw(ctx, model, t, focus, geom) {
     }
   }
   const g = geom.grids[focus.co];
+  revealCell(ctx, g, out, focus.co * model.L, focus.l, model.scales.y, filledCount(model, focus.co, t.position));
   strokeCells(ctx, g, focus.oh, focus.ow, 1, 1, { color: focus.fromTimeline ? COLORS.focus : COLORS.link, width: 3, halo: true });
 }

@@ -10,20 +10,24 @@ const LEFT = 58;
 const TOP = 22;
 const GAP_X = 12;
 const GAP_Y = 12;
+const LABEL_Y = 14;
 
 export function layout(model, width) {
   const { cout, cg, kh, kw } = model;
   const biasCols = model.bias ? 1 : 0;
   const extraGap = model.bias ? GAP_X + 14 : 0;
+  // rows that start a group (after the first) get room for their own "in c" labels
+  const groupStarts = model.groups > 1 ? model.groups - 1 : 0;
   const byWidth = (width - LEFT - (cg - 1) * GAP_X - extraGap) / (cg * kw + biasCols);
-  const byHeight = (Math.max(220, Math.min(560, width)) - TOP - (cout - 1) * GAP_Y) / (cout * kh);
+  const byHeight = (Math.max(220, Math.min(560, width)) - TOP - (cout - 1) * GAP_Y - groupStarts * LABEL_Y) / (cout * kh);
   let cell = Math.min(40, byWidth, byHeight);
   cell = cell >= 3 ? Math.floor(cell) : Math.max(1, cell);
   const rowH = Math.max(kh * cell, 16);
   const kernels = [];
   const bias = [];
+  let y = TOP;
   for (let co = 0; co < cout; co++) {
-    const y = TOP + co * (rowH + GAP_Y);
+    if (co > 0 && model.groups > 1 && co % model.outPerGroup === 0) y += LABEL_Y;
     const row = [];
     for (let ci = 0; ci < cg; ci++) row.push(makeGrid(LEFT + ci * (kw * cell + GAP_X), y, kh, kw, cell));
     kernels.push(row);
@@ -31,8 +35,9 @@ export function layout(model, width) {
       const x = LEFT + cg * (kw * cell + GAP_X) - GAP_X + extraGap;
       bias.push(makeGrid(x, y + ((kh - 1) * cell) / 2, 1, 1, cell));
     }
+    y += rowH + GAP_Y;
   }
-  const height = TOP + cout * (rowH + GAP_Y) - GAP_Y + 4;
+  const height = y - GAP_Y + 4;
   return { kernels, bias, cell, height: Math.ceil(height), width };
 }
 
