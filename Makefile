@@ -37,7 +37,8 @@ all: build
 wasm-target:
 	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
 
-wasm-bindgen-cli:
+# Order-only chain so that `make -j deps` never runs two rustup/cargo installs at once.
+wasm-bindgen-cli: | rust-components
 	@bash tools/ensure-wasm-bindgen.sh
 
 # cargo decides itself whether the .wasm is stale (it does not touch a fresh output); wasm-bindgen
@@ -70,9 +71,10 @@ test: deps
 
 # ---------------------------------------------------------------- deps
 
+# Independent groups: `make -j3 -Otarget deps` (as .ci/run does) installs them side by side.
 deps: deps-rust deps-system deps-node
 
-rust-components:
+rust-components: | wasm-target
 	@for c in rustfmt clippy; do \
 	  rustup component list --installed | grep -q "^$$c" || rustup component add $$c; done
 

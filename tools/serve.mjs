@@ -103,12 +103,9 @@ function handler(root, log) {
       res.setHeader('Allow', 'GET, HEAD');
       return sendError(res, 405, 'Method Not Allowed');
     }
-    let urlPath;
-    try {
-      urlPath = new URL(req.url, 'http://localhost').pathname;
-    } catch {
-      return sendError(res, 400, 'Bad Request');
-    }
+    // The path part of the request target, as sent (no URL parsing: '//x' is a path here).
+    const urlPath = String(req.url).split(/[?#]/, 1)[0];
+    if (!urlPath.startsWith('/')) return sendError(res, 400, 'Bad Request');
     let file = resolveRequestPath(realRoot, urlPath);
     if (file === null) return sendError(res, 403, 'Forbidden');
     try {

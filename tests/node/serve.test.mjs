@@ -81,6 +81,12 @@ test('csp is the strict one', () => {
   assert.match(CONTENT_SECURITY_POLICY, /frame-ancestors 'none'/);
 });
 
+test('double slashes and query strings', async () => {
+  assert.equal((await raw('//')).status, 200);
+  assert.equal((await raw('/www//main.js?v=1#x')).status, 200);
+  assert.equal((await raw('*', 'GET')).status, 400);
+});
+
 test('missing file is 404, directory without slash redirects', async () => {
   assert.equal((await fetch(srv.url + 'nope.js')).status, 404);
   const r = await fetch(srv.url + 'www', { redirect: 'manual' });
