@@ -37,17 +37,21 @@ export function buildControls(form, store) {
     form.append(c.root);
   }
   form.addEventListener('submit', (e) => e.preventDefault());
+  let shown = null;
 
   return {
     sync(state, values) {
       for (const c of controls.values()) c.sync(state, values);
     },
     showError(name, message) {
-      for (const [n, c] of controls) c.setError(n === name ? message : null);
-      if (!controls.has(name)) controls.get('kernel_size').setError(message);
+      const target = controls.has(name) ? name : 'kernel_size';
+      for (const [n, c] of controls) c.setError(n === target ? message : null);
+      if (shown !== `${target}:${message}`) controls.get(target).root.scrollIntoView({ block: 'nearest' });
+      shown = `${target}:${message}`;
     },
     clearErrors() {
       for (const c of controls.values()) c.setError(null);
+      shown = null;
     },
   };
 }

@@ -165,7 +165,9 @@ async function main() {
       controls.sync(state, null);
       controls.showError(e.param ?? store.lastEdited, e.message);
       const st = $('#status');
-      st.textContent = 'Showing the last valid convolution — fix the highlighted value to update it.';
+      const strong = document.createElement('strong');
+      strong.textContent = 'Showing the last valid convolution. ';
+      st.replaceChildren(strong, `${e.message} — fix the highlighted argument to update the picture.`);
       st.hidden = false;
       document.body.classList.add('is-stale');
     }
@@ -192,6 +194,7 @@ async function main() {
       delete out.dataset.values;
     }
     const inp = $('#card-input');
+    setData(inp, 'paddingMode', model.params.paddingMode);
     if (model.input.data.length <= MAX_VALUES_ATTR) setData(inp, 'values', JSON.stringify(Array.from(model.input.data)));
     else delete inp.dataset.values;
     const w = $('#card-weights');

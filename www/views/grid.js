@@ -310,7 +310,8 @@ export function veil(ctx, x, y, w, h, alpha = 0.6) {
 
 /**
  * Lay out `count` tiles of rows×cols cells in a given width: the cell size is as large as fits
- * both the width and maxHeight (≤ maxCell, ≥ minCell); among equal sizes the lower layout wins.
+ * both the width and maxHeight (≤ maxCell, ≥ minCell), discounted by the empty slots a ragged
+ * last line leaves; among equal scores the lower layout wins.
  * Returns { cell, perRow, tiles: [{ x, y }] (top-left of each tile's grid), width, height }.
  */
 export function tileLayout({ count, rows, cols, width, maxCell = 40, minCell = 0.5, maxHeight = 520, gapX = 18, gapY = 14, labelH = 18, left = 0 }) {
@@ -324,7 +325,8 @@ export function tileLayout({ count, rows, cols, width, maxCell = 40, minCell = 0
     if (cell >= 3) cell = Math.floor(cell);
     if (byWidth < minCell) continue;
     const height = lines * (labelH + rows * cell) + (lines - 1) * gapY;
-    if (!best || cell > best.cell || (cell === best.cell && height < best.height)) best = { cell, perRow, height };
+    const score = cell * (n / (lines * perRow)); // empty slots in the last line count against
+    if (!best || score > best.score || (score === best.score && height < best.height)) best = { cell, perRow, height, score };
   }
   if (!best) best = { cell: minCell, perRow: 1, height: n * (labelH + rows * minCell) + (n - 1) * gapY };
   const { cell, perRow, height } = best;

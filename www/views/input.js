@@ -5,7 +5,7 @@
 
 import {
   COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, hatchCells,
-  arrow, text, veil, tileLayout, cellCenter,
+  arrow, text, veil, tileLayout, cellCenter, inkFor,
 } from './grid.js';
 
 export const id = 'input';
@@ -67,7 +67,7 @@ function inside(model, ph, pw) {
   return ph >= model.padTop && ph < model.padTop + model.h && pw >= model.padLeft && pw < model.padLeft + model.w;
 }
 
-function drawHalo(ctx, model, g) {
+function drawHalo(ctx, model, g, offset) {
   const { padTop: top, padLeft: left, h, w, hp, wp } = model;
   const bottom = hp - top - h;
   const right = wp - left - w;
@@ -83,8 +83,9 @@ function drawHalo(ctx, model, g) {
         if (inside(model, ph, pw)) continue;
         const src = haloSource(model, ph, pw);
         if (!src) continue;
+        const v = model.padded.data[offset + ph * wp + pw];
         text(ctx, `${src[0]},${src[1]}`, g.x + (pw + 1) * g.cw - 2, g.y + (ph + 1) * g.ch - 2, {
-          size: 9, align: 'right', color: COLORS.muted, mono: true, weight: 600,
+          size: 9, align: 'right', color: inkFor(v, model.scales.x), mono: true, weight: 600,
         });
       }
     }
@@ -149,7 +150,7 @@ export function draw(ctx, model, t, focus, geom) {
     }
     text(ctx, label, g.x + (model.groups > 1 ? 12 : 0), g.y - 15, { size: 12, weight: 600, color: active ? COLORS.text : COLORS.muted });
     drawGrid(ctx, g, { data: padded, offset: c * plane, maxAbs: model.scales.x });
-    drawHalo(ctx, model, g);
+    drawHalo(ctx, model, g, c * plane);
     drawUnused(ctx, model, g);
     if (!active) veil(ctx, g.x, g.y, g.w, g.h, 0.62);
   }
