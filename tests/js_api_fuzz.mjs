@@ -714,6 +714,7 @@ async function main() {
   let printed = 0;
   let reloads = 0;
   const failureKinds = new Map();
+  const refusedValid = new Map(); // legal in PyTorch but refused (allowed: size limits etc.), by message
   const t0 = performance.now();
 
   for (let i = 0; i < opts.calls; i++) {
@@ -739,6 +740,10 @@ async function main() {
       }
       if (threw) {
         st.threw++;
+        if (j.status === 'valid') {
+          const k = `${op}: ${String(threw.e?.message).replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/g, '#').slice(0, 100)}`;
+          refusedValid.set(k, (refusedValid.get(k) ?? 0) + 1);
+        }
         const bad = checkThrown(threw.e);
         if (bad) problems.push(bad);
         if (memory && call.huge && memory.buffer.byteLength - memBefore > MEMORY_SLACK) {
@@ -799,6 +804,10 @@ async function main() {
   if (failureKinds.size) {
     console.log('failures by kind:');
     for (const [k, n] of [...failureKinds].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${String(n).padStart(5)}  ${k}`);
+  }
+  if (refusedValid.size) {
+    console.log('legal calls refused (allowed, for information):');
+    for (const [k, n] of [...refusedValid].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${String(n).padStart(5)}  ${k}`);
   }
   console.log('per function: calls / returned / threw / failed');
   for (const [op, s] of Object.entries(stats)) {
