@@ -37,7 +37,8 @@ export const COLORS = {
   line: 'rgba(255,255,255,0.9)',
   frame: '#9aa3ae',
   halo: 'rgba(71,85,105,0.45)',
-  unused: 'rgba(220,38,38,0.55)',
+  unused: 'rgba(220,38,38,0.7)',
+  unusedLine: '#dc2626',
   text: '#1f2328',
   muted: '#6b7280',
 };
@@ -289,17 +290,28 @@ export function arrow(ctx, x0, y0, x1, y1, color, width = 2) {
   ctx.fill();
 }
 
-/** Text on the canvas. opts: { align, baseline, color, size = 12, weight = 500, mono = false } */
-export function text(ctx, s, x, y, opts = {}) {
+function setFont(ctx, opts) {
   const size = opts.size ?? 12;
   const family = opts.mono
     ? 'ui-monospace, "SF Mono", "Cascadia Mono", Menlo, Consolas, monospace'
     : 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   ctx.font = `${opts.weight ?? 500} ${size}px ${family}`;
+}
+
+/** Text on the canvas. opts: { align, baseline, color, size = 12, weight = 500, mono = false } */
+export function text(ctx, s, x, y, opts = {}) {
+  setFont(ctx, opts);
   ctx.textAlign = opts.align ?? 'left';
   ctx.textBaseline = opts.baseline ?? 'alphabetic';
   ctx.fillStyle = opts.color ?? COLORS.text;
   ctx.fillText(s, x, y);
+}
+
+/** Draw the first of `candidates` that fits in maxW (the last one regardless). */
+export function fitText(ctx, candidates, x, y, maxW, opts = {}) {
+  setFont(ctx, opts);
+  const pick = candidates.find((c) => ctx.measureText(c).width <= maxW) ?? candidates[candidates.length - 1];
+  text(ctx, pick, x, y, opts);
 }
 
 /** Dim a rectangle (inactive channels / groups). */

@@ -5,7 +5,7 @@
 
 import {
   COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, hatchCells,
-  arrow, text, veil, tileLayout, cellCenter, inkFor,
+  arrow, text, fitText, veil, tileLayout, cellCenter, inkFor,
 } from './grid.js';
 
 export const id = 'input';
@@ -98,8 +98,27 @@ function drawHalo(ctx, model, g, offset) {
 function drawUnused(ctx, model, g) {
   const uh = model.arithmetic.height.unused;
   const uw = model.arithmetic.width.unused;
-  if (uh > 0) hatchCells(ctx, g, model.hp - uh, 0, uh, model.wp, COLORS.unused, 4);
-  if (uw > 0) hatchCells(ctx, g, 0, model.wp - uw, model.hp, uw, COLORS.unused, 4);
+  const spacing = Math.max(3, Math.min(5, g.cw / 5));
+  ctx.setLineDash([5, 3]);
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = COLORS.unusedLine;
+  if (uh > 0) {
+    hatchCells(ctx, g, model.hp - uh, 0, uh, model.wp, COLORS.unused, spacing);
+    const y = g.y + (model.hp - uh) * g.ch;
+    ctx.beginPath();
+    ctx.moveTo(g.x, y);
+    ctx.lineTo(g.x + g.w, y);
+    ctx.stroke();
+  }
+  if (uw > 0) {
+    hatchCells(ctx, g, 0, model.wp - uw, model.hp, uw, COLORS.unused, spacing);
+    const x = g.x + (model.wp - uw) * g.cw;
+    ctx.beginPath();
+    ctx.moveTo(x, g.y);
+    ctx.lineTo(x, g.y + g.h);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
 }
 
 /**
@@ -143,12 +162,14 @@ export function draw(ctx, model, t, focus, geom) {
   for (let c = 0; c < model.cin; c++) {
     const g = geom.grids[c];
     const active = model.groupOfIn(c) === group;
-    const label = model.groups > 1 ? `channel ${c} · group ${model.groupOfIn(c)}` : `channel ${c}`;
+    const gi = model.groupOfIn(c);
+    const labels = model.groups > 1 ? [`channel ${c} · group ${gi}`, `c${c} · g${gi}`, `${c}`] : [`channel ${c}`, `c${c}`];
     if (model.groups > 1) {
-      ctx.fillStyle = GROUP_COLORS[model.groupOfIn(c) % GROUP_COLORS.length];
+      ctx.fillStyle = GROUP_COLORS[gi % GROUP_COLORS.length];
       ctx.fillRect(g.x, g.y - 23, 8, 8);
     }
-    text(ctx, label, g.x + (model.groups > 1 ? 12 : 0), g.y - 15, { size: 12, weight: 600, color: active ? COLORS.text : COLORS.muted });
+    const lx = g.x + (model.groups > 1 ? 12 : 0);
+    fitText(ctx, labels, lx, g.y - 15, g.x + g.w + 16 - lx, { size: 12, weight: 600, color: active ? COLORS.text : COLORS.muted });
     drawGrid(ctx, g, { data: padded, offset: c * plane, maxAbs: model.scales.x });
     drawHalo(ctx, model, g, c * plane);
     drawUnused(ctx, model, g);

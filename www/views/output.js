@@ -1,7 +1,7 @@
 // Output view: each output channel as a grid, filled cell by cell as the timeline advances, the
 // focused cell outlined, and (when an input cell is hovered) every output that reads it.
 
-import { COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, text, tileLayout } from './grid.js';
+import { COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, fitText, tileLayout } from './grid.js';
 
 export const id = 'output';
 export const title = 'Output';
@@ -51,12 +51,16 @@ export function draw(ctx, model, t, focus, geom) {
   const out = model.output.data;
   for (let co = 0; co < model.cout; co++) {
     const g = geom.grids[co];
-    const label = model.groups > 1 ? `out channel ${co} · group ${model.groupOfOut(co)}` : `out channel ${co}`;
+    const gi = model.groupOfOut(co);
+    const labels = model.groups > 1
+      ? [`out channel ${co} · group ${gi}`, `out ${co} · g${gi}`, `${co}`]
+      : [`out channel ${co}`, `out ${co}`, `${co}`];
     if (model.groups > 1) {
-      ctx.fillStyle = GROUP_COLORS[model.groupOfOut(co) % GROUP_COLORS.length];
+      ctx.fillStyle = GROUP_COLORS[gi % GROUP_COLORS.length];
       ctx.fillRect(g.x, g.y - 17, 8, 8);
     }
-    text(ctx, label, g.x + (model.groups > 1 ? 12 : 0), g.y - 9, {
+    const lx = g.x + (model.groups > 1 ? 12 : 0);
+    fitText(ctx, labels, lx, g.y - 9, g.x + g.w + 14 - lx, {
       size: 12, weight: 600, color: co === focus.co ? COLORS.text : COLORS.muted,
     });
     drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, limit: filledCount(model, co, t.position) });
