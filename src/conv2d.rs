@@ -4,11 +4,11 @@
 //! every stage for the page, with the golden data's names.
 
 use crate::error::Result;
-use crate::gemm::{matmul_into, matmul_ordered_into};
-use crate::pad::{halo_source, pad};
-use crate::params::{Conv2dGeometry, Conv2dOptions};
+use crate::gemm::{gather_row, matmul_ordered_into, panel_product, PackedA, NR};
+use crate::pad::{halo_source, pad, source_index};
+use crate::params::{Conv2dGeometry, Conv2dOptions, PaddingMode};
 use crate::tensor::{check_bias, check_view_finite};
-use crate::unfold::{im2col, im2col_rows};
+use crate::unfold::im2col;
 use ndarray::{s, Array1, Array2, Array3, Array4, ArrayView1, ArrayView2, ArrayView4, Axis};
 
 /// Validate the arguments and the tensors of a `Conv2d` call.
@@ -50,9 +50,12 @@ fn add_bias(out: &mut Array3<f32>, bias: Option<ArrayView1<f32>>) {
 /// `F.conv2d` with `nn.Conv2d`'s `padding_mode`: (N, C_in, H, W) ⊛ (C_out, C_in/groups, kh, kw)
 /// → (N, C_out, H_out, W_out).
 ///
-/// Extra memory beyond the padded input and the output is one row tile of the columns matrix,
-/// at most `max(input + output, one output row)` elements, so a large photo never builds its
-/// whole `C·kh·kw × L` matrix.
+/// No columns matrix is built. The padded input is made once (its only extra memory, besides
+/// `NR` floats of slack and the packed weights); then, per block of `NR` output positions,
+/// the SIMD kernel of [`crate::gemm`] multiplies the packed weights by the block's columns:
+/// read straight out of the padded input when `stride_w = 1` (the `NR` positions of one
+/// output row see `NR` consecutive padded cells), gathered into a small `patch × NR` panel
+/// otherwise. The bias starts the sums.
 ///
 /// # Errors
 /// Every argument PyTorch rejects (see [`Conv2dGeometry::new`]), a bias of the wrong shape,
@@ -75,47 +78,125 @@ pub fn conv2d(
     opts: &Conv2dOptions,
 ) -> Result<Array4<f32>> {
     let g = conv2d_geometry(&input, &weight, bias, opts)?;
-    let padded = pad(input, g.pad_before, g.padded, g.padding_mode);
-    let wm = weight_matrix(weight);
-    let l = g.positions();
     let [ho, wo] = g.output;
-    let mut out = Array3::<f32>::zeros((g.batch, g.out_channels, l));
-    let k = g.patch_len();
-    let budget = (input.len() + out.len()).max(k * wo);
-    let tile_rows = (budget / (k * wo)).clamp(1, ho);
-    let mut tile = Array2::<f32>::zeros((k, tile_rows * wo));
+    let l = g.positions();
+    let mut out = Array4::<f32>::zeros((g.batch, g.out_channels, ho, wo));
+    if out.is_empty() || g.patch_len() == 0 {
+        // Nothing to multiply: the output is the bias (or zeros).
+        if let Some(b) = bias {
+            for mut img in out.axis_iter_mut(Axis(0)) {
+                for (mut ch, &bv) in img.axis_iter_mut(Axis(0)).zip(b.iter()) {
+                    ch.fill(bv);
+                }
+            }
+        }
+        return Ok(out);
+    }
+    let [hp, wp] = g.padded;
+    let plane = hp * wp;
+    let padded = padded_with_slack(input, &g);
+    let bias: Option<Vec<f32>> = bias.map(|b| b.to_vec());
     let (cin_g, cout_g) = (g.in_per_group(), g.out_per_group());
-    for b in 0..g.batch {
-        for grp in 0..g.groups {
-            let image = padded.slice(s![b, grp * cin_g..(grp + 1) * cin_g, .., ..]);
-            let wg = wm.slice(s![grp * cout_g..(grp + 1) * cout_g, ..]);
-            let mut row0 = 0;
-            while row0 < ho {
-                let rows = tile_rows.min(ho - row0);
-                let mut cols = tile.slice_mut(s![.., ..rows * wo]);
-                im2col_rows(
-                    image,
-                    g.kernel,
-                    g.dilation,
-                    g.stride,
-                    wo,
-                    row0,
-                    cols.view_mut(),
-                );
-                let mut dst = out.slice_mut(s![
-                    b,
-                    grp * cout_g..(grp + 1) * cout_g,
-                    row0 * wo..(row0 + rows) * wo
-                ]);
-                matmul_into(wg, cols.view(), &mut dst);
-                row0 += rows;
+    let [kh, kw] = g.kernel;
+    let [sh, sw] = g.stride;
+    let [dh, dw] = g.dilation;
+    // Row kk = (c·kh + i)·kw + j of a group's columns matrix, at output position (oh, ow),
+    // is padded[group's first channel + c, oh·sh + i·dh, ow·sw + j·dw]: offset from the
+    // position's top-left cell.
+    let mut offsets = Vec::with_capacity(g.patch_len());
+    for c in 0..cin_g {
+        for i in 0..kh {
+            for j in 0..kw {
+                offsets.push(c * plane + i * dh * wp + j * dw);
             }
         }
     }
-    add_bias(&mut out, bias);
-    Ok(out
-        .into_shape_with_order((g.batch, g.out_channels, ho, wo))
-        .expect("L = H_out·W_out"))
+    let max_offset = offsets.iter().copied().max().unwrap_or(0);
+    let packed: Vec<PackedA> = (0..g.groups)
+        .map(|grp| {
+            let wg = weight.slice(s![grp * cout_g..(grp + 1) * cout_g, .., .., ..]);
+            let wg = wg
+                .to_shape((cout_g, g.patch_len()))
+                .expect("a (C_out/g, C_in/g, kh, kw) block reshapes");
+            PackedA::new(wg.view())
+        })
+        .collect();
+    let dst = out.as_slice_mut().expect("a fresh array is contiguous");
+    let mut panel = vec![0.0f32; g.patch_len() * NR];
+    for b in 0..g.batch {
+        for (grp, pa) in packed.iter().enumerate() {
+            let image = (b * g.in_channels + grp * cin_g) * plane;
+            let out0 = (b * g.out_channels + grp * cout_g) * l;
+            let bias_g = bias.as_ref().map(|v| &v[grp * cout_g..(grp + 1) * cout_g]);
+            if sw == 1 {
+                for oh in 0..ho {
+                    gather_row(
+                        pa,
+                        &padded,
+                        &offsets,
+                        max_offset,
+                        image + oh * sh * wp,
+                        wo,
+                        &mut dst[out0 + oh * wo..],
+                        l,
+                        bias_g,
+                        &mut panel,
+                    );
+                }
+            } else {
+                for l0 in (0..l).step_by(NR) {
+                    let cols = NR.min(l - l0);
+                    let mut base = [0usize; NR];
+                    for (t, b) in base.iter_mut().enumerate().take(cols) {
+                        let (oh, ow) = ((l0 + t) / wo, (l0 + t) % wo);
+                        *b = image + oh * sh * wp + ow * sw;
+                    }
+                    for (o, row) in offsets.iter().zip(panel.chunks_exact_mut(NR)) {
+                        for (d, b) in row.iter_mut().zip(&base[..cols]) {
+                            *d = padded[b + o];
+                        }
+                    }
+                    panel_product(pa, &panel, &mut dst[out0 + l0..], l, cols, bias_g);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The input padded by `padding_mode` as one flat (N, C, Hp, Wp) buffer with `NR` floats of
+/// slack at the end (the kernel reads `NR` values from any row start).
+fn padded_with_slack(input: ArrayView4<f32>, g: &Conv2dGeometry) -> Vec<f32> {
+    let (n, c, h, w) = input.dim();
+    let [hp, wp] = g.padded;
+    let [top, left] = g.pad_before;
+    let mut buf = vec![0.0f32; n * c * hp * wp + NR];
+    let x = input.as_standard_layout();
+    let x = x.as_slice().expect("standard layout");
+    let rows: Vec<Option<usize>> = (0..hp)
+        .map(|p| source_index(p, h, top, g.padding_mode))
+        .collect();
+    let cols: Vec<Option<usize>> = (0..wp)
+        .map(|p| source_index(p, w, left, g.padding_mode))
+        .collect();
+    for (src, dst) in x.chunks_exact(h * w).zip(buf.chunks_exact_mut(hp * wp)) {
+        for (ph, r) in rows.iter().enumerate() {
+            let Some(r) = *r else { continue };
+            let srow = &src[r * w..(r + 1) * w];
+            let drow = &mut dst[ph * wp..(ph + 1) * wp];
+            drow[left..left + w].copy_from_slice(srow);
+            if g.padding_mode != PaddingMode::Zeros {
+                for (pw, col) in cols.iter().enumerate() {
+                    if pw < left || pw >= left + w {
+                        if let Some(col) = *col {
+                            drow[pw] = srow[col];
+                        }
+                    }
+                }
+            }
+        }
+    }
+    buf
 }
 
 /// Every stage of one `Conv2d` computation, named as in the golden data.

@@ -35,4 +35,4 @@ pub mod unfold;
 pub mod wasm;
 
 pub use error::{Error, ErrorKind, Result};
-pub use tensor::MAX_ELEMENTS;
+pub use tensor::{MAX_ELEMENTS, MAX_MACS};

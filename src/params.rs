@@ -424,6 +424,10 @@ impl Conv2dGeometry {
         };
         checked_len("input", &[batch, in_channels, padded[0], padded[1]])?;
         checked_len("output", &[batch, out_channels, output[0], output[1]])?;
+        crate::tensor::check_work(
+            "input",
+            &[batch, out_channels, output[0] * output[1], g.patch_len()],
+        )?;
         Ok(g)
     }
 
@@ -609,6 +613,10 @@ impl ConvTranspose2dGeometry {
         let full = [output[0] + 2 * padding[0], output[1] + 2 * padding[1]];
         checked_len("output", &[batch, out_channels, full[0], full[1]])?;
         checked_len("input", &[batch, out_channels * kh * kw, h * w])?;
+        crate::tensor::check_work(
+            "input",
+            &[batch, in_channels / groups, h * w, out_channels * kh * kw],
+        )?;
         Ok(ConvTranspose2dGeometry {
             batch,
             in_channels,

@@ -11,6 +11,34 @@ use ndarray::{Array, Array1, Array3, Array4, ArrayView, ArrayView1, Dimension, I
 /// allocating, and answers an [`ErrorKind::TooLarge`] error instead.
 pub const MAX_ELEMENTS: usize = 1 << 24;
 
+/// The largest number of multiply-adds one operation may do: 2³⁰ (about a second of work in
+/// the browser at the slowest, the trace's in-order product). Bounds the time a hostile or
+/// mistaken setting can freeze a tab for, as [`MAX_ELEMENTS`] bounds its memory.
+pub const MAX_MACS: u64 = 1 << 30;
+
+/// Check that `factors` (multiplied) stay within [`MAX_MACS`], never overflowing.
+///
+/// # Errors
+/// [`ErrorKind::TooLarge`] naming `arg`.
+pub fn check_work(arg: &'static str, factors: &[usize]) -> Result<()> {
+    let mut n: u64 = 1;
+    for &f in factors {
+        n = n
+            .checked_mul(f as u64)
+            .filter(|&n| n <= MAX_MACS)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::TooLarge,
+                    arg,
+                    format!(
+                        "this setting needs more than {MAX_MACS} multiply-adds ({factors:?} multiplied); choose smaller sizes"
+                    ),
+                )
+            })?;
+    }
+    Ok(())
+}
+
 /// Multiply the dimensions of `shape`, failing with [`ErrorKind::TooLarge`] past
 /// [`MAX_ELEMENTS`] (and never overflowing).
 ///

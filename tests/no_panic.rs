@@ -42,7 +42,7 @@ fn data_for(shape: &[i64], fill: &[f32], wrong: i64) -> Vec<f32> {
         .iter()
         .try_fold(1i64, |a, &d| a.checked_mul(d.max(0)))
         .unwrap_or(0);
-    let len = (len + wrong).clamp(0, 4096) as usize;
+    let len = len.saturating_add(wrong).clamp(0, 4096) as usize;
     (0..len).map(|i| fill[i % fill.len()]).collect()
 }
 
@@ -132,4 +132,20 @@ fn oversized_requests_are_refused_before_allocating() {
         ..Default::default()
     };
     assert!(conv2d(x.view(), w.view(), None, &opts).is_err());
+}
+
+#[test]
+fn settings_that_would_freeze_the_tab_are_refused() {
+    // The fuzzer's find: a 5000-tall kernel sliding over a 40,000-row zero-inserted input is
+    // 1.6·10⁹ multiply-adds — over MAX_MACS, refused up front instead of computed for seconds.
+    let x = tensor4("input", &[1, 1, 40_000, 8], vec![0.5; 320_000]).unwrap();
+    let w = tensor4("weight", &[1, 1, 5000, 1], vec![1.0; 5000]).unwrap();
+    let e = conv2d(x.view(), w.view(), None, &Conv2dOptions::default()).unwrap_err();
+    assert_eq!(e.kind(), convviz::ErrorKind::TooLarge);
+    assert!(e.to_string().contains("multiply-adds"), "{e}");
+    let x = tensor4("input", &[1, 64, 64, 64], vec![0.5; 64 * 64 * 64]).unwrap();
+    let w = tensor4("weight", &[64, 64, 9, 9], vec![0.1; 64 * 64 * 81]).unwrap();
+    let e =
+        conv_transpose2d(x.view(), w.view(), None, &ConvTranspose2dOptions::default()).unwrap_err();
+    assert_eq!(e.kind(), convviz::ErrorKind::TooLarge);
 }
