@@ -128,6 +128,17 @@ async function main() {
   let hover = null;
   let pinned = null;
   let lastHash = null;
+  let hashPending = false;
+  let validState = null;
+  let hashWrittenAt = -Infinity;
+
+  /** Mirror the last valid state into the URL, at most ~4 times a second (drags stay cheap). */
+  function writeHash(now) {
+    hashPending = false;
+    hashWrittenAt = now;
+    lastHash = `#${toHash(validState)}`;
+    if (location.hash !== lastHash) history.replaceState(null, '', lastHash);
+  }
   let dotKey = '';
   let lastSlide = 1;
   let lastPlaying = null;
@@ -152,8 +163,8 @@ async function main() {
       $('#status').hidden = true;
       document.body.classList.remove('is-stale');
       renderModelDom();
-      lastHash = `#${toHash(cloneState(state))}`;
-      if (location.hash !== lastHash) history.replaceState(null, '', lastHash);
+      validState = cloneState(state);
+      hashPending = true;
       needsLayout = true;
     } catch (e) {
       if (!model) {
@@ -423,6 +434,7 @@ async function main() {
   startLoop((now, dt) => {
     if (store.version !== computedVersion) recompute();
     if (!model) return;
+    if (hashPending && now - hashWrittenAt > 250) writeHash(now);
     if (needsLayout) layoutAll();
     if (timeline.tick(dt, now)) dirty = true;
     if (timeline.playing !== lastPlaying) dirty = true;

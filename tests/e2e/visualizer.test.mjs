@@ -250,7 +250,7 @@ test('click a cell to edit it; words and NaN are refused with a message', async 
   const input = JSON.parse(await dataset(page, '#card-input', 'values'));
   assert.equal(input[25 + 2 * 5 + 2], 2.5);
   // the edit is in the link
-  assert.match(await page.evaluate(() => location.hash), /set_input=1\.2\.2:2\.5/);
+  await page.waitForFunction(() => /set_input=1\.2\.2:2\.5/.test(location.hash));
   assert.deepEqual(errors, []);
   await close();
 });

@@ -1,0 +1,117 @@
+// The page's pure modules in Node (no browser): URL hash parsing, parameter parsing, and the
+// slider bounds checked against a brute-force scan of the wasm core's conv2dOutputSize.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './helpers.mjs';
+import { fromHash, toHash, defaultState, parseParam, formatParam } from '../../www/state.js';
+import { parseCellValue } from '../../www/editor.js';
+import { mulberry32 } from '../../www/tensors.js';
+
+test('parseParam reads values as typed in Python', () => {
+  assert.deepEqual(parseParam('stride', '2').value, [2, 2]);
+  assert.deepEqual(parseParam('stride', '(2, 1)').value, [2, 1]);
+  assert.deepEqual(parseParam('kernel_size', '[3,5]').value, [3, 5]);
+  assert.deepEqual(parseParam('kernel_size', '(3,)').value, [3, 3]);
+  assert.equal(parseParam('padding', "'same'").value, 'same');
+  assert.equal(parseParam('padding', 'valid').value, 'valid');
+  assert.deepEqual(parseParam('padding', '1, 2').value, [1, 2]);
+  assert.equal(parseParam('bias', 'False').value, false);
+  assert.equal(parseParam('padding_mode', "'circular'").value, 'circular');
+  assert.equal(parseParam('stride', '0').ok, true, 'zero reaches the wasm core, which words the error');
+  assert.match(parseParam('stride', 'two').message, /^stride: expected an int or a tuple of 2 ints, got 'two'/);
+  assert.match(parseParam('stride', '1.5').message, /^stride:/);
+  assert.match(parseParam('in_channels', '99').message, /at most 8/);
+  assert.match(parseParam('padding_mode', 'mirror').message, /padding_mode must be one of/);
+  assert.equal(formatParam('stride', [2, 2]), '2');
+  assert.equal(formatParam('stride', [2, 1]), '2, 1');
+  assert.equal(formatParam('padding', 'same'), "'same'");
+});
+
+test('the URL hash round-trips a state and refuses malformed links', () => {
+  const s = defaultState();
+  s.params.stride = [2, 1];
+  s.params.padding = 'same';
+  s.params.padding_mode = 'reflect';
+  s.params.bias = false;
+  s.weight = { fill: 'default', seed: 42 };
+  s.edits.input['0,1,2'] = -3.5;
+  s.edits.bias['0'] = 2;
+  const back = fromHash(`#${toHash(s)}`);
+  assert.equal(back.notice, null);
+  assert.deepEqual(back.state, s);
+  assert.deepEqual(fromHash('').state, defaultState());
+  for (const bad of ['stride=0.5', 'kernel_size=99', 'padding=-1', 'input=sparkles', 'set_input=1.2:abc', 'mode=matrix3d', 'groups=0']) {
+    const r = fromHash(bad);
+    assert.ok(r.notice, `${bad} gives a notice`);
+    assert.deepEqual(r.state, defaultState());
+  }
+  assert.equal(fromHash('future_key=1&stride=2').notice, null, 'unknown keys are ignored');
+});
+
+test('cell values parse like float(); NaN, inf and words are refused', () => {
+  assert.equal(parseCellValue(' -2.5 ').value, -2.5);
+  assert.equal(parseCellValue('1e-3').value, Math.fround(1e-3));
+  assert.equal(parseCellValue('.5').value, 0.5);
+  for (const bad of ['abc', '', 'nan', 'NaN', 'inf', '-Infinity', '0x10', '1,5', '1e39']) {
+    assert.equal(parseCellValue(bad).ok, false, bad);
+  }
+});
+
+test('fills are deterministic', () => {
+  const a = mulberry32(7);
+  const b = mulberry32(7);
+  for (let i = 0; i < 10; i++) assert.equal(a(), b());
+});
+
+test('slider bounds equal a brute-force scan of conv2dOutputSize (300 random valid states)', async () => {
+  const pkg = path.join(ROOT, 'www/pkg/convviz.js');
+  assert.ok(fs.existsSync(pkg), 'www/pkg/convviz.js is missing: run `make build` first');
+  const { initSync, conv2dOutputSize } = await import(pkg);
+  initSync({ module: fs.readFileSync(path.join(ROOT, 'www/pkg/convviz_bg.wasm')) });
+  const { sliderValues } = await import('../../www/bounds.js');
+  const { outputSize } = await import('../../www/modes/conv2d.js');
+  const api = { conv2dOutputSize };
+  const rand = mulberry32(2024);
+  const r = (a, b) => a + Math.floor(rand() * (b - a + 1));
+  const fits = (p, a) => (p.padding_mode === 'reflect' ? a.padBefore < a.input && a.padAfter < a.input
+    : p.padding_mode === 'circular' ? a.padBefore <= a.input && a.padAfter <= a.input : true);
+  const ok = (p) => {
+    try {
+      const a = outputSize(api, p);
+      return fits(p, a.height) && fits(p, a.width);
+    } catch {
+      return false;
+    }
+  };
+  let states = 0;
+  while (states < 300) {
+    const pk = rand() < 0.15 ? (rand() < 0.5 ? 'same' : 'valid') : [r(0, 8), r(0, 8)];
+    const params = {
+      in_channels: 1, out_channels: 1, height: r(1, 64), width: r(1, 64),
+      kernel_size: [r(1, 15), r(1, 15)], stride: pk === 'same' ? [1, 1] : [r(1, 8), r(1, 8)], padding: pk,
+      dilation: [r(1, 8), r(1, 8)], groups: 1, bias: true, padding_mode: ['zeros', 'reflect', 'replicate', 'circular'][r(0, 3)],
+    };
+    if (!ok(params)) continue;
+    states++;
+    const got = sliderValues(api, params);
+    for (const [name, lo, hi] of [['height', 1, 64], ['width', 1, 64], ['kernel_size', 1, 15], ['stride', 1, 8], ['padding', 0, 8], ['dilation', 1, 8]]) {
+      for (const axis of name === 'height' || name === 'width' ? [-1] : [0, 1]) {
+        if (name === 'padding' && !Array.isArray(params.padding)) continue;
+        const brute = [];
+        for (let v = lo; v <= hi; v++) {
+          const q = { ...params };
+          if (axis < 0) q[name] = v;
+          else {
+            q[name] = [...params[name]];
+            q[name][axis] = v;
+          }
+          if (ok(q)) brute.push(v);
+        }
+        assert.deepEqual(got[axis < 0 ? name : `${name}.${axis}`], brute, `${name}[${axis}] in ${JSON.stringify(params)}`);
+      }
+    }
+  }
+});
