@@ -23,7 +23,7 @@ const MODES = {
   conv2d: { build: conv2d.build, views: [inputView, outputView, weightsView, im2colView] },
 };
 
-const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 12, 20, 40];
+const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 12, 20, 40, 100, 250];
 const MAX_VALUES_ATTR = 4096;
 
 const $ = (sel, root = document) => root.querySelector(sel);

@@ -340,7 +340,7 @@ test('a 64×64 input stays smooth: recompute and frames are fast, cells shrink w
   await setParam(page, 'input width', '64');
   await page.waitForFunction(() => document.querySelector('#output-shape').textContent === 'torch.Size([1, 1, 62, 62])');
   // frame pacing while playing fast
-  await page.locator('#speed').fill('10');
+  await page.locator('#speed').fill('12'); // 250 cells/s
   const gaps = await page.evaluate(() => new Promise((resolve) => {
     const times = [];
     const tick = (t) => {

@@ -58,7 +58,10 @@ export function layout(model, width) {
   if (boxW >= 40 && C.h >= 24) {
     const pt = tileLayout({ count: cin, rows: kh, cols: kw, width: boxW, maxCell: 24, maxHeight: C.h - 4, labelH: 14, gapX: 8, gapY: 6 });
     if (pt.cell >= 5 && pt.height <= C.h + 2) {
-      patch = pt.tiles.map((p) => makeGrid(p.x, C.y + p.y, kh, kw, pt.cell));
+      // right-aligned against the columns matrix, so the patch sits next to the column it becomes
+      const used = Math.min(cin, pt.perRow) * (kw * pt.cell + 8) - 8;
+      const shift = Math.max(0, boxW - used - 24);
+      patch = pt.tiles.map((p) => makeGrid(p.x + shift, C.y + p.y, kh, kw, pt.cell));
     }
   }
   const height = ry + rt.height + 6;
@@ -173,7 +176,7 @@ export function draw(ctx, model, t, focus, geom) {
   // the patch inset: the focused column, reshaped back into per-channel kernels
   if (geom.patch) {
     const col = columnData(model, focus.l);
-    text(ctx, `patch at (${focus.oh}, ${focus.ow})`, 0, C.y - 7, { size: 12, weight: 600, color: COLORS.muted });
+    text(ctx, `patch at (${focus.oh}, ${focus.ow})`, geom.patch[0].x, C.y - 7, { size: 12, weight: 600, color: COLORS.muted });
     for (let c = 0; c < cin; c++) {
       const g = geom.patch[c];
       text(ctx, `c${c}`, g.x, g.y - 3, { size: 10, color: COLORS.muted, mono: true });
