@@ -254,7 +254,9 @@ async function main() {
     const from = model.position(Math.min(timeline.prev, model.total - 1));
     const tframe = {
       position,
-      ghostSteps: focus.l > 0 ? model.steps(focus.co, focus.l - 1) : null,
+      // the stride: the cell to the left, or at a row's start the one above (stride along H)
+      ghostSteps: focus.ow > 0 ? model.steps(focus.co, focus.l - 1)
+        : focus.oh > 0 ? model.steps(focus.co, focus.l - model.wo) : null,
       fromSteps: timeline.prev !== position ? model.steps(from.co, from.l) : null,
       slide: timeline.slide(now),
     };

@@ -39,6 +39,12 @@ function unusedLine(name, a, what) {
   return p;
 }
 
+function exactLine() {
+  const p = el('p', 'f-unused', 'The floor drops nothing: the kernel’s last position ends exactly on the last padded row and column.');
+  p.dataset.unused = '0';
+  return p;
+}
+
 /** Render into `root`. */
 export function render(root, model) {
   const { height: ah, width: aw } = model.arithmetic;
@@ -66,12 +72,8 @@ export function render(root, model) {
     tbody.append(tr);
   }
   table.append(tbody);
-  root.replaceChildren(
-    general,
-    formulaLine('H', ah),
-    formulaLine('W', aw),
-    unusedLine('height', ah, 'row'),
-    unusedLine('width', aw, 'column'),
-    table,
-  );
+  const leftovers = ah.unused > 0 || aw.unused > 0
+    ? [unusedLine('height', ah, 'row'), unusedLine('width', aw, 'column')]
+    : [exactLine()];
+  root.replaceChildren(general, formulaLine('H', ah), formulaLine('W', aw), ...leftovers, table);
 }
