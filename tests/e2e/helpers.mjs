@@ -90,14 +90,15 @@ export async function setParam(page, name, text) {
 }
 
 /**
- * Viewport coordinates of the centre of a cell of a grid exposed by a canvas's data-grids,
+ * Viewport coordinates of the centre of a cell of a grid exposed by a canvas's data-grids
+ * (`index`: a number, or a path like [co, ci] for nested grids),
  * scrolling the page first so the cell is on screen (clear of the fixed timeline bar).
  */
 export async function cellPoint(page, canvasName, gridKey, index, r, c) {
   const canvas = page.locator(`canvas[data-canvas="${canvasName}"]`);
   const grids = JSON.parse(await canvas.getAttribute('data-grids'));
   let g = grids[gridKey];
-  if (index !== null && index !== undefined) g = g[index];
+  for (const i of index === null || index === undefined ? [] : [index].flat()) g = g[i];
   const [x, y, , , cw, ch] = g;
   const point = async () => {
     const box = await canvas.boundingBox();

@@ -251,6 +251,23 @@ test('click a cell to edit it; words and NaN are refused with a message', async 
   assert.equal(input[25 + 2 * 5 + 2], 2.5);
   // the edit is in the link
   await page.waitForFunction(() => /set_input=1\.2\.2:2\.5/.test(location.hash));
+  // the bias too: every output moves by it
+  const bp = await cellPoint(page, 'weights', 'bias', 0, 0, 0);
+  await page.mouse.click(bp.x, bp.y);
+  await box.waitFor({ state: 'visible' });
+  assert.equal(await page.locator('.cell-editor-name').textContent(), 'bias[0]');
+  await box.fill('-1');
+  await box.press('Enter');
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#card-output').dataset.values).every((x) => x === 1.5));
+  // Escape closes the editor without changing anything
+  const wp = await cellPoint(page, 'weights', 'kernels', [0, 0], 0, 0);
+  await page.mouse.click(wp.x, wp.y);
+  await box.waitFor({ state: 'visible' });
+  assert.equal(await page.locator('.cell-editor-name').textContent(), 'weight[0, 0, 0, 0]');
+  await box.fill('7');
+  await box.press('Escape');
+  await box.waitFor({ state: 'hidden' });
+  assert.ok(JSON.parse(await dataset(page, '#card-output', 'values')).every((x) => x === 1.5));
   assert.deepEqual(errors, []);
   await close();
 });
