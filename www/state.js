@@ -54,7 +54,7 @@ export function parseParam(name, text) {
   const shown = raw.length > 24 ? `${raw.slice(0, 24)}…` : raw;
   switch (p.kind) {
     case 'int': {
-      if (!INT_RE.test(raw)) return { ok: false, message: `${name}: expected an int, got '${shown}'` };
+      if (!INT_RE.test(raw)) return { ok: false, message: `${p.label}: expected an int, got '${shown}'` };
       return capped(p, [Number(raw)]) ?? { ok: true, value: Number(raw) };
     }
     case 'pair': {
@@ -97,7 +97,7 @@ function capped(p, values) {
   if (big === undefined) return null;
   return {
     ok: false,
-    message: `${p.name}: this visualizer draws at most ${p.max} (got ${big})`,
+    message: `${p.label}: this visualizer draws at most ${p.max} (got ${big})`,
   };
 }
 
