@@ -496,10 +496,11 @@ pub struct ConvTranspose2dGeometry {
     pub full: [usize; 2],
     /// (H_out, W_out) = full − 2·padding.
     pub output: [usize; 2],
-    /// The smallest `output_size` valid for these arguments (output_padding 0).
-    pub min_output: [usize; 2],
+    /// The smallest `output_size` valid for these arguments (output_padding 0); may be below 1
+    /// when only an output_padding makes the output non-empty.
+    pub min_output: [i64; 2],
     /// The largest valid `output_size`: `min_output + stride − 1`.
-    pub max_output: [usize; 2],
+    pub max_output: [i64; 2],
 }
 
 impl ConvTranspose2dGeometry {
@@ -541,8 +542,8 @@ impl ConvTranspose2dGeometry {
         let out_channels = out_per_group * groups;
         let spatial = [h, w];
         let kernel = [kh, kw];
-        let mut min_output = [0usize; 2];
-        let mut max_output = [0usize; 2];
+        let mut min_output = [0i64; 2];
+        let mut max_output = [0i64; 2];
         let mut min_raw = [0i128; 2];
         for d in 0..2 {
             let m = conv_transpose_output_len(
@@ -554,8 +555,9 @@ impl ConvTranspose2dGeometry {
                 dilation[d] as i64,
             );
             min_raw[d] = m;
-            min_output[d] = m.max(0) as usize;
-            max_output[d] = (m + stride[d] as i128 - 1).max(0) as usize;
+            // |m| < 2^50: every factor was checked to be at most 2^24.
+            min_output[d] = m as i64;
+            max_output[d] = (m + stride[d] as i128 - 1) as i64;
         }
         if let Some(size) = opts.output_size {
             let ok = (0..2).all(|d| {

@@ -587,21 +587,21 @@ pub fn conv_matrix(options: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = defaultInit)]
 pub fn default_init_js(options: JsValue) -> JsResult<JsValue> {
     check_options(&options)?;
-    let kind = match field(&options, "kind")?
-        .and_then(|v| v.as_string())
-        .as_deref()
-    {
-        None | Some("conv2d") => LayerKind::Conv2d,
-        Some("convTranspose2d") => LayerKind::ConvTranspose2d,
-        Some(other) => {
-            return Err(bad(
-                "kind",
-                format!(
-                    "expected 'conv2d' or 'convTranspose2d', got '{}'",
-                    other.chars().take(40).collect::<String>()
-                ),
-            ))
-        }
+    let kind = match field(&options, "kind")? {
+        None => LayerKind::Conv2d,
+        Some(v) => match v.as_string().as_deref() {
+            Some("conv2d") => LayerKind::Conv2d,
+            Some("convTranspose2d") => LayerKind::ConvTranspose2d,
+            _ => {
+                return Err(bad(
+                    "kind",
+                    format!(
+                        "expected 'conv2d' or 'convTranspose2d', got {}",
+                        describe(&v)
+                    ),
+                ))
+            }
+        },
     };
     let get_int = |key: &str, arg: &'static str, default: Option<i64>| -> JsResult<i64> {
         match field(&options, key)? {

@@ -443,7 +443,7 @@ function convT2dOutputSizeParams(args) {
   if (out[0] < 1 || out[1] < 1) invalid('output too small');
   if ([...full, ...out].some((v) => !Number.isSafeInteger(v))) ambiguous('beyond 2^53');
   const mk = (d) => ({ input: inputSize[d], stride: stride[d], padding: padding[d], dilation: dilation[d],
-    kernel: kernel[d], outputPadding: outputPadding[d], full: full[d], output: out[d],
+    kernel: kernel[d], outputPadding: outputPadding[d], full: full[d] + outputPadding[d], output: out[d],
     minOutput: minOut[d], maxOutput: minOut[d] + stride[d] - 1 });
   return { height: mk(0), width: mk(1) };
 }
