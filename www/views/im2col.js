@@ -39,7 +39,7 @@ export function layout(model, width) {
     b = snap(Math.min(26, (avail - K * a) / L));
   }
   const kH = snap(Math.min(26, Math.max(a, b), 520 / K));
-  const oH = snap(Math.min(26, Math.max(a, b), 160 / cout));
+  const oH = snap(Math.min(26, Math.max(a, b, 12), 160 / cout));
   const top = LABEL + 4;
   const C = makeGrid(K * a + GAP, top, K, L, b, kH);
   const wy = C.y + C.h + VGAP;
