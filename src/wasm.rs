@@ -524,15 +524,7 @@ fn geometry_conv(options: &JsValue) -> JsResult<Conv2dGeometry> {
     let [kh, kw] = required_pair(options, "kernelSize", "kernel_size")?;
     let dims = checked_shape("input_size", &[1, 1, h, w], 4).map_err(js_err)?;
     let kd = checked_shape("kernel_size", &[1, 1, kh, kw], 4).map_err(js_err)?;
-    Conv2dGeometry::new(
-        [1, 1, dims[2], dims[3]],
-        [1, 1, kd[2], kd[3]],
-        &Conv2dOptions {
-            padding_mode: PaddingMode::Zeros,
-            ..opts
-        },
-    )
-    .map_err(js_err)
+    Conv2dGeometry::new([1, 1, dims[2], dims[3]], [1, 1, kd[2], kd[3]], &opts).map_err(js_err)
 }
 
 /// The output-size arithmetic of a convolution, per dimension (see docs/js-api.md, `ARITH`).

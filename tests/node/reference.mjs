@@ -414,6 +414,13 @@ function conv2dOutputSizeParams(args, cap) {
     const pp = pairOf(p, 'padding', 0, [0, 0]);
     pads = [[pp[0], pp[0]], [pp[1], pp[1]]];
   }
+  const mode = field(o, 'paddingMode') ?? 'zeros';
+  if (!MODES.includes(mode)) invalid('paddingMode');
+  for (let d = 0; d < 2; d++) {
+    const most = Math.max(...pads[d]);
+    if (mode === 'reflect' && most >= inputSize[d]) invalid('reflect pad >= size');
+    if (mode === 'circular' && most > inputSize[d]) invalid('circular pad > size');
+  }
   const [h, w] = [0, 1].map((d) => arith(inputSize[d], pads[d], dilation[d], kernel[d], stride[d]));
   if (h.output < 1 || w.output < 1) invalid('kernel larger than padded input');
   if ([h, w].some((a) => !Number.isSafeInteger(a.paddedInput) || !Number.isSafeInteger(a.used))) ambiguous('beyond 2^53');
