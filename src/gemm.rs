@@ -140,46 +140,54 @@ mod kernel {
     use super::{BRows, Out, MR, NR};
     use core::arch::wasm32::*;
 
-    /// The SIMD128 4 × 8 micro-kernel.
+    /// The SIMD128 4 × 8 micro-kernel, written out by hand (no loops over registers) so
+    /// that it stays in registers at every `opt-level`.
     ///
     /// # Safety
     /// `a` holds `k·MR` floats; every `b.row(kk)` for `kk < k` points at `NR` readable floats;
     /// `o` describes a writable block of `C`.
     #[inline(always)]
     pub(super) unsafe fn run<B: BRows>(k: usize, a: *const f32, b: &B, o: &Out) {
-        let mut c0 = [f32x4_splat(0.0); MR];
-        let mut c1 = [f32x4_splat(0.0); MR];
-        for r in 0..MR {
-            c0[r] = f32x4_splat(o.init[r]);
-            c1[r] = c0[r];
-        }
+        let [i0, i1, i2, i3] = o.init;
+        let (mut c00, mut c01) = (f32x4_splat(i0), f32x4_splat(i0));
+        let (mut c10, mut c11) = (f32x4_splat(i1), f32x4_splat(i1));
+        let (mut c20, mut c21) = (f32x4_splat(i2), f32x4_splat(i2));
+        let (mut c30, mut c31) = (f32x4_splat(i3), f32x4_splat(i3));
         let mut ap = a;
         for kk in 0..k {
             let bp = b.row(kk);
             let b0 = v128_load(bp as *const v128);
             let b1 = v128_load(bp.add(4) as *const v128);
-            for r in 0..MR {
-                let av = v128_load32_splat(ap.add(r) as *const u32);
-                c0[r] = f32x4_add(c0[r], f32x4_mul(av, b0));
-                c1[r] = f32x4_add(c1[r], f32x4_mul(av, b1));
-            }
+            let a0 = v128_load32_splat(ap as *const u32);
+            c00 = f32x4_add(c00, f32x4_mul(a0, b0));
+            c01 = f32x4_add(c01, f32x4_mul(a0, b1));
+            let a1 = v128_load32_splat(ap.add(1) as *const u32);
+            c10 = f32x4_add(c10, f32x4_mul(a1, b0));
+            c11 = f32x4_add(c11, f32x4_mul(a1, b1));
+            let a2 = v128_load32_splat(ap.add(2) as *const u32);
+            c20 = f32x4_add(c20, f32x4_mul(a2, b0));
+            c21 = f32x4_add(c21, f32x4_mul(a2, b1));
+            let a3 = v128_load32_splat(ap.add(3) as *const u32);
+            c30 = f32x4_add(c30, f32x4_mul(a3, b0));
+            c31 = f32x4_add(c31, f32x4_mul(a3, b1));
             ap = ap.add(MR);
         }
+        let rows = [(c00, c01), (c10, c11), (c20, c21), (c30, c31)];
         if o.rows == MR && o.cols == NR {
-            for r in 0..MR {
+            for (r, &(mut v0, mut v1)) in rows.iter().enumerate() {
                 let p = o.c.add(r * o.ldc);
                 if o.acc {
-                    c0[r] = f32x4_add(c0[r], v128_load(p as *const v128));
-                    c1[r] = f32x4_add(c1[r], v128_load(p.add(4) as *const v128));
+                    v0 = f32x4_add(v0, v128_load(p as *const v128));
+                    v1 = f32x4_add(v1, v128_load(p.add(4) as *const v128));
                 }
-                v128_store(p as *mut v128, c0[r]);
-                v128_store(p.add(4) as *mut v128, c1[r]);
+                v128_store(p as *mut v128, v0);
+                v128_store(p.add(4) as *mut v128, v1);
             }
         } else {
             let mut t = [0.0f32; MR * NR];
-            for r in 0..MR {
-                v128_store(t.as_mut_ptr().add(r * NR) as *mut v128, c0[r]);
-                v128_store(t.as_mut_ptr().add(r * NR + 4) as *mut v128, c1[r]);
+            for (r, &(v0, v1)) in rows.iter().enumerate() {
+                v128_store(t.as_mut_ptr().add(r * NR) as *mut v128, v0);
+                v128_store(t.as_mut_ptr().add(r * NR + 4) as *mut v128, v1);
             }
             super::store_partial(&t, o);
         }
@@ -564,46 +572,54 @@ mod tests {
 
     #[test]
     fn gather_and_panel_products_match_naive() {
-        // B row kk = src[base + offsets[kk] ..][..NR]; 6 rows of A (a full and a partial panel).
+        // B row kk = src[base + offsets[kk] ..][..NR]. 6 rows of A: a full and a partial panel
+        // read straight from `src`; 13 rows: enough panels to pack B first.
         let src: Vec<f32> = (0..200).map(|i| (i % 13) as f32 - 6.0).collect();
         let offsets = [0usize, 5, 17, 40, 41, 90, 100];
-        let a = filled(6, offsets.len(), 4);
-        let pa = PackedA::new(a.view());
-        let bias = [0.5f32, -1.0, 2.0, 0.0, 1.5, -0.25];
-        for cols in 1..=NR {
-            let base = 3;
-            let ldc = 11;
-            let mut c = vec![f32::NAN; 5 * ldc + cols];
-            gather_row(
-                &pa,
-                &src,
-                &offsets,
-                100,
-                base,
-                cols,
-                &mut c,
-                ldc,
-                Some(&bias),
-                &mut vec![],
-            );
+        let bias: Vec<f32> = (0..13).map(|r| r as f32 * 0.5 - 2.0).collect();
+        for m in [6, 13] {
+            let a = filled(m, offsets.len(), 4);
+            let pa = PackedA::new(a.view());
+            let (base, ldc) = (3, 29);
             let mut panel = vec![0.0; offsets.len() * NR];
             for (kk, &o) in offsets.iter().enumerate() {
                 panel[kk * NR..kk * NR + NR].copy_from_slice(&src[base + o..base + o + NR]);
             }
-            let mut c2 = vec![f32::NAN; 5 * ldc + cols];
-            panel_product(&pa, &panel, &mut c2, ldc, cols, Some(&bias));
-            for r in 0..6 {
-                for t in 0..cols {
-                    let want: f32 = bias[r]
-                        + (0..offsets.len())
-                            .map(|kk| a[[r, kk]] * src[base + offsets[kk] + t])
-                            .sum::<f32>();
-                    assert!((c[r * ldc + t] - want).abs() < 1e-4);
-                    assert!((c2[r * ldc + t] - want).abs() < 1e-4);
-                }
-                for t in cols..ldc.min(c.len() - r * ldc) {
-                    if r * ldc + t < c.len() {
-                        assert!(c[r * ldc + t].is_nan(), "wrote outside the block");
+            for width in 1..=2 * NR + 3 {
+                let len = (m - 1) * ldc + width;
+                let mut c = vec![f32::NAN; len + 1];
+                let mut scratch = Vec::new();
+                let (b, o) = (&bias[..m], &offsets);
+                gather_row(
+                    &pa,
+                    &src,
+                    o,
+                    100,
+                    base,
+                    width,
+                    &mut c,
+                    ldc,
+                    Some(b),
+                    &mut scratch,
+                );
+                let cols = width.min(NR);
+                let mut c2 = vec![f32::NAN; (m - 1) * ldc + cols];
+                panel_product(&pa, &panel, &mut c2, ldc, cols, Some(&bias[..m]));
+                for r in 0..m {
+                    for t in 0..width {
+                        let want: f32 = bias[r]
+                            + (0..offsets.len())
+                                .map(|kk| a[[r, kk]] * src[base + offsets[kk] + t])
+                                .sum::<f32>();
+                        assert!((c[r * ldc + t] - want).abs() < 1e-4, "m={m} width={width}");
+                        if t < cols {
+                            assert!((c2[r * ldc + t] - want).abs() < 1e-4);
+                        }
+                    }
+                    for t in width..ldc {
+                        if r * ldc + t <= len {
+                            assert!(c[r * ldc + t].is_nan(), "wrote outside the row");
+                        }
                     }
                 }
             }

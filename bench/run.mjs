@@ -1,0 +1,351 @@
+#!/usr/bin/env node
+// convviz vs TensorFlow.js (wasm and cpu backends), side by side, in one Node process.
+//
+// usage: node bench/run.mjs [--pkg DIR=www/pkg] [--runs N=21] [--cases a,b,...]
+//                           [--out FILE=target/bench/results.json] [--quick] [--system-malloc]
+//
+// Rules (README "Benchmarks"):
+// - one process, one thread for every engine: tfjs-backend-wasm with WASM_HAS_MULTITHREAD_SUPPORT
+//   false (its single-threaded SIMD binary, loaded from node_modules), tfjs-backend-cpu is plain JS;
+// - weights are prepared once per engine (tfjs: the HWIO filter tensor and the bias tensor;
+//   convviz: the `{ shape, data }` objects its API takes, copied into wasm memory on each call as
+//   the API does);
+// - what a web developer holding NCHW Float32Arrays pays is timed: convviz's JS-object
+//   conversion in and out of wasm memory; for tfjs, building the input tensor, NCHW -> NHWC,
+//   the convolution, NHWC -> NCHW and reading the data back (dataSync);
+// - every engine's output is checked against a float64 JS reference (max abs diff) before timing;
+// - warm-up, then the median of >= 15 samples; a sample repeats the call enough times to last
+//   >= 2 ms (tiny cases) and reports time per call; convviz's and tfjs-wasm's samples alternate.
+// - the allocator: every engine hands back a fresh Float32Array per call. With glibc's defaults,
+//   freeing a block of >= 128 KiB returns it to the kernel, so the next array page-faults on
+//   every page (costing, on this VM, up to 10x the copy itself: 11 ms to allocate+copy 8 MB).
+//   By default the benchmark re-runs itself in one child Node process with
+//   MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ raised so that freed blocks are reused;
+//   --system-malloc keeps glibc's defaults (both are reported in the README).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+// ------------------------------------------------------------------ arguments
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const quick = args.includes('--quick');
+const pkgDir = path.resolve(root, opt('pkg', 'www/pkg'));
+const RUNS = Math.max(quick ? 5 : 15, Number(opt('runs', quick ? 5 : 21)));
+const outFile = path.resolve(root, opt('out', 'target/bench/results.json'));
+const only = opt('cases', null)?.split(',');
+const systemMalloc = args.includes('--system-malloc');
+const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1073741824', MALLOC_TRIM_THRESHOLD_: '4294967296', MALLOC_TOP_PAD_: '67108864' };
+if (!systemMalloc && !process.env.CONVVIZ_BENCH_CHILD) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, ...MALLOC_ENV, CONVVIZ_BENCH_CHILD: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
+const mallocMode = systemMalloc ? 'glibc defaults' : Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
+
+// ------------------------------------------------------------------ cases
+// conv2d: input [N, C, H, W], cout, k, stride, pad. gemm: a conv2d that *is* a 256x256x256 GEMM
+// (1x1 kernel: out[256 ch, 256 px] = W[256, 256] . X[256, 256 px]).
+const CASES = [
+  { name: 'lecture', op: 'conv2d', input: [1, 3, 5, 5], cout: 1, k: 3, stride: 1, pad: 0 },
+  { name: 'teaching', op: 'conv2d', input: [1, 8, 32, 32], cout: 8, k: 3, stride: 2, pad: 1 },
+  { name: 'cnn-layer', op: 'conv2d', input: [1, 64, 56, 56], cout: 64, k: 3, stride: 1, pad: 1 },
+  { name: 'photo-k3', op: 'conv2d', input: [1, 3, 512, 512], cout: 8, k: 3, stride: 1, pad: 1 },
+  { name: 'photo-k5', op: 'conv2d', input: [1, 3, 512, 512], cout: 8, k: 5, stride: 1, pad: 2 },
+  { name: 'upsample', op: 'convT', input: [1, 64, 28, 28], cout: 32, k: 4, stride: 2, pad: 1 },
+  { name: 'gemm', op: 'conv2d', input: [1, 256, 16, 16], cout: 256, k: 1, stride: 1, pad: 0, gemm: [256, 256, 256] },
+].filter((c) => !only || only.includes(c.name));
+
+// ------------------------------------------------------------------ data
+function rng(seed) {
+  // mulberry32
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const prod = (s) => s.reduce((a, b) => a * b, 1);
+function randn(shape, seed, scale = 1) {
+  const r = rng(seed);
+  const d = new Float32Array(prod(shape));
+  for (let i = 0; i < d.length; i++) d[i] = (r() * 2 - 1) * scale;
+  return { shape, data: d };
+}
+
+function outSize(c) {
+  const [, , h, w] = c.input;
+  if (c.op === 'conv2d') {
+    const f = (n) => Math.floor((n + 2 * c.pad - c.k) / c.stride) + 1;
+    return [c.input[0], c.cout, f(h), f(w)];
+  }
+  const f = (n) => (n - 1) * c.stride - 2 * c.pad + c.k;
+  return [c.input[0], c.cout, f(h), f(w)];
+}
+
+function prepare(c, i) {
+  const cin = c.input[1];
+  const x = randn(c.input, 1000 + i);
+  // PyTorch layouts: conv2d weight [C_out, C_in, kh, kw]; conv_transpose2d [C_in, C_out, kh, kw].
+  const wshape = c.op === 'conv2d' ? [c.cout, cin, c.k, c.k] : [cin, c.cout, c.k, c.k];
+  const w = randn(wshape, 2000 + i, 1 / Math.sqrt(cin * c.k * c.k));
+  const b = randn([c.cout], 3000 + i, 0.1);
+  return { x, w, b, out: outSize(c) };
+}
+
+// float64 reference, NCHW (PyTorch definitions).
+function reference(c, { x, w, b, out }) {
+  const [n, cin, h, wd] = x.shape;
+  const [, cout, ho, wo] = out;
+  const y = new Float64Array(prod(out));
+  const { k, stride: s, pad: p } = c;
+  for (let bn = 0; bn < n; bn++) {
+    for (let o = 0; o < cout; o++) {
+      const ybase = (bn * cout + o) * ho * wo;
+      for (let t = 0; t < ho * wo; t++) y[ybase + t] = b.data[o];
+      for (let ci = 0; ci < cin; ci++) {
+        const xbase = (bn * cin + ci) * h * wd;
+        for (let i = 0; i < k; i++) {
+          for (let j = 0; j < k; j++) {
+            if (c.op === 'conv2d') {
+              const wv = w.data[((o * cin + ci) * k + i) * k + j];
+              for (let oh = 0; oh < ho; oh++) {
+                const ih = oh * s - p + i;
+                if (ih < 0 || ih >= h) continue;
+                for (let ow = 0; ow < wo; ow++) {
+                  const iw = ow * s - p + j;
+                  if (iw >= 0 && iw < wd) y[ybase + oh * wo + ow] += wv * x.data[xbase + ih * wd + iw];
+                }
+              }
+            } else {
+              const wv = w.data[((ci * cout + o) * k + i) * k + j];
+              for (let ih = 0; ih < h; ih++) {
+                const oh = ih * s - p + i;
+                if (oh < 0 || oh >= ho) continue;
+                for (let iw = 0; iw < wd; iw++) {
+                  const ow = iw * s - p + j;
+                  if (ow >= 0 && ow < wo) y[ybase + oh * wo + ow] += wv * x.data[xbase + ih * wd + iw];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return y;
+}
+
+function maxAbsDiff(a, b) {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+// ------------------------------------------------------------------ engines
+async function loadConvviz() {
+  const pkg = await import(pathToFileURL(path.join(pkgDir, 'convviz.js')).href);
+  const wasmFile = path.join(pkgDir, 'convviz_bg.wasm');
+  pkg.initSync({ module: fs.readFileSync(wasmFile) });
+  return {
+    name: 'convviz',
+    wasmBytes: fs.statSync(wasmFile).size,
+    // Weights as the API takes them, built once; input and output cross the boundary each call.
+    prepare(c, d) {
+      const opts = c.op === 'conv2d' ? { stride: c.stride, padding: c.pad } : { stride: c.stride, padding: c.pad };
+      const f = c.op === 'conv2d' ? pkg.conv2d : pkg.convTranspose2d;
+      return (x) => f(x, d.w, d.b, opts).data;
+    },
+  };
+}
+
+let tf;
+async function loadTf(backend) {
+  if (!tf) {
+    tf = require('@tensorflow/tfjs-core');
+    require('@tensorflow/tfjs-backend-cpu');
+    const wasmBackend = require('@tensorflow/tfjs-backend-wasm');
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
+    const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), path.sep);
+    wasmBackend.setWasmPaths(dist);
+  }
+  return {
+    name: `tfjs-${backend}`,
+    async activate() {
+      if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
+      await tf.ready();
+    },
+    prepare(c, d) {
+      const cin = c.input[1];
+      const { k } = c;
+      // HWIO for conv2d ([kh, kw, C_in, C_out]); for conv2dTranspose tfjs wants
+      // [kh, kw, C_out, C_in] (the filter of the forward conv whose input gradient it is).
+      const f = new Float32Array(d.w.data.length);
+      for (let a = 0; a < (c.op === 'conv2d' ? c.cout : cin); a++) {
+        for (let bb = 0; bb < (c.op === 'conv2d' ? cin : c.cout); bb++) {
+          for (let i = 0; i < k; i++) {
+            for (let j = 0; j < k; j++) {
+              const src = d.w.data[((a * (c.op === 'conv2d' ? cin : c.cout) + bb) * k + i) * k + j];
+              // conv2d: a = o, bb = ci -> [i, j, ci, o]; convT: a = ci, bb = o -> [i, j, o, ci]
+              const dst = c.op === 'conv2d'
+                ? ((i * k + j) * cin + bb) * c.cout + a
+                : ((i * k + j) * c.cout + bb) * cin + a;
+              f[dst] = src;
+            }
+          }
+        }
+      }
+      const filter = tf.tensor4d(f, c.op === 'conv2d' ? [k, k, cin, c.cout] : [k, k, c.cout, cin]);
+      const bias = tf.tensor1d(d.b.data);
+      const [n, , h, w] = c.input;
+      const [, cout, ho, wo] = d.out;
+      const pad = [[0, 0], [c.pad, c.pad], [c.pad, c.pad], [0, 0]];
+      return (x) => {
+        const y = tf.tidy(() => {
+          const xn = tf.transpose(tf.tensor4d(x.data, [n, cin, h, w]), [0, 2, 3, 1]);
+          const yn = c.op === 'conv2d'
+            ? tf.fused.conv2d({ x: xn, filter, strides: c.stride, pad, bias })
+            : tf.add(tf.conv2dTranspose(xn, filter, [n, ho, wo, cout], c.stride, c.pad), bias);
+          return tf.transpose(yn, [0, 3, 1, 2]);
+        });
+        const data = y.dataSync();
+        y.dispose();
+        return data;
+      };
+    },
+  };
+}
+
+// ------------------------------------------------------------------ timing
+// Time several engines on the same call, interleaving their samples (A, B, A, B, ...) so that
+// load from other processes on a shared machine hits every engine alike.
+function timeInterleaved(fns, x) {
+  const reps = fns.map((fn) => {
+    // Warm-up: at least 3 calls and 100 ms (JIT, wasm tier-up, allocator), capped at 2 s.
+    const t0 = performance.now();
+    let calls = 0;
+    while (calls < 3 || (performance.now() - t0 < 100 && calls < 10000)) {
+      fn(x);
+      calls++;
+      if (performance.now() - t0 > 2000) break;
+    }
+    return Math.max(1, Math.ceil(2 / ((performance.now() - t0) / calls))); // a sample lasts >= 2 ms
+  });
+  const samples = fns.map(() => []);
+  for (let r = 0; r < RUNS; r++) {
+    fns.forEach((fn, e) => {
+      const t0 = performance.now();
+      for (let i = 0; i < reps[e]; i++) fn(x);
+      samples[e].push((performance.now() - t0) / reps[e]);
+    });
+  }
+  return samples.map((s, e) => {
+    s.sort((a, b) => a - b);
+    return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1], reps: reps[e] };
+  });
+}
+
+// ------------------------------------------------------------------ main
+function machine() {
+  let cpu = 'unknown';
+  try {
+    const m = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m);
+    if (m) cpu = m[1].trim();
+  } catch {}
+  return { nproc: os.availableParallelism?.() ?? os.cpus().length, cpu, node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}` };
+}
+
+const convviz = await loadConvviz();
+const tfWasm = await loadTf('wasm');
+const tfCpu = await loadTf('cpu');
+const mach = machine();
+console.log(`convviz ${path.relative(root, pkgDir)}/convviz_bg.wasm: ${convviz.wasmBytes} bytes`);
+console.log(`machine: ${mach.nproc} cores, ${mach.cpu}, Node ${mach.node}; ${RUNS} samples per median`);
+console.log(`malloc: ${mallocMode}\n`);
+
+const rows = [];
+let bad = false;
+for (const [i, c] of CASES.entries()) {
+  const d = prepare(c, i);
+  const ref = reference(c, d);
+  const res = {};
+  const diffs = {};
+  // convviz and tfjs-wasm interleaved (the ratio that matters), then tfjs-cpu on its own
+  // (switching tfjs backends moves tensors between them).
+  for (const group of [[convviz, tfWasm], [tfCpu]]) {
+    const fns = [];
+    for (const e of group) {
+      if (e.activate) await e.activate();
+      const fn = e.prepare(c, d);
+      const y = fn(d.x);
+      diffs[e.name] = maxAbsDiff(y, ref);
+      if (!(diffs[e.name] < 1e-3)) {
+        console.error(`${c.name}: ${e.name} disagrees with the float64 reference (max abs diff ${diffs[e.name]})`);
+        bad = true;
+      }
+      fns.push(fn);
+    }
+    timeInterleaved(fns, d.x).forEach((t, i) => (res[group[i].name] = t));
+  }
+  const row = {
+    case: c.name,
+    convviz_ms: +res.convviz.median.toFixed(4),
+    tfjs_wasm_ms: +res['tfjs-wasm'].median.toFixed(4),
+    tfjs_cpu_ms: +res['tfjs-cpu'].median.toFixed(4),
+  };
+  if (c.gemm) {
+    const flop = 2 * prod(c.gemm);
+    row.gflops = +(flop / (res.convviz.median * 1e6)).toFixed(2);
+    row.tfjs_wasm_gflops = +(flop / (res['tfjs-wasm'].median * 1e6)).toFixed(2);
+    row.tfjs_cpu_gflops = +(flop / (res['tfjs-cpu'].median * 1e6)).toFixed(2);
+  } else {
+    row.speed_vs_tfjs_wasm = +(res['tfjs-wasm'].median / res.convviz.median).toFixed(3);
+  }
+  row.speed_vs_tfjs_cpu = +(res['tfjs-cpu'].median / res.convviz.median).toFixed(2);
+  row.max_abs_diff = Object.fromEntries(Object.entries(diffs).map(([k, v]) => [k, +v.toExponential(2)]));
+  rows.push(row);
+  const fmt = (v) => v.toFixed(v < 1 ? 3 : v < 100 ? 2 : 1).padStart(9);
+  console.log(
+    `${c.name.padEnd(10)} convviz ${fmt(row.convviz_ms)} ms  tfjs-wasm ${fmt(row.tfjs_wasm_ms)} ms  tfjs-cpu ${fmt(row.tfjs_cpu_ms)} ms  ` +
+      (c.gemm ? `convviz ${row.gflops} GFLOP/s (tfjs-wasm ${row.tfjs_wasm_gflops})` : `x${row.speed_vs_tfjs_wasm} vs tfjs-wasm`) +
+      `  x${row.speed_vs_tfjs_cpu} vs cpu  maxdiff ${Object.values(row.max_abs_diff).join('/')}`,
+  );
+}
+
+// Markdown table for the README.
+console.log('\n| case | shape | convviz ms | tfjs-wasm ms | tfjs-cpu ms | convviz vs tfjs-wasm | convviz vs tfjs-cpu |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
+for (const [i, r] of rows.entries()) {
+  const c = CASES[i];
+  const shape = c.gemm
+    ? `${c.gemm.join('×')} GEMM (conv2d 1×256×16×16 → 256, k1)`
+    : `${c.op === 'conv2d' ? 'conv2d' : 'conv_transpose2d'} ${c.input.join('×')} → ${c.cout}, k${c.k}${c.stride > 1 ? `, s${c.stride}` : ''}${c.pad ? `, p${c.pad}` : ''}`;
+  const ratio = c.gemm ? `${r.gflops} vs ${r.tfjs_wasm_gflops} GFLOP/s` : `${r.speed_vs_tfjs_wasm.toFixed(2)}×`;
+  console.log(`| ${r.case} | ${shape} | ${r.convviz_ms} | ${r.tfjs_wasm_ms} | ${r.tfjs_cpu_ms} | ${ratio} | ${r.speed_vs_tfjs_cpu.toFixed(1)}× |`);
+}
+
+fs.mkdirSync(path.dirname(outFile), { recursive: true });
+fs.writeFileSync(outFile, JSON.stringify(rows, null, 2) + '\n');
+fs.writeFileSync(
+  path.join(path.dirname(outFile), 'machine.json'),
+  JSON.stringify({ ...mach, malloc: mallocMode, wasm_bytes: convviz.wasmBytes, runs: RUNS, date: new Date().toISOString() }, null, 2) + '\n',
+);
+console.log(`\nwrote ${path.relative(root, outFile)}`);
+if (bad) process.exit(1);
