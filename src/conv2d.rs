@@ -112,14 +112,12 @@ pub fn conv2d(
         }
     }
     let max_offset = offsets.iter().copied().max().unwrap_or(0);
-    let packed: Vec<PackedA> = (0..g.groups)
-        .map(|grp| {
-            let wg = weight.slice(s![grp * cout_g..(grp + 1) * cout_g, .., .., ..]);
-            let wg = wg
-                .to_shape((cout_g, g.patch_len()))
-                .expect("a (C_out/g, C_in/g, kh, kw) block reshapes");
-            PackedA::new(wg.view())
-        })
+    let weight = weight.as_standard_layout();
+    let weight = weight.as_slice().expect("standard layout");
+    let k = g.patch_len();
+    let packed: Vec<PackedA> = weight
+        .chunks_exact(cout_g * k)
+        .map(|wg| PackedA::from_rows(wg, k))
         .collect();
     let dst = out.as_slice_mut().expect("a fresh array is contiguous");
     let mut panel = vec![0.0f32; g.patch_len() * NR];

@@ -61,6 +61,27 @@ impl PackedA {
         p
     }
 
+    /// Pack a row-major `m × k` matrix given as a slice of `m·k` values.
+    ///
+    /// **Panics** if `k` is 0 or does not divide `a.len()`.
+    pub fn from_rows(a: &[f32], k: usize) -> Self {
+        assert!(k > 0 && a.len() % k == 0, "a row-major matrix of k columns");
+        let m = a.len() / k;
+        let mut data = vec![0.0; m.div_ceil(MR) * MR * k];
+        for (p, panel) in data.chunks_exact_mut(MR * k).enumerate() {
+            for (r, row) in a[p * MR * k..].chunks_exact(k).take(MR).enumerate() {
+                for (kk, &v) in row.iter().enumerate() {
+                    panel[kk * MR + r] = v;
+                }
+            }
+        }
+        PackedA {
+            rows: m,
+            depth: k,
+            data,
+        }
+    }
+
     /// Pack columns `k0 .. k0 + kc` of `a`, reusing the allocation.
     fn pack(&mut self, a: ArrayView2<f32>, k0: usize, kc: usize) {
         let m = a.nrows();
@@ -518,6 +539,17 @@ mod tests {
                 assert_eq!(fast[[i, j]], naive);
                 assert_eq!(ord[[i, j]], naive);
             }
+        }
+    }
+
+    #[test]
+    fn packing_from_rows_matches_packing_a_view() {
+        for (m, k) in [(1, 1), (4, 3), (7, 5), (9, 27)] {
+            let a = filled(m, k, 5);
+            let from_view = PackedA::new(a.view());
+            let from_rows = PackedA::from_rows(a.as_slice().unwrap(), k);
+            assert_eq!((from_rows.rows(), from_rows.depth()), (m, k));
+            assert_eq!(from_view.data, from_rows.data);
         }
     }
 
