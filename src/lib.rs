@@ -25,6 +25,7 @@ pub mod conv2d;
 pub mod conv_transpose2d;
 pub mod error;
 pub mod gemm;
+pub mod gif;
 pub mod init;
 pub mod matrix;
 pub mod pad;

@@ -913,3 +913,75 @@ impl ConvTranspose2dTrace {
         Ok(o.into())
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+/// Encode RGBA frames as a looping animated GIF (see [`crate::gif::encode_gif`]).
+///
+/// `rgba` is a `Uint8Array` or `Uint8ClampedArray` (e.g. `ImageData.data`) holding the frames
+/// one after another, `width · height · 4` bytes each; every frame shows for `delayMs`
+/// (20 ms … 655,350 ms, rounded to 10 ms). Returns the bytes of the `.gif` file.
+///
+/// # Errors
+/// An argument that is not an integer, not a byte array, or refused by
+/// [`crate::gif::encode_gif`]; the message names it.
+#[wasm_bindgen(js_name = encodeGif)]
+pub fn encode_gif(
+    width: JsValue,
+    height: JsValue,
+    rgba: JsValue,
+    delay_ms: JsValue,
+) -> JsResult<Vec<u8>> {
+    use crate::gif::{MAX_GIF_DELAY_MS, MAX_GIF_INPUT_BYTES, MAX_GIF_SIDE, MIN_GIF_DELAY_MS};
+    // Out-of-range integers are refused here in the core's words (the core takes unsigned ints).
+    let bounded = |arg: &'static str, v: &JsValue, lo: u32, hi: u32, unit: &str| {
+        let n = int(arg, v)?;
+        u32::try_from(n)
+            .ok()
+            .filter(|n| (lo..=hi).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    arg,
+                    format!("must be between {lo} and {hi} {unit} (got {n})"),
+                )
+            })
+    };
+    let side = MAX_GIF_SIDE as u32;
+    let w = bounded("width", &width, 1, side, "pixels")? as usize;
+    let h = bounded("height", &height, 1, side, "pixels")? as usize;
+    let delay = bounded(
+        "delay_ms",
+        &delay_ms,
+        MIN_GIF_DELAY_MS,
+        MAX_GIF_DELAY_MS,
+        "milliseconds",
+    )?;
+    let bytes: js_sys::Uint8Array = if rgba.is_instance_of::<js_sys::Uint8Array>() {
+        rgba.unchecked_into()
+    } else if let Some(c) = rgba.dyn_ref::<js_sys::Uint8ClampedArray>() {
+        js_sys::Uint8Array::new_with_byte_offset_and_length(
+            &c.buffer(),
+            c.byte_offset(),
+            c.length(),
+        )
+    } else {
+        return Err(js_err(Error::shape(
+            "rgba",
+            format!(
+                "expected a Uint8Array or Uint8ClampedArray of RGBA bytes, got {}",
+                describe(&rgba)
+            ),
+        )));
+    };
+    let len = bytes.length() as usize;
+    if len > MAX_GIF_INPUT_BYTES {
+        // Refused before it is copied into wasm memory.
+        return Err(js_err(Error::new(
+            ErrorKind::TooLarge,
+            "rgba",
+            format!("{len} bytes exceed the cap of {MAX_GIF_INPUT_BYTES} bytes (64 MiB) of frames; use fewer or smaller frames"),
+        )));
+    }
+    crate::gif::encode_gif(w, h, &bytes.to_vec(), delay, true).map_err(js_err)
+}
