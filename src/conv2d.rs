@@ -4,7 +4,7 @@
 //! every stage for the page, with the golden data's names.
 
 use crate::error::Result;
-use crate::gemm::{gather_row, matmul_ordered_into, panel_product, PackedA, NR};
+use crate::gemm::{gather_row, matmul_ordered_into, PackedA, NR};
 use crate::pad::{halo_source, pad, source_index};
 use crate::params::{Conv2dGeometry, Conv2dOptions, PaddingMode};
 use crate::tensor::{check_bias, check_view_finite};
@@ -25,9 +25,43 @@ pub fn conv2d_geometry(
     let w = weight.dim();
     let g = Conv2dGeometry::new([i.0, i.1, i.2, i.3], [w.0, w.1, w.2, w.3], opts)?;
     check_bias(bias, g.out_channels)?;
-    check_view_finite("input", input)?;
-    check_view_finite("weight", weight)?;
+    check_finite4("input", input)?;
+    check_finite4("weight", weight)?;
     Ok(g)
+}
+
+/// Whether every value is finite: |v| as bits is below the bits of +∞ (NaN and ±∞ are not).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn all_finite(s: &[f32]) -> bool {
+    use core::arch::wasm32::*;
+    let (abs, inf) = (
+        u32x4_splat(0x7fff_ffff),
+        u32x4_splat(f32::INFINITY.to_bits()),
+    );
+    let mut bad = u32x4_splat(0);
+    let chunks = s.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        // SAFETY: `c` holds 4 floats (16 bytes); wasm loads need no alignment.
+        let v = unsafe { v128_load(c.as_ptr() as *const v128) };
+        bad = v128_or(bad, u32x4_ge(v128_and(v, abs), inf));
+    }
+    !v128_any_true(bad) && rest.iter().all(|v| v.is_finite())
+}
+
+/// Whether every value is finite.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn all_finite(s: &[f32]) -> bool {
+    s.iter().all(|v| v.is_finite())
+}
+
+/// [`check_view_finite`], with a vectorised pass first over contiguous data (the common
+/// case: the scan costs as much as a small convolution otherwise).
+fn check_finite4(arg: &'static str, a: &ArrayView4<f32>) -> Result<()> {
+    match a.as_slice() {
+        Some(s) if all_finite(s) => Ok(()),
+        _ => check_view_finite(arg, a),
+    }
 }
 
 /// `weight.reshape(C_out, C_in/groups · kh · kw)`.
@@ -50,12 +84,12 @@ fn add_bias(out: &mut Array3<f32>, bias: Option<ArrayView1<f32>>) {
 /// `F.conv2d` with `nn.Conv2d`'s `padding_mode`: (N, C_in, H, W) ⊛ (C_out, C_in/groups, kh, kw)
 /// → (N, C_out, H_out, W_out).
 ///
-/// No columns matrix is built. The padded input is made once (its only extra memory, besides
-/// `NR` floats of slack and the packed weights); then, per block of `NR` output positions,
-/// the SIMD kernel of [`crate::gemm`] multiplies the packed weights by the block's columns:
-/// read straight out of the padded input when `stride_w = 1` (the `NR` positions of one
-/// output row see `NR` consecutive padded cells), gathered into a small `patch × NR` panel
-/// otherwise. The bias starts the sums.
+/// No columns matrix is built. The padded input is made once — split by column phase when
+/// `stride_w > 1`, see `PhaseSplit` — and is, with the packed weights, the only extra memory
+/// (below input + output). Then, per block of `NR` positions of an output row, the SIMD kernel
+/// of [`crate::gemm`] multiplies the packed weights by the block's columns, read straight out
+/// of that buffer (the `NR` positions see `NR` consecutive cells of each input row they
+/// touch). The bias starts the sums.
 ///
 /// # Errors
 /// Every argument PyTorch rejects (see [`Conv2dGeometry::new`]), a bias of the wrong shape,
@@ -92,22 +126,23 @@ pub fn conv2d(
         }
         return Ok(out);
     }
-    let [hp, wp] = g.padded;
-    let plane = hp * wp;
-    let padded = padded_with_slack(input, &g);
+    let split = PhaseSplit::new(&g);
+    let padded = split.fill(input, &g);
     let bias: Option<Vec<f32>> = bias.map(|b| b.to_vec());
     let (cin_g, cout_g) = (g.in_per_group(), g.out_per_group());
     let [kh, kw] = g.kernel;
     let [sh, sw] = g.stride;
     let [dh, dw] = g.dilation;
-    // Row kk = (c·kh + i)·kw + j of a group's columns matrix, at output position (oh, ow),
-    // is padded[group's first channel + c, oh·sh + i·dh, ow·sw + j·dw]: offset from the
-    // position's top-left cell.
+    // Row kk = (c·kh + i)·kw + j of a group's columns matrix, at output position (oh, ow), is
+    // padded[c, oh·sh + i·dh, ow·sw + j·dw] = phase (j·dw) mod sw at column ow + (j·dw) div sw:
+    // consecutive in ow. Its offset from output row oh's first cell:
     let mut offsets = Vec::with_capacity(g.patch_len());
     for c in 0..cin_g {
         for i in 0..kh {
             for j in 0..kw {
-                offsets.push(c * plane + i * dh * wp + j * dw);
+                let (phase, shift) = ((j * dw) % sw, (j * dw) / sw);
+                offsets
+                    .push(phase * split.phase_len + c * split.plane + i * dh * split.width + shift);
             }
         }
     }
@@ -120,81 +155,114 @@ pub fn conv2d(
         .map(|wg| PackedA::from_rows(wg, k))
         .collect();
     let dst = out.as_slice_mut().expect("a fresh array is contiguous");
-    let mut panel = vec![0.0f32; g.patch_len() * NR];
+    let mut scratch = Vec::new();
     for b in 0..g.batch {
         for (grp, pa) in packed.iter().enumerate() {
-            let image = (b * g.in_channels + grp * cin_g) * plane;
+            let image = (b * g.in_channels + grp * cin_g) * split.plane;
             let out0 = (b * g.out_channels + grp * cout_g) * l;
             let bias_g = bias.as_ref().map(|v| &v[grp * cout_g..(grp + 1) * cout_g]);
-            if sw == 1 {
-                for oh in 0..ho {
-                    gather_row(
-                        pa,
-                        &padded,
-                        &offsets,
-                        max_offset,
-                        image + oh * sh * wp,
-                        wo,
-                        &mut dst[out0 + oh * wo..],
-                        l,
-                        bias_g,
-                        &mut panel,
-                    );
-                }
-            } else {
-                for l0 in (0..l).step_by(NR) {
-                    let cols = NR.min(l - l0);
-                    let mut base = [0usize; NR];
-                    for (t, b) in base.iter_mut().enumerate().take(cols) {
-                        let (oh, ow) = ((l0 + t) / wo, (l0 + t) % wo);
-                        *b = image + oh * sh * wp + ow * sw;
-                    }
-                    for (o, row) in offsets.iter().zip(panel.chunks_exact_mut(NR)) {
-                        for (d, b) in row.iter_mut().zip(&base[..cols]) {
-                            *d = padded[b + o];
-                        }
-                    }
-                    panel_product(pa, &panel, &mut dst[out0 + l0..], l, cols, bias_g);
-                }
+            for oh in 0..ho {
+                gather_row(
+                    pa,
+                    &padded,
+                    &offsets,
+                    max_offset,
+                    image + oh * sh * split.width,
+                    wo,
+                    &mut dst[out0 + oh * wo..],
+                    l,
+                    bias_g,
+                    &mut scratch,
+                );
             }
         }
     }
     Ok(out)
 }
 
-/// The input padded by `padding_mode` as one flat (N, C, Hp, Wp) buffer with `NR` floats of
-/// slack at the end (the kernel reads `NR` values from any row start).
-fn padded_with_slack(input: ArrayView4<f32>, g: &Conv2dGeometry) -> Vec<f32> {
-    let (n, c, h, w) = input.dim();
-    let [hp, wp] = g.padded;
-    let [top, left] = g.pad_before;
-    let mut buf = vec![0.0f32; n * c * hp * wp + NR];
-    let x = input.as_standard_layout();
-    let x = x.as_slice().expect("standard layout");
-    let rows: Vec<Option<usize>> = (0..hp)
-        .map(|p| source_index(p, h, top, g.padding_mode))
-        .collect();
-    let cols: Vec<Option<usize>> = (0..wp)
-        .map(|p| source_index(p, w, left, g.padding_mode))
-        .collect();
-    for (src, dst) in x.chunks_exact(h * w).zip(buf.chunks_exact_mut(hp * wp)) {
-        for (ph, r) in rows.iter().enumerate() {
-            let Some(r) = *r else { continue };
-            let srow = &src[r * w..(r + 1) * w];
-            let drow = &mut dst[ph * wp..(ph + 1) * wp];
-            drow[left..left + w].copy_from_slice(srow);
-            if g.padding_mode != PaddingMode::Zeros {
-                for (pw, col) in cols.iter().enumerate() {
-                    if pw < left || pw >= left + w {
+/// The padded input, split by column phase so that a strided convolution reads consecutive
+/// cells: phase `φ < stride_w` holds the padded columns `φ, φ + sw, φ + 2·sw, …`.
+///
+/// ```text
+/// padded row (sw = 2):  a b c d e f g        phase 0: a c e g
+///                                             phase 1: b d f ·
+/// ```
+///
+/// Layout: `sw` blocks of (N, C, Hp, ⌈Wp / sw⌉), then `NR` floats of slack (the kernel reads
+/// `NR` values from any row position). With `sw = 1` it is just the padded input.
+struct PhaseSplit {
+    /// ⌈Wp / sw⌉: the row length in every phase.
+    width: usize,
+    /// Hp · width: one channel plane of one phase.
+    plane: usize,
+    /// N · C · plane: one phase block.
+    phase_len: usize,
+}
+
+impl PhaseSplit {
+    fn new(g: &Conv2dGeometry) -> Self {
+        let width = g.padded[1].div_ceil(g.stride[1]);
+        let plane = g.padded[0] * width;
+        PhaseSplit {
+            width,
+            plane,
+            phase_len: g.batch * g.in_channels * plane,
+        }
+    }
+
+    /// Pad `input` by `padding_mode` into the split layout.
+    fn fill(&self, input: ArrayView4<f32>, g: &Conv2dGeometry) -> Vec<f32> {
+        let (_, _, h, w) = input.dim();
+        let [hp, wp] = g.padded;
+        let [top, left] = g.pad_before;
+        let sw = g.stride[1];
+        let mut buf = vec![0.0f32; sw * self.phase_len + NR];
+        let x = input.as_standard_layout();
+        let x = x.as_slice().expect("standard layout");
+        let rows: Vec<Option<usize>> = (0..hp)
+            .map(|p| source_index(p, h, top, g.padding_mode))
+            .collect();
+        let cols: Vec<Option<usize>> = (0..wp)
+            .map(|p| source_index(p, w, left, g.padding_mode))
+            .collect();
+        for (pl, src) in x.chunks_exact(h * w).enumerate() {
+            for (ph, r) in rows.iter().enumerate() {
+                let Some(r) = *r else { continue };
+                let srow = &src[r * w..(r + 1) * w];
+                let at = pl * self.plane + ph * self.width;
+                if sw == 1 {
+                    let drow = &mut buf[at..at + wp];
+                    drow[left..left + w].copy_from_slice(srow);
+                    if g.padding_mode == PaddingMode::Zeros {
+                        continue;
+                    }
+                }
+                if g.padding_mode == PaddingMode::Zeros {
+                    // Input column iw is padded column left + iw: phase (left + iw) mod sw.
+                    let (mut phase, mut q) = (left % sw, at + left / sw);
+                    for &v in srow {
+                        buf[phase * self.phase_len + q] = v;
+                        phase += 1;
+                        if phase == sw {
+                            phase = 0;
+                            q += 1;
+                        }
+                    }
+                    continue;
+                }
+                for phase in 0..sw {
+                    let drow = &mut buf[phase * self.phase_len + at..][..self.width];
+                    let src_cols = cols[phase..].iter().step_by(sw);
+                    for (d, col) in drow.iter_mut().zip(src_cols) {
                         if let Some(col) = *col {
-                            drow[pw] = srow[col];
+                            *d = srow[col];
                         }
                     }
                 }
             }
         }
+        buf
     }
-    buf
 }
 
 /// Every stage of one `Conv2d` computation, named as in the golden data.

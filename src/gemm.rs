@@ -65,7 +65,10 @@ impl PackedA {
     ///
     /// **Panics** if `k` is 0 or does not divide `a.len()`.
     pub fn from_rows(a: &[f32], k: usize) -> Self {
-        assert!(k > 0 && a.len() % k == 0, "a row-major matrix of k columns");
+        assert!(
+            k > 0 && a.len().is_multiple_of(k),
+            "a row-major matrix of k columns"
+        );
         let m = a.len() / k;
         let mut data = vec![0.0; m.div_ceil(MR) * MR * k];
         for (p, panel) in data.chunks_exact_mut(MR * k).enumerate() {
