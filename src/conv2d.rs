@@ -252,7 +252,7 @@ impl PhaseSplit {
                 }
                 for phase in 0..sw {
                     let drow = &mut buf[phase * self.phase_len + at..][..self.width];
-                    let src_cols = cols[phase..].iter().step_by(sw);
+                    let src_cols = cols.iter().skip(phase).step_by(sw);
                     for (d, col) in drow.iter_mut().zip(src_cols) {
                         if let Some(col) = *col {
                             *d = srow[col];
