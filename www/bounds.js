@@ -1,9 +1,12 @@
-// Slider bounds, derived from the output-size formula (ezyang's trick): for each slider, the
-// values it may reach are those for which the wasm core's conv2dOutputSize accepts the geometry
-// with every other parameter held where it is. So an invalid setting can be typed, never dragged.
+// Slider bounds, derived from the output-size formulas (ezyang's trick): for each slider, the
+// values it may reach are those for which the wasm core accepts the geometry with every other
+// parameter held where it is. So an invalid setting can be typed, never dragged.
+//   Conv2d, Unfold / Fold, Matrix:  conv2dOutputSize (padding_mode's own limits included)
+//   ConvTranspose2d:                 convTranspose2dOutputSize (output_padding, output_size)
 
 import { PARAM } from './params.js';
 import { outputSize } from './modes/conv2d.js';
+import { transposeOutputSize } from './modes/convtranspose2d.js';
 
 const range = (lo, hi, step = 1) => {
   const out = [];
@@ -11,21 +14,10 @@ const range = (lo, hi, step = 1) => {
   return out;
 };
 
-/**
- * padding_mode's own limit, which the output-size formula does not know: reflect needs every pad
- * smaller than the input dimension, circular at most the dimension (PyTorch's F.pad rules).
- */
-function modeAllows(mode, arith) {
-  const { padBefore, padAfter, input } = arith;
-  if (mode === 'reflect') return padBefore < input && padAfter < input;
-  if (mode === 'circular') return padBefore <= input && padAfter <= input;
-  return true;
-}
-
-function geometryOk(api, params) {
+function accepts(f) {
   try {
-    const a = outputSize(api, params);
-    return modeAllows(params.padding_mode, a.height) && modeAllows(params.padding_mode, a.width);
+    f();
+    return true;
   } catch {
     return false;
   }
@@ -44,9 +36,9 @@ function withValue(params, name, axis, v) {
 
 /**
  * The valid values of one argument in lo…hi, given that `cur` is valid. Every argument here keeps
- * the geometry valid on an interval around a valid value (a longer kernel, a larger dilation, a
- * smaller input only ever make it fit less; reflect's limit is one more bound), so two binary
- * searches find its ends: ~12 probes instead of 64 while a slider drags.
+ * a convolution's geometry valid on an interval around a valid value (a longer kernel, a larger
+ * dilation, a smaller input only ever make it fit less; reflect's limit is one more bound), so two
+ * binary searches find its ends: ~12 probes instead of 64 while a slider drags.
  */
 function validInterval(ok, lo, hi, cur) {
   if (!(cur >= lo && cur <= hi) || !ok(cur)) return range(lo, hi).filter(ok);
@@ -67,23 +59,27 @@ function validInterval(ok, lo, hi, cur) {
   return range(a, c);
 }
 
+function channelValues(params) {
+  const g = params.groups;
+  return {
+    in_channels: range(g, PARAM.in_channels.max, g),
+    out_channels: range(g, PARAM.out_channels.max, g),
+    groups: range(1, PARAM.groups.max).filter((d) => params.in_channels % d === 0 && params.out_channels % d === 0),
+  };
+}
+
 /**
- * For every slider, the list of values it can take in the current (valid) state.
+ * For every slider, the list of values it can take in the current (valid) Conv2d state.
  * Keys: 'in_channels', 'kernel_size.0', 'kernel_size.1', … (axis 0 = height, 1 = width).
  * A list of one value means the slider is pinned (e.g. stride with padding='same').
+ * `maxSide` caps the input height / width (the matrix view draws C up to a size).
  */
-export function sliderValues(api, params) {
-  const out = {};
-  const g = params.groups;
-  out.in_channels = range(g, PARAM.in_channels.max, g);
-  out.out_channels = range(g, PARAM.out_channels.max, g);
-  out.groups = range(1, PARAM.groups.max).filter(
-    (d) => params.in_channels % d === 0 && params.out_channels % d === 0,
-  );
+export function sliderValues(api, params, { maxSide = PARAM.height.max } = {}) {
+  const out = channelValues(params);
+  const geometryOk = (q) => accepts(() => outputSize(api, q));
   for (const name of ['height', 'width']) {
-    const p = PARAM[name];
-    const ok = (v) => geometryOk(api, withValue(params, name, -1, v));
-    out[name] = validInterval(ok, p.min, p.max, params[name]);
+    const ok = (v) => geometryOk(withValue(params, name, -1, v));
+    out[name] = validInterval(ok, PARAM[name].min, Math.min(maxSide, PARAM[name].max), params[name]);
   }
   for (const name of ['kernel_size', 'stride', 'padding', 'dilation']) {
     const p = PARAM[name];
@@ -93,9 +89,38 @@ export function sliderValues(api, params) {
         out[key] = [];
         continue;
       }
-      const ok = (v) => geometryOk(api, withValue(params, name, axis, v));
+      const ok = (v) => geometryOk(withValue(params, name, axis, v));
       out[key] = validInterval(ok, p.min, p.max, params[name][axis]);
     }
   }
+  return out;
+}
+
+/**
+ * The same for nn.ConvTranspose2d. Without output_size every constraint is monotone in each
+ * argument (the output must stay ≥ 1, output_padding < max(stride, dilation)), so the binary
+ * search applies; with output_size given the valid set need not be an interval (the range
+ * minOutput…maxOutput moves with stride), so each value is tried.
+ * output_size's own sliders run over minOutput…maxOutput (PyTorch's valid range).
+ */
+export function transposeSliderValues(api, params) {
+  const out = channelValues(params);
+  const ok = (q) => accepts(() => transposeOutputSize(api, q));
+  const scan = params.output_size !== null;
+  const valuesOf = (name, axis) => {
+    const p = PARAM[name];
+    const test = (v) => ok(withValue(params, name, axis, v));
+    const cur = axis < 0 ? params[name] : params[name][axis];
+    return scan ? range(p.min, p.max).filter(test) : validInterval(test, p.min, p.max, cur);
+  };
+  for (const name of ['height', 'width']) out[name] = valuesOf(name, -1);
+  for (const name of ['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']) {
+    for (const axis of [0, 1]) {
+      out[`${name}.${axis}`] = name === 'output_padding' && scan ? [params.output_padding[axis]] : valuesOf(name, axis);
+    }
+  }
+  const free = transposeOutputSize(api, { ...params, output_size: null });
+  out['output_size.0'] = range(free.height.minOutput, free.height.maxOutput).filter((v) => v >= 1);
+  out['output_size.1'] = range(free.width.minOutput, free.width.maxOutput).filter((v) => v >= 1);
   return out;
 }

@@ -5,7 +5,7 @@
 // bounds.js — so dragging can never produce an invalid convolution, while typing can, and then
 // the wasm core's PyTorch-like message appears beside the field.
 
-import { PARAMS } from './params.js';
+import { PARAMS, NUMERIC_PADDING_MODES } from './params.js';
 import { parseParam, formatParam } from './state.js';
 
 function el(tag, attrs = {}, ...children) {
@@ -27,7 +27,8 @@ const AXES = [
 
 /**
  * Build the controls into `form`.
- * @returns {{ sync(state, sliderValues|null): void, showError(name, message): void, clearErrors(): void }}
+ * @returns {{ sync(state, sliderValues|null): void, showError(name, message): void, clearErrors(): void,
+ *             setMode(mode): void }}
  */
 export function buildControls(form, store) {
   const controls = new Map();
@@ -52,6 +53,11 @@ export function buildControls(form, store) {
     clearErrors() {
       for (const c of controls.values()) c.setError(null);
       shown = null;
+    },
+    /** Show only the arguments the mode takes (the others keep their values for later). */
+    setMode(mode) {
+      for (const p of PARAMS) controls.get(p.name).root.hidden = !p.modes.includes(mode);
+      form.classList.toggle('numeric-padding', NUMERIC_PADDING_MODES.includes(mode));
     },
   };
 }
@@ -168,6 +174,21 @@ function buildOne(p, store) {
   }
   let lastExplicit = [0, 0];
 
+  let note = null;
+  let noneButton = null;
+  if (p.kind === 'size') {
+    noneButton = el('button', { type: 'button', class: 'ctl-none', text: 'None', title: `${p.name}=None` });
+    noneButton.addEventListener('click', () => {
+      syntaxError = null;
+      showErrors();
+      store.setParam(p.name, null);
+    });
+    head.append(noneButton);
+  }
+  if (p.kind === 'size' || p.name === 'output_padding') {
+    note = el('p', { class: 'ctl-note', id: `${id}-note`, 'aria-live': 'polite' });
+  }
+
   const axes = p.kind === 'int' ? [null] : [0, 1];
   const sliderBox = el('div', { class: 'ctl-sliders' });
   for (const axis of axes) {
@@ -193,7 +214,8 @@ function buildOne(p, store) {
       let next;
       if (axis === null) next = v;
       else {
-        const cur = Array.isArray(current) ? current : [v, v];
+        let cur = Array.isArray(current) ? current : [v, v];
+        if (p.kind === 'size' && current === null) cur = sliders.map((q) => q.values[0] ?? v);
         next = [...cur];
         next[axis] = v;
       }
@@ -204,12 +226,29 @@ function buildOne(p, store) {
     });
     sliders.push(s);
   }
-  root.append(sliderBox, help, error);
+  root.append(sliderBox);
+  if (note) root.append(note);
+  root.append(help, error);
 
   return {
     root,
     sync(state, values) {
       current = state.params[p.name];
+      // output_size given: PyTorch ignores output_padding and picks it from output_size
+      const locked = p.name === 'output_padding' && state.params.output_size !== null;
+      field.readOnly = locked;
+      root.classList.toggle('is-locked', locked);
+      if (p.name === 'output_padding') {
+        note.textContent = locked ? 'Ignored while output_size is given: output_size picks it.' : '';
+        note.hidden = !locked;
+      }
+      if (p.kind === 'size' && values) {
+        const [hs, ws] = [values[`${p.name}.0`] ?? [], values[`${p.name}.1`] ?? []];
+        const span = (a) => (a.length ? (a.length > 1 ? `${a[0]}…${a[a.length - 1]}` : `${a[0]}`) : '—');
+        note.textContent = `valid: (${span(hs)}, ${span(ws)})`;
+        note.dataset.range = hs.length && ws.length ? `${hs[0]},${ws[0]},${hs[hs.length - 1]},${ws[ws.length - 1]}` : '';
+      }
+      if (noneButton) noneButton.disabled = current === null;
       if (Array.isArray(current) && p.kind === 'padding') lastExplicit = [...current];
       const typed = parseParam(p.name, field.value);
       const same = typed.ok && JSON.stringify(typed.value) === JSON.stringify(current);
@@ -223,9 +262,10 @@ function buildOne(p, store) {
           s.values = values[s.axis === null ? p.name : `${p.name}.${s.axis}`] ?? [];
         }
         const v = s.axis === null ? current : Array.isArray(current) ? current[s.axis] : null;
+        s.range.classList.toggle('is-none', v === null && p.kind === 'size');
         const n = s.values.length;
         s.range.max = String(Math.max(0, n - 1));
-        s.range.disabled = n <= 1;
+        s.range.disabled = n <= 1 || locked;
         if (v !== null && n > 0) {
           let best = 0;
           for (let i = 1; i < n; i++) if (Math.abs(s.values[i] - v) < Math.abs(s.values[best] - v)) best = i;

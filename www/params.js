@@ -1,15 +1,18 @@
 // The declarative table that drives the controls, the URL hash and the bounds.
 //
-// One row per nn.Conv2d argument (PyTorch's names; the label a learner reads is the name they
-// will type in Python). Each row is
+// One row per argument of nn.Conv2d / nn.ConvTranspose2d / F.unfold (PyTorch's names; the label a
+// learner reads is the name they will type in Python). Each row is
 //
-//   [name, initial, min, max, kind, help]
+//   [name, initial, min, max, kind, help, label?, modes?]
 //
 // kind: 'int'      one integer                       (in_channels, groups, …)
-//       'pair'     an int or an (h, w) pair          (kernel_size, stride, dilation)
+//       'pair'     an int or an (h, w) pair          (kernel_size, stride, dilation, output_padding)
 //       'padding'  a pair, or 'same' / 'valid'       (padding)
+//       'size'     None or an (h, w) pair            (output_size)
 //       'bool'     on / off                          (bias)
 //       'choice'   one of `choices`                  (padding_mode)
+// modes: the modes whose controls show the row (default: every mode). A row a mode does not use
+// keeps its value, so switching back restores it.
 // min / max are the hard limits of this visualizer (what a slider can ever reach, what the hash
 // may hold); the live slider bounds are narrower, derived from the output-size formula
 // (see bounds.js).
@@ -17,25 +20,32 @@
 /** Values of padding_mode, in PyTorch's order. */
 export const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
 
+/** The modes the page knows, in tab order. */
+export const MODES = ['conv2d', 'convTranspose2d', 'unfold', 'matrix'];
+
+const CONVS = ['conv2d', 'convTranspose2d', 'matrix'];
+
 const TABLE = [
   ['in_channels', 3, 1, 8, 'int', 'Channels of the input tensor (C_in).'],
-  ['out_channels', 1, 1, 8, 'int', 'Number of kernels, one per output channel (C_out).'],
-  ['height', 5, 1, 64, 'int', 'Input height H (not a Conv2d argument: the tensor’s size).', 'input height'],
-  ['width', 5, 1, 64, 'int', 'Input width W (not a Conv2d argument: the tensor’s size).', 'input width'],
+  ['out_channels', 1, 1, 8, 'int', 'Number of kernels, one per output channel (C_out).', null, CONVS],
+  ['height', 5, 1, 64, 'int', 'Input height H (not an argument: the tensor’s size).', 'input height'],
+  ['width', 5, 1, 64, 'int', 'Input width W (not an argument: the tensor’s size).', 'input width'],
   ['kernel_size', [3, 3], 1, 15, 'pair', 'Kernel height and width: 3 or 3, 2.'],
   ['stride', [1, 1], 1, 8, 'pair', 'How far the kernel jumps between output cells.'],
   ['padding', [0, 0], 0, 8, 'padding', "Halo added on each side: 1, 1, 2, 'same' or 'valid'."],
+  ['output_padding', [0, 0], 0, 7, 'pair', 'Extra rows / columns at the bottom / right of the output; must be < max(stride, dilation).', null, ['convTranspose2d']],
+  ['output_size', null, 1, 1024, 'size', 'None, or the (H, W) you want back: picks output_padding for you.', null, ['convTranspose2d']],
   ['dilation', [1, 1], 1, 8, 'pair', 'Spacing between kernel taps (holes in the footprint).'],
-  ['groups', 1, 1, 8, 'int', 'Split channels into independent groups; must divide both channel counts.'],
-  ['bias', true, 0, 1, 'bool', 'Add a learnable bias b to every output cell of a channel.'],
-  ['padding_mode', 'zeros', 0, 0, 'choice', 'What fills the halo: zeros, or copies of input cells.'],
+  ['groups', 1, 1, 8, 'int', 'Split channels into independent groups; must divide both channel counts.', null, CONVS],
+  ['bias', true, 0, 1, 'bool', 'Add a learnable bias b to every output cell of a channel.', null, ['conv2d', 'convTranspose2d']],
+  ['padding_mode', 'zeros', 0, 0, 'choice', 'What fills the halo: zeros, or copies of input cells.', null, ['conv2d', 'matrix']],
 ];
 
 /**
- * The parameter table as objects: { name, label, initial, min, max, kind, help, choices }.
+ * The parameter table as objects: { name, label, initial, min, max, kind, help, choices, modes }.
  * `label` is the visible control label: PyTorch's name, except for the input's own size.
  */
-export const PARAMS = TABLE.map(([name, initial, min, max, kind, help, label]) => ({
+export const PARAMS = TABLE.map(([name, initial, min, max, kind, help, label, modes]) => ({
   name,
   label: label ?? name,
   initial,
@@ -44,6 +54,7 @@ export const PARAMS = TABLE.map(([name, initial, min, max, kind, help, label]) =
   kind,
   help,
   choices: name === 'padding_mode' ? PADDING_MODES : null,
+  modes: modes ?? MODES,
 }));
 
 /** Look up a row by name. */
@@ -67,5 +78,13 @@ export const WEIGHT_FILLS = [
   ['default', 'default init', 'PyTorch’s reset_parameters(): kaiming_uniform(a=√5), seeded'],
 ];
 
-/** The modes the page knows; #5 adds convTranspose2d, unfold/fold and matrix. */
-export const MODES = ['conv2d'];
+/** What each mode's tab and sidebar say. */
+export const MODE_INFO = {
+  conv2d: { tab: 'Conv2d', title: 'nn.Conv2d arguments' },
+  convTranspose2d: { tab: 'ConvTranspose2d', title: 'nn.ConvTranspose2d arguments' },
+  unfold: { tab: 'Unfold / Fold', title: 'F.unfold / F.fold arguments' },
+  matrix: { tab: 'Matrix (C and Cᵀ)', title: 'nn.Conv2d arguments' },
+};
+
+/** Modes whose `padding` takes only numbers (PyTorch refuses 'same' / 'valid' there). */
+export const NUMERIC_PADDING_MODES = ['convTranspose2d', 'unfold'];

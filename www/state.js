@@ -11,6 +11,18 @@ const WEIGHT_FILL_NAMES = WEIGHT_FILLS.map(([k]) => k);
 const MAX_SEED = 2 ** 31 - 1;
 const MAX_EDITS = 4096;
 
+/**
+ * View choices that are not arguments of any PyTorch call (they pick what the page shows):
+ *   step       ConvTranspose2d: the timeline steps over 'input' cells (scatter) or 'output' cells
+ *   pair       Matrix: the (input channel, output channel) whose matrix C is shown
+ *   transpose  Matrix: show Cᵀ instead of C
+ *   rt         ConvTranspose2d round trip: which of the input sizes that the Conv2d maps to this
+ *              transposed convolution's input is x (0 = the smallest)
+ */
+export function defaultUi() {
+  return { step: 'input', pair: [0, 0], transpose: false, rt: 0 };
+}
+
 /** A fresh default state: the lecture's first example, Conv2d(3, 1, 3) on a 1×3×5×5 input. */
 export function defaultState() {
   const params = {};
@@ -21,6 +33,7 @@ export function defaultState() {
     input: { fill: 'integers', seed: 1 },
     weight: { fill: 'integers', seed: 2 },
     edits: { input: {}, weight: {}, bias: {} },
+    ui: defaultUi(),
   };
 }
 
@@ -74,6 +87,12 @@ export function parseParam(name, text) {
       }
       return capped(p, v) ?? { ok: true, value: v };
     }
+    case 'size': {
+      if (/^(none|null|)$/i.test(raw)) return { ok: true, value: null };
+      const v = parsePairText(raw);
+      if (!v) return { ok: false, message: `${name}: expected None or a tuple of 2 ints, got '${shown}'` };
+      return capped(p, v) ?? { ok: true, value: v };
+    }
     case 'bool': {
       const s = raw.toLowerCase();
       if (['true', '1', 'on', 'yes'].includes(s)) return { ok: true, value: true };
@@ -104,6 +123,7 @@ function capped(p, values) {
 /** The text a control shows for a value: 3 for [3, 3], "3, 2" for [3, 2], 'same'. */
 export function formatParam(name, value) {
   const p = PARAM[name];
+  if (p.kind === 'size') return value === null ? 'None' : `(${value[0]}, ${value[1]})`;
   if (p.kind === 'pair' || (p.kind === 'padding' && Array.isArray(value))) {
     return value[0] === value[1] ? String(value[0]) : `${value[0]}, ${value[1]}`;
   }
@@ -114,6 +134,7 @@ export function formatParam(name, value) {
 
 function hashValue(name, value) {
   const p = PARAM[name];
+  if (value === null) return 'None';
   if (Array.isArray(value)) return value[0] === value[1] ? String(value[0]) : `${value[0]},${value[1]}`;
   if (p.kind === 'bool') return value ? '1' : '0';
   return String(value);
@@ -162,6 +183,11 @@ export function toHash(state) {
     const e = encodeEdits(state.edits[t]);
     if (e) q.set(`set_${t}`, e);
   }
+  const ui = state.ui;
+  if (ui.step !== 'input') q.set('step', ui.step);
+  if (ui.pair[0] || ui.pair[1]) q.set('pair', `${ui.pair[0]},${ui.pair[1]}`);
+  if (ui.transpose) q.set('matrix', 'T');
+  if (ui.rt) q.set('rt', String(ui.rt));
   return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':').replaceAll('%3B', ';').replaceAll('%7E', '~');
 }
 
@@ -195,9 +221,33 @@ export function fromHash(hash) {
     if (q.has('set_input')) state.edits.input = decodeEdits(q.get('set_input'), 3, 'set_input');
     if (q.has('set_weight')) state.edits.weight = decodeEdits(q.get('set_weight'), 4, 'set_weight');
     if (q.has('set_bias')) state.edits.bias = decodeEdits(q.get('set_bias'), 1, 'set_bias');
+    decodeUi(q, state.ui);
     return { state, notice: null };
   } catch (e) {
     return { state: defaultState(), notice: `The link could not be read (${e.message}); showing the default example.` };
+  }
+}
+
+function decodeUi(q, ui) {
+  if (q.has('step')) {
+    const v = q.get('step');
+    if (v !== 'input' && v !== 'output') throw new Error(`step: expected 'input' or 'output', got '${v.slice(0, 24)}'`);
+    ui.step = v;
+  }
+  if (q.has('pair')) {
+    const m = /^(\d),(\d)$/.exec(q.get('pair'));
+    if (!m) throw new Error(`pair: expected two channel indices, got '${q.get('pair').slice(0, 24)}'`);
+    ui.pair = [Number(m[1]), Number(m[2])];
+  }
+  if (q.has('matrix')) {
+    const v = q.get('matrix');
+    if (v !== 'T' && v !== 'C') throw new Error(`matrix: expected 'C' or 'T', got '${v.slice(0, 24)}'`);
+    ui.transpose = v === 'T';
+  }
+  if (q.has('rt')) {
+    const v = q.get('rt');
+    if (!/^\d{1,2}$/.test(v)) throw new Error(`rt: expected a small index, got '${v.slice(0, 24)}'`);
+    ui.rt = Number(v);
   }
 }
 
@@ -215,6 +265,7 @@ export function cloneState(state) {
       weight: { ...state.edits.weight },
       bias: { ...state.edits.bias },
     },
+    ui: { ...state.ui, pair: [...state.ui.pair] },
   };
 }
 
@@ -252,6 +303,40 @@ export class Store {
   setCell(tensor, key, value) {
     this.state.edits[tensor][key] = value;
     this.lastEdited = null;
+    this.version++;
+  }
+
+  /** Set one view choice (see defaultUi). */
+  setUi(key, value) {
+    if (JSON.stringify(this.state.ui[key]) === JSON.stringify(value)) return;
+    this.state.ui[key] = Array.isArray(value) ? [...value] : value;
+    this.lastEdited = null;
+    this.version++;
+  }
+
+  /** Switch mode, applying `params` (parameter values the new mode needs) in the same step. */
+  setMode(mode, params = {}) {
+    this.update({ mode, params });
+  }
+
+  /**
+   * Several changes at once, one recompute (a preset): { mode?, params?, ui?, input?, weight? }.
+   * `input` / `weight` are fill recipes; giving one drops that tensor's cell edits.
+   */
+  update({ mode, params = {}, ui = {}, input, weight }) {
+    if (mode) this.state.mode = mode;
+    for (const [k, v] of Object.entries(params)) this.state.params[k] = Array.isArray(v) ? [...v] : v;
+    for (const [k, v] of Object.entries(ui)) this.state.ui[k] = Array.isArray(v) ? [...v] : v;
+    if (input) {
+      this.state.input = { ...input };
+      this.state.edits.input = {};
+    }
+    if (weight) {
+      this.state.weight = { ...weight };
+      this.state.edits.weight = {};
+      this.state.edits.bias = {};
+    }
+    this.lastEdited = Object.keys(params).length === 1 ? Object.keys(params)[0] : null;
     this.version++;
   }
 

@@ -52,19 +52,47 @@ export function makeInput(state) {
 }
 
 /**
+ * A tensor of any [1, C, H, W] shape filled with the input's recipe (a different seed stream),
+ * no edits: e.g. the x of the round trip, whose size is not the state's.
+ */
+export function makeFilled(shape, fill, seed) {
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  fillSimple(data, fill, seed, 2);
+  return { shape, data };
+}
+
+/** torch.ones of a shape. */
+export function ones(shape) {
+  return { shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1) };
+}
+/**
  * Weight [C_out, C_in/groups, kh, kw] and bias [C_out] (or null) of a state. 'default' asks the
  * wasm core for PyTorch's reset_parameters(); 'ones' and 'zeros' leave the bias at 0, so that
  * ones-input ⊛ ones-weight shows the lecture's C_in·kh·kw in every cell.
  */
 export function makeWeights(api, state) {
+  return weightsOf(api, state, 'conv2d');
+}
+
+/**
+ * Weight [C_in, C_out/groups, kh, kw] and bias [C_out] (or null) of nn.ConvTranspose2d: the same
+ * recipes, in ConvTranspose2d's layout (and its fan-in for the default init).
+ */
+export function makeTransposeWeights(api, state) {
+  return weightsOf(api, state, 'convTranspose2d');
+}
+
+function weightsOf(api, state, kind) {
   const p = state.params;
   const [kh, kw] = p.kernel_size;
-  const shape = [p.out_channels, p.in_channels / p.groups, kh, kw];
+  const shape = kind === 'conv2d'
+    ? [p.out_channels, p.in_channels / p.groups, kh, kw]
+    : [p.in_channels, p.out_channels / p.groups, kh, kw];
   let weight;
   let bias = null;
   if (state.weight.fill === 'default') {
     const init = api.defaultInit({
-      kind: 'conv2d',
+      kind,
       inChannels: p.in_channels,
       outChannels: p.out_channels,
       kernelSize: [kh, kw],
@@ -75,7 +103,7 @@ export function makeWeights(api, state) {
     weight = { shape, data: Float32Array.from(init.weight.data) };
     if (p.bias) bias = { shape: [p.out_channels], data: Float32Array.from(init.bias.data) };
   } else {
-    weight = { shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) };
+    weight = { shape, data: new Float32Array(shape.reduce((x, y) => x * y, 1)) };
     fillSimple(weight.data, state.weight.fill, state.weight.seed, 1);
     if (p.bias) {
       bias = { shape: [p.out_channels], data: new Float32Array(p.out_channels) };
@@ -87,3 +115,4 @@ export function makeWeights(api, state) {
   if (bias) applyEdits(bias.data, bias.shape, state.edits.bias);
   return { weight, bias };
 }
+

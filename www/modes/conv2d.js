@@ -19,7 +19,7 @@ export function convOptions(params) {
 }
 
 /** A thrown error tagged with the parameter it should be shown beside. */
-function blamed(message, param) {
+export function blamed(message, param) {
   const e = new Error(message);
   e.param = param;
   return e;
@@ -29,7 +29,7 @@ function blamed(message, param) {
  * nn.Conv2d's own constructor checks (before any tensor exists): positive sizes, groups divide
  * both channel counts. Messages are PyTorch's.
  */
-function checkModule(p, lastEdited) {
+export function checkModule(p, lastEdited) {
   for (const name of ['in_channels', 'out_channels', 'height', 'width']) {
     if (p[name] < 1) throw blamed(`${PARAM[name].label}: must be a positive integer (got ${p[name]})`, name);
   }
@@ -45,7 +45,7 @@ function checkModule(p, lastEdited) {
  * beside the control the learner just moved, where they are looking.
  */
 export function blameParam(message, lastEdited) {
-  const conflict = /Kernel size can't be greater|Padding size should be less|wrapping around/.test(message);
+  const conflict = /Kernel size can't be greater|Padding size should be less|wrapping around|Output size is too small/.test(message);
   if (conflict && lastEdited && PARAM[lastEdited]) return lastEdited;
   const m = /^([a-z_]+):/.exec(message);
   if (m && PARAM[m[1]]) return m[1];
@@ -53,7 +53,10 @@ export function blameParam(message, lastEdited) {
   return lastEdited ?? 'kernel_size';
 }
 
-/** Geometry only (cheap, no tensors): the arithmetic of conv2dOutputSize; throws like PyTorch. */
+/**
+ * Geometry only (cheap, no tensors): the arithmetic of conv2dOutputSize, padding_mode's own limits
+ * included (reflect: padding < input size; circular: ≤); throws like PyTorch.
+ */
 export function outputSize(api, params) {
   return api.conv2dOutputSize({
     inputSize: [params.height, params.width],
@@ -61,7 +64,19 @@ export function outputSize(api, params) {
     stride: params.stride,
     padding: params.padding,
     dilation: params.dilation,
+    paddingMode: params.padding_mode,
   });
+}
+
+/**
+ * The parameter changes that make a layer depthwise (groups = in_channels): out_channels becomes
+ * the nearest multiple of in_channels (at least in_channels), within the visualizer's cap.
+ */
+export function depthwise(params, maxOut = PARAM.out_channels.max) {
+  const cin = params.in_channels;
+  let mult = Math.max(1, Math.round(params.out_channels / cin));
+  while (mult > 1 && cin * mult > maxOut) mult--;
+  return { groups: cin, out_channels: cin * mult };
 }
 
 /**

@@ -13,19 +13,31 @@ const STOPS = [
   [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
 ];
 
-const LUT = new Uint8ClampedArray(256 * 3);
-const FILL = new Array(256);
-const INK = new Array(256);
-for (let i = 0; i < 256; i++) {
-  const t = (i / 255) * (STOPS.length - 1);
-  const k = Math.min(STOPS.length - 2, Math.floor(t));
-  const f = t - k;
-  const rgb = [0, 1, 2].map((d) => Math.round(STOPS[k][d] + (STOPS[k + 1][d] - STOPS[k][d]) * f));
-  LUT.set(rgb, i * 3);
-  FILL[i] = `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
-  const lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
-  INK[i] = lum < 140 ? '#ffffff' : '#1f2328';
+/** Sequential scale for counts (ColorBrewer Greens): 0 = white, more = darker green. */
+const COUNT_STOPS = [
+  [247, 252, 245], [229, 245, 224], [199, 233, 192], [161, 217, 155], [116, 196, 118],
+  [65, 171, 93], [35, 139, 69], [0, 109, 44], [0, 68, 27],
+];
+
+/** A 256-step palette from colour stops: { lut, fill, ink }. */
+function palette(stops) {
+  const lut = new Uint8ClampedArray(256 * 3);
+  const fill = new Array(256);
+  const ink = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    const t = (i / 255) * (stops.length - 1);
+    const k = Math.min(stops.length - 2, Math.floor(t));
+    const f = t - k;
+    const rgb = [0, 1, 2].map((d) => Math.round(stops[k][d] + (stops[k + 1][d] - stops[k][d]) * f));
+    lut.set(rgb, i * 3);
+    fill[i] = `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
+    const lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+    ink[i] = lum < 140 ? '#ffffff' : '#1f2328';
+  }
+  return { lut, fill, ink };
 }
+
+const PALETTES = { diverging: palette(STOPS), count: palette(COUNT_STOPS) };
 
 /** Colours used for overlays, in one place. */
 export const COLORS = {
@@ -46,20 +58,24 @@ export const COLORS = {
 /** Okabe–Ito qualitative palette for groups (colour-blind safe, distinct from the value scale). */
 export const GROUP_COLORS = ['#e69f00', '#009e73', '#56b4e9', '#cc79a7', '#d55e00', '#0072b2', '#f0e442', '#000000'];
 
-/** Index into the 256-step scale of a value, for a symmetric range ±maxAbs. */
-export function scaleIndex(v, maxAbs) {
+/**
+ * Index into the 256-step scale of a value: for 'diverging' a symmetric range ±maxAbs, for
+ * 'count' the range 0…maxAbs.
+ */
+export function scaleIndex(v, maxAbs, pal = 'diverging') {
+  if (pal === 'count') return Math.round(Math.max(0, Math.min(1, v / maxAbs)) * 255);
   const t = Math.max(-1, Math.min(1, v / maxAbs));
   return Math.round((t + 1) * 127.5);
 }
 
 /** CSS fill colour of a value. */
-export function fillFor(v, maxAbs) {
-  return FILL[scaleIndex(v, maxAbs)];
+export function fillFor(v, maxAbs, pal = 'diverging') {
+  return PALETTES[pal].fill[scaleIndex(v, maxAbs, pal)];
 }
 
 /** Legible text colour on top of a value's fill. */
-export function inkFor(v, maxAbs) {
-  return INK[scaleIndex(v, maxAbs)];
+export function inkFor(v, maxAbs, pal = 'diverging') {
+  return PALETTES[pal].ink[scaleIndex(v, maxAbs, pal)];
 }
 
 /**
@@ -93,13 +109,14 @@ export function labelOf(data, i) {
 const imageCache = new WeakMap();
 
 /** A canvas of rows×cols pixels, one per cell, coloured by value (cached per data array). */
-export function valueImage(data, offset, rows, cols, maxAbs) {
+export function valueImage(data, offset, rows, cols, maxAbs, pal = 'diverging') {
   let byKey = imageCache.get(data);
   if (!byKey) {
     byKey = new Map();
     imageCache.set(data, byKey);
   }
-  const key = `${offset}:${rows}x${cols}:${maxAbs}`;
+  const key = `${offset}:${rows}x${cols}:${maxAbs}:${pal}`;
+  const lut = PALETTES[pal].lut;
   let canvas = byKey.get(key);
   if (!canvas) {
     canvas = document.createElement('canvas');
@@ -109,10 +126,10 @@ export function valueImage(data, offset, rows, cols, maxAbs) {
     const img = ctx.createImageData(canvas.width, canvas.height);
     const px = img.data;
     for (let i = 0, n = rows * cols; i < n; i++) {
-      const k = scaleIndex(data[offset + i], maxAbs) * 3;
-      px[i * 4] = LUT[k];
-      px[i * 4 + 1] = LUT[k + 1];
-      px[i * 4 + 2] = LUT[k + 2];
+      const k = scaleIndex(data[offset + i], maxAbs, pal) * 3;
+      px[i * 4] = lut[k];
+      px[i * 4 + 1] = lut[k + 1];
+      px[i * 4 + 2] = lut[k + 2];
       px[i * 4 + 3] = 255;
     }
     ctx.putImageData(img, 0, 0);
@@ -149,17 +166,26 @@ function numberFont(g) {
  * Draw a grid of values: colour image, blank cells past `limit` (row-major), white grid lines,
  * numbers when they fit, a frame.
  * o: { data, offset = 0, maxAbs, limit = rows·cols, numbers = true, frame = COLORS.frame,
- *      numberMask?: (r, c) => boolean   (false hides that cell's number) }
+ *      palette = 'diverging' | 'count',
+ *      numberMask?: (r, c) => boolean   (false hides that cell's number),
+ *      blankMask?: (r, c) => boolean    (true draws that cell blank, as not yet computed) }
  */
 export function drawGrid(ctx, g, o) {
   const n = g.rows * g.cols;
   if (n === 0) return;
   const offset = o.offset ?? 0;
   const limit = Math.max(0, Math.min(n, o.limit ?? n));
-  const img = valueImage(o.data, offset, g.rows, g.cols, o.maxAbs);
+  const pal = o.palette ?? 'diverging';
+  const img = valueImage(o.data, offset, g.rows, g.cols, o.maxAbs, pal);
   ctx.imageSmoothingEnabled = g.cw < 1 || g.ch < 1;
   ctx.drawImage(img, g.x, g.y, g.w, g.h);
   if (limit < n) blankFrom(ctx, g, limit);
+  if (o.blankMask) {
+    ctx.fillStyle = COLORS.blank;
+    for (let r = 0; r < g.rows; r++) {
+      for (let c = 0; c < g.cols; c++) if (o.blankMask(r, c)) ctx.fillRect(g.x + c * g.cw, g.y + r * g.ch, g.cw, g.ch);
+    }
+  }
   if (g.cw >= 6 && g.ch >= 6) gridLines(ctx, g);
   if ((o.numbers ?? true) && showsNumbers(g)) {
     const size = numberFont(g);
@@ -171,9 +197,10 @@ export function drawGrid(ctx, g, o) {
       const r = Math.floor(i / g.cols);
       const c = i - r * g.cols;
       if (o.numberMask && !o.numberMask(r, c)) continue;
+      if (o.blankMask && o.blankMask(r, c)) continue;
       const s = labelOf(o.data, offset + i);
       if (s.length * charW > g.cw - 3) continue;
-      ctx.fillStyle = inkFor(o.data[offset + i], o.maxAbs);
+      ctx.fillStyle = inkFor(o.data[offset + i], o.maxAbs, pal);
       ctx.fillText(s, g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch + 0.5);
     }
   }
@@ -352,15 +379,16 @@ export function tileLayout({ count, rows, cols, width, maxCell = 40, minCell = 0
 }
 
 /** Paint the colour-scale gradient into a small canvas (for the DOM legends). */
-export function paintLegendBar(canvas) {
+export function paintLegendBar(canvas, pal = 'diverging') {
+  const lut = PALETTES[pal].lut;
   canvas.width = 256;
   canvas.height = 1;
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(256, 1);
   for (let i = 0; i < 256; i++) {
-    img.data[i * 4] = LUT[i * 3];
-    img.data[i * 4 + 1] = LUT[i * 3 + 1];
-    img.data[i * 4 + 2] = LUT[i * 3 + 2];
+    img.data[i * 4] = lut[i * 3];
+    img.data[i * 4 + 1] = lut[i * 3 + 1];
+    img.data[i * 4 + 2] = lut[i * 3 + 2];
     img.data[i * 4 + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
