@@ -1,63 +1,33 @@
 // Wiring only: state ← controls; state → (when it changed) wasm recompute → model; every frame,
 // views ← (model, timeline position, hover). No maths here, no globals.
+//
+// Each mode is a page (pages/*.js): how to build its model (modes/*.js), which canvas views draw
+// it, how a hover becomes a focus, and the DOM it keeps in step. This file only routes between
+// them: the pane of the mode whose model is on screen is shown, the others hidden.
 
-import init, { conv2dTrace, conv2dOutputSize, defaultInit } from './pkg/convviz.js';
+import init, {
+  conv2d, conv2dTrace, conv2dOutputSize, convTranspose2d, convTranspose2dTrace, convTranspose2dOutputSize,
+  unfold, fold, convMatrix, defaultInit,
+} from './pkg/convviz.js';
 import { Store, fromHash, toHash, cloneState } from './state.js';
-import { INPUT_FILLS, WEIGHT_FILLS } from './params.js';
+import { INPUT_FILLS, WEIGHT_FILLS, MODE_INFO, NUMERIC_PADDING_MODES } from './params.js';
 import { buildControls, buildFillBar } from './controls.js';
-import { sliderValues } from './bounds.js';
 import { Timeline, startLoop } from './timeline.js';
-import { resolveFocus, sameTarget } from './link.js';
+import { sameTarget } from './link.js';
 import { createEditor } from './editor.js';
-import * as conv2d from './modes/conv2d.js';
-import * as inputView from './views/input.js';
-import * as outputView from './views/output.js';
-import * as weightsView from './views/weights.js';
-import * as im2colView from './views/im2col.js';
-import * as dotProduct from './views/dotproduct.js';
-import * as shapesView from './views/shapes.js';
+import { depthwise } from './modes/conv2d.js';
+import { numericPadding } from './modes/convtranspose2d.js';
+import { page as conv2dPage } from './pages/conv2d.js';
+import { page as transposePage } from './pages/convtranspose2d.js';
+import { page as unfoldPage } from './pages/unfoldfold.js';
+import { page as matrixPage } from './pages/matrix.js';
+import { $, setData, sizeText } from './pages/dom.js';
 import { paintLegendBar, formatValue } from './views/grid.js';
 
-/** Modes: how to build a model, and which canvas views draw it. (#5 adds more.) */
-const MODES = {
-  conv2d: { build: conv2d.build, views: [inputView, outputView, weightsView, im2colView] },
-};
+/** The pages, by mode name (the names params.js lists and the hash accepts). */
+const PAGES = { conv2d: conv2dPage, convTranspose2d: transposePage, unfold: unfoldPage, matrix: matrixPage };
 
 const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 12, 20, 40, 100, 250];
-const MAX_VALUES_ATTR = 4096;
-
-const $ = (sel, root = document) => root.querySelector(sel);
-
-function validTarget(m, t) {
-  if (!t) return null;
-  switch (t.kind) {
-    case 'position': return t.co < m.cout && t.l < m.L ? t : null;
-    case 'column': return t.r < m.K && t.l < m.L ? t : null;
-    case 'input': return t.c < m.cin && t.ph < m.hp && t.pw < m.wp ? t : null;
-    case 'weight': return t.co < m.cout && t.k < m.Kg ? t : null;
-    case 'bias': return m.bias && t.co < m.cout ? t : null;
-    default: return null;
-  }
-}
-
-/** PyTorch's repr of the module: Conv2d(3, 1, kernel_size=(3, 3), stride=(1, 1)). */
-function moduleRepr(p) {
-  const tup = (v) => `(${v[0]}, ${v[1]})`;
-  let s = `Conv2d(${p.in_channels}, ${p.out_channels}, kernel_size=${tup(p.kernel_size)}, stride=${tup(p.stride)}`;
-  if (!Array.isArray(p.padding)) s += `, padding=${p.padding}`;
-  else if (p.padding[0] || p.padding[1]) s += `, padding=${tup(p.padding)}`;
-  if (p.dilation[0] !== 1 || p.dilation[1] !== 1) s += `, dilation=${tup(p.dilation)}`;
-  if (p.groups !== 1) s += `, groups=${p.groups}`;
-  if (!p.bias) s += ', bias=False';
-  if (p.padding_mode !== 'zeros') s += `, padding_mode=${p.padding_mode}`;
-  return `${s})`;
-}
-
-const sizeText = (shape) => `torch.Size([${shape.join(', ')}])`;
-
-function setData(el, key, value) {
-  if (el.dataset[key] !== value) el.dataset[key] = value;
-}
 
 function showNotice(text) {
   const n = $('#notice');
@@ -76,37 +46,60 @@ function showNotice(text) {
 
 async function main() {
   await init();
-  const api = { conv2dTrace, conv2dOutputSize, defaultInit };
+  const api = {
+    conv2d, conv2dTrace, conv2dOutputSize, convTranspose2d, convTranspose2dTrace, convTranspose2dOutputSize,
+    unfold, fold, convMatrix, defaultInit,
+  };
 
   const loaded = fromHash(location.hash);
   const store = new Store(loaded.state);
   if (loaded.notice) showNotice(loaded.notice);
 
   const controls = buildControls($('#controls'), store);
-  const fillBars = [
-    buildFillBar($('[data-fills="input"]'), INPUT_FILLS, 'input', store),
-    buildFillBar($('[data-fills="weight"]'), WEIGHT_FILLS, 'weight', store),
-  ];
+  const fillBars = [...document.querySelectorAll('[data-fills]')].map((root) => (root.dataset.fills === 'input'
+    ? buildFillBar(root, INPUT_FILLS, 'input', store)
+    : buildFillBar(root, WEIGHT_FILLS, 'weight', store)));
   const timeline = new Timeline();
   if (matchMedia('(prefers-reduced-motion: reduce)').matches) timeline.slideMs = 0;
+  const ctx = { store, api };
+  for (const pg of Object.values(PAGES)) if (pg.init) pg.init(ctx);
+
+  // mode tabs
+  const tabs = [...document.querySelectorAll('[data-mode-tab]')];
+  for (const tab of tabs) {
+    tab.textContent = MODE_INFO[tab.dataset.modeTab].tab;
+    tab.addEventListener('click', () => {
+      const next = tab.dataset.modeTab;
+      if (next === store.state.mode) return;
+      const params = NUMERIC_PADDING_MODES.includes(next) ? numericPadding(api, store.state.params) : {};
+      store.setMode(next, params);
+    });
+  }
+  for (const b of document.querySelectorAll('[data-action="depthwise"]')) {
+    b.addEventListener('click', () => store.update({ params: depthwise(store.state.params) }));
+  }
+  for (const b of document.querySelectorAll('[data-action="groups-1"]')) {
+    b.addEventListener('click', () => store.setParam('groups', 1));
+  }
 
   // legends
   const legends = [...document.querySelectorAll('.legend[data-scale]')].map((root) => {
     const bar = document.createElement('canvas');
     bar.className = 'legend-bar';
-    paintLegendBar(bar);
+    const count = root.dataset.scale === 'count';
+    paintLegendBar(bar, count ? 'count' : 'diverging');
     const lo = document.createElement('span');
     const mid = document.createElement('span');
     const hi = document.createElement('span');
     lo.className = 'legend-lo';
     mid.className = 'legend-mid';
     hi.className = 'legend-hi';
-    mid.textContent = '0';
+    mid.textContent = count ? '' : '0';
     const labels = document.createElement('div');
     labels.className = 'legend-labels';
     labels.append(lo, mid, hi);
     root.append(bar, labels);
-    return { scale: root.dataset.scale, lo, hi };
+    return { scale: root.dataset.scale, count, lo, hi };
   });
 
   // canvas views
@@ -122,6 +115,7 @@ async function main() {
   }
 
   let model = null;
+  let page = null; // the page of the model on screen (may differ from state.mode while it is invalid)
   let modelId = 0;
   let computedVersion = 0;
   let dirty = true;
@@ -131,6 +125,10 @@ async function main() {
   let hashPending = false;
   let validState = null;
   let hashWrittenAt = -Infinity;
+  let focusKey = '';
+  let lastSlide = 1;
+  let lastPlaying = null;
+  const editor = createEditor($('#views'));
 
   /** Mirror the last valid state into the URL, at most ~4 times a second (drags stay cheap). */
   function writeHash(now) {
@@ -139,25 +137,46 @@ async function main() {
     lastHash = `#${toHash(validState)}`;
     if (location.hash !== lastHash) history.replaceState(null, '', lastHash);
   }
-  let dotKey = '';
-  let lastSlide = 1;
-  let lastPlaying = null;
-  let mode = MODES[store.state.mode];
-  const editor = createEditor($('#views'));
+
+  function showPage(pg) {
+    for (const pane of document.querySelectorAll('[data-pane]')) pane.hidden = pane.dataset.pane !== pg.mode;
+    document.body.dataset.mode = pg.mode;
+  }
+
+  function syncModeChrome(mode) {
+    for (const tab of tabs) {
+      const on = tab.dataset.modeTab === mode;
+      tab.setAttribute('aria-selected', String(on));
+      tab.tabIndex = on ? 0 : -1;
+    }
+    $('#controls-title').textContent = MODE_INFO[mode].title;
+    controls.setMode(mode);
+  }
 
   function recompute() {
     computedVersion = store.version;
     const state = store.state;
-    mode = MODES[state.mode];
+    const next = PAGES[state.mode];
+    syncModeChrome(state.mode);
     try {
-      const next = mode.build(api, state, store.lastEdited);
-      const values = sliderValues(api, state.params);
+      const built = next.build(api, state, store.lastEdited);
+      const values = next.bounds(api, state.params);
       if (model) model.dispose();
-      model = next;
+      const switched = page !== next;
+      model = built;
+      page = next;
       modelId++;
+      if (switched) {
+        showPage(page);
+        hover = null;
+        pinned = null;
+        timeline.setLength(model.total);
+        timeline.home(performance.now());
+        timeline.play(performance.now());
+      }
       timeline.setLength(model.total);
-      hover = validTarget(model, hover);
-      pinned = validTarget(model, pinned);
+      hover = page.valid(model, hover);
+      pinned = page.valid(model, pinned);
       controls.sync(state, values);
       controls.clearErrors();
       $('#status').hidden = true;
@@ -177,7 +196,9 @@ async function main() {
       controls.showError(e.param ?? store.lastEdited, e.message);
       const st = $('#status');
       const strong = document.createElement('strong');
-      strong.textContent = 'Showing the last valid convolution. ';
+      strong.textContent = page.mode === state.mode
+        ? 'Showing the last valid picture. '
+        : `Still showing ${MODE_INFO[page.mode].tab}: `;
       st.replaceChildren(strong, `${e.message} — fix the highlighted argument to update the picture.`);
       st.hidden = false;
       document.body.classList.add('is-stale');
@@ -187,39 +208,27 @@ async function main() {
   }
 
   function renderModelDom() {
-    const p = store.state.params;
-    $('#module-repr').textContent = moduleRepr(p);
-    $('#input-shape').textContent = sizeText(model.input.shape);
-    $('#output-shape').textContent = sizeText(model.output.shape);
-    shapesView.render($('#shapes'), model);
+    $('#module-repr').textContent = page.repr(store.state.params, model);
+    const [[inName, inShape], [outName, outShape]] = page.shapes(model);
+    $('#input-label').textContent = inName;
+    $('#output-label').textContent = outName;
+    $('#input-shape').textContent = sizeText(inShape);
+    $('#output-shape').textContent = sizeText(outShape);
     for (const lg of legends) {
       const m = model.scales[lg.scale];
-      lg.lo.textContent = formatValue(-m);
+      if (m === undefined) continue;
+      lg.lo.textContent = lg.count ? '0' : formatValue(-m);
       lg.hi.textContent = formatValue(m);
     }
-    const out = $('#card-output');
-    setData(out, 'shape', model.output.shape.join(','));
-    if (model.output.data.length <= MAX_VALUES_ATTR) {
-      setData(out, 'values', JSON.stringify(Array.from(model.output.data)));
-    } else {
-      delete out.dataset.values;
-    }
-    const inp = $('#card-input');
-    setData(inp, 'paddingMode', model.params.paddingMode);
-    if (model.input.data.length <= MAX_VALUES_ATTR) setData(inp, 'values', JSON.stringify(Array.from(model.input.data)));
-    else delete inp.dataset.values;
-    const w = $('#card-weights');
-    if (model.weight.data.length <= MAX_VALUES_ATTR) setData(w, 'values', JSON.stringify(Array.from(model.weight.data)));
-    else delete w.dataset.values;
-    setData(w, 'bias', model.bias ? JSON.stringify(Array.from(model.bias.data)) : '');
-    dotKey = '';
+    page.renderDom(model, ctx);
+    focusKey = '';
   }
 
   function layoutAll() {
     needsLayout = false;
     const dpr = Math.min(2, window.devicePixelRatio || 1);
-    for (const view of mode.views) {
-      const cv = canvases.get(view.id);
+    for (const [name, view] of page.views) {
+      const cv = canvases.get(name);
       const width = Math.max(120, Math.floor(cv.wrap.clientWidth));
       cv.width = width;
       cv.geom = view.layout(model, width);
@@ -249,41 +258,20 @@ async function main() {
   function render(now) {
     dirty = false;
     const position = timeline.position;
-    const focus = resolveFocus(model, position, hover ?? pinned);
-    const cur = model.position(position);
-    const from = model.position(Math.min(timeline.prev, model.total - 1));
-    const tframe = {
-      position,
-      // the stride: the cell to the left, or at a row's start the one above (stride along H)
-      ghostSteps: focus.ow > 0 ? model.steps(focus.co, focus.l - 1)
-        : focus.oh > 0 ? model.steps(focus.co, focus.l - model.wo) : null,
-      fromSteps: timeline.prev !== position ? model.steps(from.co, from.l) : null,
-      slide: timeline.slide(now),
-    };
+    const linked = hover ?? pinned;
+    const focus = page.focus(model, position, linked);
+    const tframe = page.frame(model, timeline, focus, now);
     lastSlide = tframe.slide;
-    for (const view of mode.views) {
-      const cv = canvases.get(view.id);
+    for (const [name, view] of page.views) {
+      const cv = canvases.get(name);
       cv.ctx.setTransform(cv.dpr, 0, 0, cv.dpr, 0, 0);
       cv.ctx.clearRect(0, 0, cv.width, cv.height);
       view.draw(cv.ctx, model, tframe, focus, cv.geom);
     }
-    const key = `${modelId}:${focus.co}:${focus.l}`;
-    if (key !== dotKey) {
-      dotKey = key;
-      dotProduct.render($('#dot-product'), model, focus);
-    }
-    // state for tests and assistive tech
-    const out = $('#card-output');
-    setData(out, 'currentPosition', String(position));
-    setData(out, 'currentCell', `${cur.co},${Math.floor(cur.l / model.wo)},${cur.l % model.wo}`);
-    setData(out, 'focusCell', `${focus.co},${focus.oh},${focus.ow}`);
-    const fig = $('#im2col-figure');
-    setData(fig, 'currentColumn', String(cur.l));
-    setData(fig, 'focusColumn', String(focus.l));
-    const linked = hover ?? pinned;
-    setData(fig, 'hoverColumn', linked && (linked.kind === 'position' || linked.kind === 'column') ? String(focus.l) : '');
-    setData(fig, 'hoverRow', focus.row >= 0 ? String(focus.row) : '');
-    setData($('#card-input'), 'focusBox', `${focus.steps.box.r0},${focus.steps.box.c0},${focus.steps.box.r1},${focus.steps.box.c1}`);
+    const key = `${modelId}:${page.focusKey(focus)}`;
+    const changed = key !== focusKey;
+    focusKey = key;
+    page.frameDom(model, focus, position, linked, changed);
     syncTimelineDom(position);
   }
 
@@ -291,11 +279,13 @@ async function main() {
   const scrubber = $('#scrubber');
   const speed = $('#speed');
   const playBtn = $('[data-action="play"]');
+  const timelineBar = $('.timeline');
   function syncTimelineDom(position) {
     scrubber.max = String(timeline.length - 1);
     if (document.activeElement !== scrubber || timeline.playing) scrubber.value = String(position);
-    const { co, l } = model.position(position);
-    $('#position-text').textContent = `cell ${position + 1} / ${timeline.length} · y[0, ${co}, ${Math.floor(l / model.wo)}, ${l % model.wo}]`;
+    $('#position-text').textContent = page.positionText(model, position);
+    setData(timelineBar, 'position', String(position));
+    setData(timelineBar, 'mode', page.mode);
     if (lastPlaying !== timeline.playing) {
       lastPlaying = timeline.playing;
       $('.tl-play-text', playBtn).textContent = timeline.playing ? 'Pause' : 'Play';
@@ -341,82 +331,96 @@ async function main() {
     const key = { ' ': 'play', ArrowLeft: 'back', ArrowRight: 'forward', Home: 'home', End: 'end' }[e.key];
     if (!key) return;
     // fields, sliders and selects keep their keys; a focused button keeps Space unless it is a
-    // timeline button (there Space always means play / pause)
+    // timeline button (there Space always means play / pause); the mode tabs keep the arrows
     const t = e.target instanceof Element ? e.target : null;
-    if (t && t.closest('input, select, textarea, [contenteditable]')) return;
+    if (t && t.closest('input, select, textarea, [contenteditable], [role="tab"]')) return;
     if (t && key === 'play' && t.closest('button') && !t.closest('.timeline')) return;
     e.preventDefault();
     actions[key]();
     dirty = true;
   });
+  // arrow keys move between the mode tabs (the ARIA tabs pattern)
+  $('.mode-tabs').addEventListener('keydown', (e) => {
+    const i = tabs.indexOf(document.activeElement);
+    if (i < 0 || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+    e.preventDefault();
+    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    next.focus();
+    next.click();
+  });
 
-  // pointer linking + editing
-  for (const view of Object.values(MODES).flatMap((m) => m.views)) {
-    const cv = canvases.get(view.id);
-    if (!cv) continue;
-    const targetAt = (e) => {
-      if (!model || !cv.geom) return null;
-      const r = cv.el.getBoundingClientRect();
-      const x = e.clientX - r.left;
-      const y = e.clientY - r.top;
-      let t = view.hit(model, cv.geom, x, y);
-      if (!t && view.hitPatch) {
-        const f = resolveFocus(model, timeline.position, hover ?? pinned);
-        t = view.hitPatch(model, cv.geom, x, y, f.l);
-      }
-      return t ? { target: t, x, y } : null;
-    };
-    cv.el.addEventListener('pointermove', (e) => {
-      const h = targetAt(e);
-      const t = h ? h.target : null;
-      if (!sameTarget(t, hover)) {
-        hover = t;
-        dirty = true;
-      }
-      cv.el.classList.toggle('is-pointing', Boolean(t));
-    });
-    cv.el.addEventListener('pointerleave', () => {
-      if (hover) {
-        hover = null;
-        dirty = true;
-      }
-    });
-    cv.el.addEventListener('click', (e) => {
-      const h = targetAt(e);
-      if (!h) {
-        pinned = null;
-        dirty = true;
-        return;
-      }
-      const t = h.target;
-      const editable = view.editTarget && (t.kind === 'input' || t.kind === 'weight' || t.kind === 'bias');
-      if (editable) {
-        pinned = t;
-        const ed = view.editTarget(model, t);
-        if (ed.refused) {
-          showNotice(ed.refused);
-        } else {
-          editor.open({
-            clientX: e.clientX,
-            clientY: e.clientY,
-            name: ed.name,
-            value: Number(ed.value.toPrecision(7)),
-            onCommit: (v) => store.setCell(ed.tensor, ed.key, v),
-          });
+  // pointer linking + editing: every canvas of every page
+  for (const pg of Object.values(PAGES)) {
+    for (const [name, view] of pg.views) {
+      const cv = canvases.get(name);
+      if (!cv) continue;
+      const targetAt = (e) => {
+        if (!model || page !== pg || !cv.geom) return null;
+        const r = cv.el.getBoundingClientRect();
+        const x = e.clientX - r.left;
+        const y = e.clientY - r.top;
+        let t = view.hit(model, cv.geom, x, y);
+        if (!t && view.hitPatch) {
+          const f = pg.focus(model, timeline.position, hover ?? pinned);
+          t = view.hitPatch(model, cv.geom, x, y, f.l);
         }
-      } else {
-        pinned = sameTarget(pinned, t) ? null : t;
-      }
-      dirty = true;
-    });
+        return t ? { target: t, x, y } : null;
+      };
+      cv.el.addEventListener('pointermove', (e) => {
+        const h = targetAt(e);
+        const t = h ? h.target : null;
+        if (!sameTarget(t, hover)) {
+          hover = t;
+          dirty = true;
+        }
+        cv.el.classList.toggle('is-pointing', Boolean(t));
+      });
+      cv.el.addEventListener('pointerleave', () => {
+        if (hover) {
+          hover = null;
+          dirty = true;
+        }
+      });
+      cv.el.addEventListener('click', (e) => {
+        const h = targetAt(e);
+        if (!h) {
+          pinned = null;
+          dirty = true;
+          return;
+        }
+        const t = h.target;
+        if (pg.onClick && pg.onClick(t, ctx)) {
+          dirty = true;
+          return;
+        }
+        const ed = view.editTarget ? view.editTarget(model, t) : null;
+        if (ed) {
+          pinned = t;
+          if (ed.refused) {
+            showNotice(ed.refused);
+          } else {
+            editor.open({
+              clientX: e.clientX,
+              clientY: e.clientY,
+              name: ed.name,
+              value: Number(ed.value.toPrecision(7)),
+              onCommit: (v) => store.setCell(ed.tensor, ed.key, v),
+            });
+          }
+        } else {
+          pinned = sameTarget(pinned, t) ? null : t;
+        }
+        dirty = true;
+      });
+    }
   }
 
-  // dot-product terms link to their tap
+  // dot-product terms link to their tap (Conv2d)
   const dp = $('#dot-product');
   dp.addEventListener('pointerover', (e) => {
     const term = e.target instanceof Element ? e.target.closest('.term') : null;
-    if (!term || !model) return;
-    const f = resolveFocus(model, timeline.position, pinned);
+    if (!term || !model || page !== conv2dPage) return;
+    const f = page.focus(model, timeline.position, pinned);
     hover = { kind: 'column', r: Number(term.dataset.row), l: f.l };
     dirty = true;
   });
