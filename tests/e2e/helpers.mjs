@@ -74,12 +74,23 @@ export function convOut(input, kernel, { stride = 1, padding = 0, dilation = 1 }
   return Math.floor((input + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1;
 }
 
-/** Pause the animation and go to the first cell, so a test sees a still page. */
+/** Pause the animation and go to the first step, so a test sees a still page (any mode). */
 export async function pauseAtStart(page) {
   const playing = await page.locator('[data-action="play"]').getAttribute('aria-pressed');
   if (playing === 'true') await page.locator('[data-action="play"]').click();
   await page.locator('[data-action="home"]').click();
-  await page.waitForFunction(() => document.querySelector('#card-output').dataset.currentPosition === '0');
+  await page.waitForFunction(() => document.querySelector('.timeline').dataset.position === '0');
+}
+
+/** Wait until the page has drawn timeline position p (views update on the next frame). */
+export function atPosition(page, p) {
+  return page.waitForFunction((want) => document.querySelector('.timeline').dataset.position === want, String(p), { timeout: 3000 });
+}
+
+/** Click a mode tab and wait until that mode's picture is on screen. */
+export async function openMode(page, mode) {
+  await page.locator(`[data-mode-tab="${mode}"]`).click();
+  await page.waitForFunction((m) => document.body.dataset.mode === m, mode);
 }
 
 /** Type into a labelled parameter field (exact PyTorch name) and commit with Enter. */
