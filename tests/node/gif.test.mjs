@@ -63,3 +63,15 @@ test('encodeGif: bad arguments are Errors naming them, and the module keeps work
   }
   assert.ok(api.encodeGif(2, 2, ok, 100).length > 20);
 });
+
+test('gifBlob (www/export.js) concatenates ImageData-like frames into one image/gif Blob', async () => {
+  const { gifBlob } = await import('../../www/export.js');
+  const all = frames(3, 2, 3);
+  const list = [0, 1, 2].map((f) => ({ width: 3, height: 2, data: new Uint8ClampedArray(all.subarray(f * 24, (f + 1) * 24)) }));
+  const blob = gifBlob(api, list, 200);
+  assert.equal(blob.type, 'image/gif');
+  assert.deepEqual(new Uint8Array(await blob.arrayBuffer()), api.encodeGif(3, 2, all, 200));
+  assert.throws(() => gifBlob(api, [], 200), /frames/);
+  assert.throws(() => gifBlob(api, [list[0], { width: 2, height: 3, data: list[1].data }], 200), /frame 1 is 2×3/);
+  assert.throws(() => gifBlob(api, list, 1), /delay_ms/);
+});

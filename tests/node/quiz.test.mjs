@@ -1,0 +1,122 @@
+// www/quiz.js: shape and value guesses in the forms learners type, and the explanations (the
+// output-size formula and the dot product) filled in from the real wasm core.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import api from './pkg.mjs';
+import {
+  parseShape, checkShapeGuess, parseNumber, checkValueGuess, explainShape, explainSize, explainDotProduct,
+} from '../../www/quiz.js';
+
+test('parseShape reads the usual spellings', () => {
+  const cases = {
+    'torch.Size([1, 1, 3, 3])': [1, 1, 3, 3],
+    'Torch.Size([1,1,3,3])': [1, 1, 3, 3],
+    '[1,1,3,3]': [1, 1, 3, 3],
+    '(1, 1, 3, 3)': [1, 1, 3, 3],
+    '1x1x3x3': [1, 1, 3, 3],
+    '1 × 1 × 3 × 3': [1, 1, 3, 3],
+    '1 1 3 3': [1, 1, 3, 3],
+    '(3, 3)': [3, 3],
+    '3x3': [3, 3],
+    '3X4': [3, 4],
+    '3*4': [3, 4],
+    '  12  ': [12],
+    '(3,)': [3],
+  };
+  for (const [text, want] of Object.entries(cases)) assert.deepEqual(parseShape(text), want, text);
+  for (const bad of ['', 'three', '3x', 'x3', '3.5x3', '-1, 3', 'torch.Size', '1,2,3,4,5,6,7', 'a'.repeat(300), null, undefined]) {
+    assert.equal(parseShape(bad), null, String(bad).slice(0, 20));
+  }
+});
+
+test('checkShapeGuess: whole shapes, H×W only, wrong dimensions named', () => {
+  const shape = [1, 1, 3, 3];
+  for (const text of ['torch.Size([1, 1, 3, 3])', '[1,1,3,3]', '1x1x3x3', '(3, 3)', '3x3', '3']) {
+    const r = checkShapeGuess(text, shape);
+    assert.ok(r.correct && r.valid, text);
+    assert.match(r.message, /^Right/);
+    assert.match(r.message, /torch\.Size\(\[1, 1, 3, 3\]\)/);
+  }
+  const wrong = checkShapeGuess('4x4', shape);
+  assert.equal(wrong.correct, false);
+  assert.equal(wrong.valid, true);
+  assert.equal(wrong.message, 'Not quite: height is 3, not 4; width is 3, not 4. The output is torch.Size([1, 1, 3, 3]).');
+  const channels = checkShapeGuess('[1, 2, 3, 3]', shape);
+  assert.match(channels.message, /channels is 1, not 2/);
+  assert.doesNotMatch(channels.message, /height/);
+  const rect = checkShapeGuess('3', [1, 2, 3, 4]);
+  assert.equal(rect.correct, false); // 3 means 3×3
+  assert.match(rect.message, /width is 4, not 3/);
+  const junk = checkShapeGuess('no idea', shape);
+  assert.equal(junk.valid, false);
+  assert.equal(junk.correct, false);
+  assert.equal(checkShapeGuess('1,1,1,3,3', shape).valid, false); // more dimensions than the output
+  // unfold's output: [N, C·kh·kw, L]
+  assert.match(checkShapeGuess('[1, 9, 16]', [1, 18, 16]).message, /rows \(C·kh·kw\) is 18, not 9/);
+});
+
+test('parseNumber and checkValueGuess: the precision typed is the tolerance', () => {
+  assert.deepEqual(parseNumber('27'), { value: 27, decimals: 0 });
+  assert.deepEqual(parseNumber('-0.0034'), { value: -0.0034, decimals: 4 });
+  assert.deepEqual(parseNumber('\u22120.5'), { value: -0.5, decimals: 1 });
+  assert.deepEqual(parseNumber('.25'), { value: 0.25, decimals: 2 });
+  assert.deepEqual(parseNumber('1.5e-3'), { value: 0.0015, decimals: 4 });
+  assert.equal(parseNumber('3/4').value, 0.75);
+  for (const bad of ['', 'abc', '1,5', '1/0', '--1', '1e']) assert.equal(parseNumber(bad), null, bad);
+
+  assert.ok(checkValueGuess('27', 27).correct);
+  assert.ok(checkValueGuess('27.4', 27.43).correct);
+  assert.ok(!checkValueGuess('27.4', 27.46).correct);
+  assert.ok(checkValueGuess('27', 27.4).correct); // typed an integer: within 0.5
+  assert.ok(checkValueGuess('-0.0034', -0.003399990499019623).correct);
+  assert.ok(checkValueGuess('-0.003', -0.0034).correct); // 3 decimals typed: within 0.0005
+  assert.ok(!checkValueGuess('0.003', -0.0034).correct);
+  assert.ok(!checkValueGuess('-1', -1.5).correct); // exactly half a unit off: not a rounding of it
+  assert.ok(checkValueGuess('1/3', 1 / 3).correct);
+  assert.ok(checkValueGuess('30', 27, 5).correct); // explicit tolerance
+  const low = checkValueGuess('20', 27);
+  assert.equal(low.valid, true);
+  assert.equal(low.message, 'Not quite: 20 is too low; the value is 27.');
+  assert.match(checkValueGuess('-1', -1.5).message, /−1 is too high; the value is −1\.5/);
+  assert.equal(checkValueGuess('x', 1).valid, false);
+});
+
+test('explainShape fills in the convolution formula from conv2dOutputSize', () => {
+  const a = api.conv2dOutputSize({ inputSize: [5, 6], kernelSize: 3, stride: 2, padding: 1 });
+  const e = explainShape(a);
+  assert.equal(
+    e.height,
+    'H_out = ⌊(H + padding_before + padding_after − dilation·(kernel − 1) − 1) / stride⌋ + 1 = ⌊(5 + 1 + 1 − 1·(3 − 1) − 1) / 2⌋ + 1 = ⌊4 / 2⌋ + 1 = 3',
+  );
+  assert.match(e.width, /= ⌊5 \/ 2⌋ \+ 1 = 3 \(the floor leaves 1 padded column unread\)$/);
+  // every formula's pieces agree with the size it states
+  for (const [h, k, s, p, d] of [[7, 3, 1, 0, 2], [6, 3, 2, 1, 1], [4, 3, 1, 0, 1], [9, 4, 3, 2, 2]]) {
+    const r = api.conv2dOutputSize({ inputSize: [h, h], kernelSize: k, stride: s, padding: p, dilation: d });
+    const text = explainSize(r.height);
+    const want = Math.floor((h + 2 * p - d * (k - 1) - 1) / s) + 1;
+    assert.ok(text.endsWith(` = ${want}`) || text.includes(` = ${want} (`), text);
+  }
+});
+
+test('explainShape fills in the transposed formula from convTranspose2dOutputSize', () => {
+  const a = api.convTranspose2dOutputSize({ inputSize: [3, 3], kernelSize: 3, stride: 2, padding: 1, outputSize: [6, 6] });
+  assert.equal(
+    explainShape(a).height,
+    'H_out = (H − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1 = (3 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 6',
+  );
+});
+
+test('explainDotProduct spells out the trace’s sum of products and the bias', () => {
+  const x = { shape: [1, 1, 3, 3], data: [1, 2, 3, 4, 5, 6, 7, 8, 9] };
+  const w = { shape: [1, 1, 2, 2], data: [1, -1, 0.5, 2] };
+  const t = api.conv2dTrace(x, w, { shape: [1], data: [0.25] }, {});
+  const s = t.steps(0, 0, 1, 1); // x[1..2, 1..2] = 5 6 / 8 9
+  assert.equal(explainDotProduct(s), '5×1 + 6×(−1) + 8×0.5 + 9×2 = 21; + bias 0.25 = 21.25');
+  t.free();
+  // dilation holes are skipped, zero padding shows as 0×w, long sums are cut
+  const ones = (shape) => ({ shape, data: new Float32Array(shape.reduce((p, q) => p * q, 1)).fill(1) });
+  const u = api.conv2dTrace(ones([1, 3, 5, 5]), ones([1, 3, 3, 3]), null, { padding: 1, dilation: [1, 2] });
+  const text = explainDotProduct(u.steps(0, 0, 0, 0), 4);
+  assert.equal(text, '0×1 + 0×1 + 0×1 + 0×1 + … (27 products in all) = 12');
+  u.free();
+});

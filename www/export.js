@@ -1,0 +1,55 @@
+// Export: the sliding animation as an animated GIF (encoded by the wasm core's `encodeGif`,
+// which uses the maintained `gif` crate) and the current frame as a PNG (the canvas's own
+// encoder). The page captures frames; these helpers turn them into files.
+
+/**
+ * Frames (ImageData, or anything with { width, height, data: RGBA bytes }) to a GIF Blob.
+ * All frames must have the same size. Throws the core's Error (naming width / height / rgba /
+ * delay_ms) for bad input: delayMs from 20 to 655350; at most 64 MiB of RGBA in all.
+ * @param {{encodeGif: Function}} api the wasm package (its `encodeGif`)
+ * @param {Array<{width: number, height: number, data: Uint8ClampedArray|Uint8Array}>} frames
+ * @param {number} delayMs how long each frame shows
+ * @returns {Blob} type image/gif; the animation loops
+ */
+export function gifBlob(api, frames, delayMs) {
+  if (!Array.isArray(frames) || frames.length === 0) throw new Error('frames: expected at least one frame');
+  const { width, height } = frames[0];
+  const frameBytes = width * height * 4;
+  frames.forEach((f, i) => {
+    if (f.width !== width || f.height !== height || f.data.length !== frameBytes) {
+      throw new Error(`frames: frame ${i} is ${f.width}×${f.height}, the first is ${width}×${height}`);
+    }
+  });
+  const rgba = new Uint8Array(frameBytes * frames.length);
+  frames.forEach((f, i) => rgba.set(f.data, i * frameBytes));
+  return new Blob([api.encodeGif(width, height, rgba, delayMs)], { type: 'image/gif' });
+}
+
+/**
+ * The canvas's current picture as a PNG Blob.
+ * @param {HTMLCanvasElement|OffscreenCanvas} canvas
+ * @returns {Promise<Blob>}
+ */
+export function pngBlob(canvas) {
+  if (typeof canvas.convertToBlob === 'function') return canvas.convertToBlob({ type: 'image/png' });
+  return new Promise((resolve, reject) => {
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas: could not encode a PNG'))), 'image/png');
+  });
+}
+
+/**
+ * Offer a Blob as a download named `filename` (a temporary object URL, revoked afterwards).
+ * @param {Blob} blob
+ * @param {string} filename e.g. 'convolution.gif'
+ */
+export function downloadBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
