@@ -50,7 +50,7 @@ export function layout(model, width) {
   const fy = C.y + C.h + VGAP + LABEL;
   const ft = tileLayout({ count: cout, rows: model.kh, cols: model.kw, width: Math.min(width, 420), maxCell: 26, maxHeight: 160, labelH: LABEL });
   const patch = ft.tiles.map((p) => makeGrid(p.x, fy + p.y - LABEL, model.kh, model.kw, ft.cell));
-  return { X, W, Wall, C, patch, a, b, height: Math.ceil(fy - LABEL + ft.height + 8), width };
+  return { X, W, Wall, C, patch, a, b, height: Math.ceil(fy - LABEL + ft.height + (cout > 1 ? 18 : 8)), width };
 }
 
 export function hit(model, geom, x, y) {
@@ -137,7 +137,7 @@ export function draw(ctx, model, t, focus, geom) {
     const col = model.columnOf(l);
     for (let co = 0; co < cout; co++) {
       drawGrid(ctx, geom.patch[co], { data: col, offset: co * kk, maxAbs: model.scales.y });
-      text(ctx, `out ${co}`, geom.patch[co].x, geom.patch[co].y + geom.patch[co].h + 12, { size: 10, color: COLORS.muted, mono: true });
+      if (cout > 1) text(ctx, `out ${co}`, geom.patch[co].x, geom.patch[co].y + geom.patch[co].h + 12, { size: 10, color: COLORS.muted, mono: true });
     }
     const last = geom.patch[geom.patch.length - 1];
     const x1 = C.x + (l + 0.5) * C.cw;

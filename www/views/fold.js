@@ -81,7 +81,7 @@ export function draw(ctx, model, t, focus, geom) {
   const style = { color: focus.fromTimeline ? COLORS.focus : COLORS.link, width: 3, halo: true };
   const C = geom.C;
   label(ctx, [`F.fold(columns, output_size=(${model.h}, ${model.w}), …)`, 'F.fold(columns)'], C.x, C.y - 8, geom.width - C.x);
-  drawColumns(ctx, model, C, folding ? null : () => true);
+  drawColumns(ctx, model, C, folding ? null : (r, c) => c > pos.l);
   if (folding) strokeCells(ctx, C, 0, focus.l, model.K, 1, style);
 
   // the canvas and the counts so far (nothing yet while unfolding)

@@ -20,24 +20,40 @@ export function layout(model, width) {
   // spatial tensors: the vector's image, the result's image (and ConvTranspose2d's, for Cᵀ)
   const shapes = T ? [[model.ho, model.wo], [model.h, model.w], [model.h, model.w]] : [[model.h, model.w], [model.ho, model.wo]];
   const cols = shapes.reduce((s, [, w]) => s + w, 0);
-  let s = Math.min(30, (width - GAP * (shapes.length - 1)) / cols, 220 / Math.max(...shapes.map(([h]) => h)));
-  s = snap(Math.max(1, s));
-  const spatial = [];
-  let x = 0;
-  for (const [h, w] of shapes) {
-    spatial.push(makeGrid(x, LABEL + 4, h, w, s));
-    x += w * s + GAP;
-  }
-  const top = LABEL + 4 + Math.max(...shapes.map(([h]) => h)) * s + 40;
+  const spatialAt = (x0, y0, avail) => {
+    let s = Math.min(30, (avail - GAP * (shapes.length - 1)) / cols, 220 / Math.max(...shapes.map(([h]) => h)));
+    s = snap(Math.max(1, s));
+    const grids = [];
+    let x = x0;
+    for (const [h, w] of shapes) {
+      grids.push(makeGrid(x, y0, h, w, s));
+      x += w * s + GAP;
+    }
+    return { grids, h: Math.max(...shapes.map(([h]) => h)) * s, w: x - GAP - x0 };
+  };
   // Falk's scheme: v (1 × cols) over M (rows × cols); r (rows × 1) to the right
   const rCol = 34;
   const cw = snap(Math.min(30, Math.max(0.5, (width - 40 - SIGN - rCol) / model.cols)));
   const ch = snap(Math.min(30, Math.max(cw, 4), 460 / model.rows));
   const vh = Math.max(cw, Math.min(24, 18));
+  const schemeW = 40 + model.cols * cw + SIGN + Math.min(rCol, Math.max(ch, 22));
+  // a narrow matrix (Cᵀ of a small output) leaves room: the pictures go beside it
+  const beside = width - schemeW - 48 >= cols * 14 + GAP * (shapes.length - 1);
+  let top;
+  let spatial;
+  if (beside) {
+    top = 0;
+    spatial = spatialAt(schemeW + 48, LABEL + 4, width - schemeW - 48).grids;
+  } else {
+    const sp = spatialAt(0, LABEL + 4, width);
+    spatial = sp.grids;
+    top = LABEL + 4 + sp.h + 40;
+  }
   const V = makeGrid(40, top + LABEL, 1, model.cols, cw, vh);
   const M = makeGrid(40, V.y + vh + 14, model.rows, model.cols, cw, ch);
   const R = makeGrid(M.x + M.w + SIGN, M.y, model.rows, 1, Math.min(rCol, Math.max(ch, 22)), ch);
-  return { spatial, V, M, R, height: Math.ceil(M.y + M.h + 24), width };
+  const bottom = Math.max(M.y + M.h + 24, ...spatial.map((g) => g.y + g.h + 8));
+  return { spatial, V, M, R, height: Math.ceil(bottom), width };
 }
 
 export function hit(model, geom, x, y) {
@@ -108,18 +124,19 @@ export function draw(ctx, model, t, focus, geom) {
     strokeCells(ctx, V, 0, focus.col, 1, 1, { color: COLORS.link, width: 2.5 });
     strokeCells(ctx, M, focus.row, focus.col, 1, 1, { color: COLORS.link, width: 3, halo: true });
   }
-  // the nonzero entries of the row: the vector entries they multiply
+  // the nonzero entries of the row: the vector entries they multiply, in both pictures of it
+  const vw = T ? model.wo : model.w;
   for (let c = 0; c < model.cols; c++) {
-    if (model.M[focus.row * model.cols + c] !== 0) strokeCells(ctx, V, 0, c, 1, 1, { color: COLORS.ghost, width: 1.5 });
+    if (model.M[focus.row * model.cols + c] === 0) continue;
+    strokeCells(ctx, V, 0, c, 1, 1, { color: COLORS.ghost, width: 1.5 });
+    strokeCells(ctx, ga, Math.floor(c / vw), c % vw, 1, 1, { color: COLORS.ghost, width: 1.5 });
   }
+  // the row's own cell (a result cell) and the hovered column's cell (a vector cell)
+  const rowStyle = { color: focus.fromTimeline ? COLORS.focus : COLORS.link, width: 3, halo: true };
   const link = { color: COLORS.link, width: 3, halo: true };
-  if (focus.k >= 0) {
-    const g = T ? gb : ga;
-    strokeCells(ctx, g, Math.floor(focus.k / model.w), focus.k % model.w, 1, 1, link);
-    if (T && model.xConvT) strokeCells(ctx, gc, Math.floor(focus.k / model.w), focus.k % model.w, 1, 1, link);
+  const rw = T ? model.w : model.wo;
+  for (const g of T ? [gb, model.xConvT ? gc : null] : [gb]) {
+    if (g) strokeCells(ctx, g, Math.floor(focus.row / rw), focus.row % rw, 1, 1, rowStyle);
   }
-  if (focus.l >= 0) {
-    const g = T ? ga : gb;
-    strokeCells(ctx, g, Math.floor(focus.l / model.wo), focus.l % model.wo, 1, 1, link);
-  }
+  if (focus.col >= 0) strokeCells(ctx, ga, Math.floor(focus.col / vw), focus.col % vw, 1, 1, link);
 }

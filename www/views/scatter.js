@@ -193,14 +193,14 @@ export function draw(ctx, model, t, focus, geom) {
   for (let co = 0; co < model.cout; co++) {
     const g = geom.canvas[co];
     label(ctx, co === 0
-      ? [`canvas[${co}] before the crop  [${model.hf}, ${model.wf}]`, `canvas[${co}]  [${model.hf}, ${model.wf}]`, `canvas ${co}`]
-      : [`canvas[${co}]`, `${co}`], g.x, g.y - 8, Math.max(g.w + 40, 260));
+      ? [`canvas[${co}] before the crop  [${model.hf}, ${model.wf}]`, `canvas[${co}]  [${model.hf}, ${model.wf}]`, `canvas[${co}]`, `${co}`]
+      : [`canvas[${co}]`, `${co}`], g.x, g.y - 8, g.w + 14);
     drawGrid(ctx, g, { data: fullData, offset: co * plane, maxAbs: scaleY, blankMask: untouched });
     drawCrop(ctx, model, g);
     drawOutputPadding(ctx, model, g, model.padding[0], model.padding[1]);
   }
   const cg = geom.count;
-  label(ctx, ['overlap count (stamps per cell)', 'overlap count', 'count'], cg.x, cg.y - 8, geom.width - cg.x);
+  label(ctx, ['overlap count (stamps per cell)', 'overlap count', 'count'], cg.x, cg.y - 8, Math.max(cg.w + 14, geom.width - cg.x - 4));
   drawGrid(ctx, cg, { data: countData, maxAbs: model.scales.count, palette: 'count' });
   drawCrop(ctx, model, cg);
 

@@ -121,7 +121,7 @@ export function draw(ctx, model, t, focus, geom) {
     const top = g.y - gm.top * g.ch;
     label(ctx, c === 0
       ? [`zero-inserted input[0, ${c}]  ${size(zi.input.shape)}`, `zero-inserted [0, ${c}]  [${hz}, ${wz}]`, `input[${c}]  [${hz}, ${wz}]`, `${c}`]
-      : [`zero-inserted input[0, ${c}]`, `[0, ${c}]`, `${c}`], g.x - gm.left * g.cw, top - 8, Math.max(g.w + 30, 240));
+      : [`zero-inserted input[0, ${c}]`, `zero-inserted [0, ${c}]`, `[0, ${c}]`, `${c}`], g.x - gm.left * g.cw, top - 8, g.w + (gm.left + gm.right) * g.cw + 16);
     if (model.groups > 1) {
       ctx.fillStyle = GROUP_COLORS[Math.floor(c / model.cinG) % GROUP_COLORS.length];
       ctx.fillRect(g.x - gm.left * g.cw - 10, top - 16, 6, 8);
