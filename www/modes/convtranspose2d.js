@@ -234,6 +234,7 @@ export class ConvTranspose2dModel {
     this.weightT = this._weightT();
     // the zero-inserted grid: 1 = an input cell, 0 = an inserted zero, 2 = padding
     this.ziKinds = this._ziKinds();
+    this.ziReal = this.ziKinds.map((k) => (k === 1 ? 1 : 0));
     this.ziOf = this._ziOf();
     this.scales = {
       x: maxAbs(this.input.data),

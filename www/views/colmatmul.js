@@ -89,8 +89,7 @@ export function draw(ctx, model, t, focus, geom) {
     if (model.groups > 1) strokeCells(ctx, W[g], 0, 0, rows, model.cinG, { color: GROUP_COLORS[g % GROUP_COLORS.length], width: 2 });
   }
   // columns: filled up to the current input location while stepping by input cells
-  const blank = inputDriven ? (r, c) => c > pos.l : null;
-  drawGrid(ctx, C, { data: model.columns.data, maxAbs: model.scales.y, blankMask: blank });
+  drawGrid(ctx, C, { data: model.columns.data, maxAbs: model.scales.y, blankAfterColumn: inputDriven ? pos.l : undefined });
   ctx.strokeStyle = '#374151';
   ctx.lineWidth = 1;
   for (let co = 1; co < cout; co++) {

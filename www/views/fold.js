@@ -81,23 +81,24 @@ export function draw(ctx, model, t, focus, geom) {
   const style = { color: focus.fromTimeline ? COLORS.focus : COLORS.link, width: 3, halo: true };
   const C = geom.C;
   label(ctx, [`F.fold(columns, output_size=(${model.h}, ${model.w}), …)`, 'F.fold(columns)'], C.x, C.y - 8, geom.width - C.x);
-  drawColumns(ctx, model, C, folding ? null : (r, c) => c > pos.l);
+  drawColumns(ctx, model, C, folding ? undefined : pos.l);
   if (folding) strokeCells(ctx, C, 0, focus.l, model.K, 1, style);
 
   // the canvas and the counts so far (nothing yet while unfolding)
   const part = folding ? model.partial(pos.l) : null;
   const plane = model.hp * model.wp;
-  const blank = part ? (r, c) => part.count[r * model.wp + c] === 0 : () => true;
   for (let c = 0; c < model.cin; c++) {
     const g = geom.canvas[c];
     label(ctx, c === 0 ? [`canvas[${c}], padded  [${model.hp}, ${model.wp}]`, `canvas[${c}]`, `${c}`] : [`canvas[${c}]`, `${c}`], g.x, g.y - 9, Math.max(g.w + 20, 160));
-    drawGrid(ctx, g, { data: part ? part.canvas : model.padded, offset: c * plane, maxAbs: model.scales.y, blankMask: blank });
+    drawGrid(ctx, g, part
+      ? { data: part.canvas, offset: c * plane, maxAbs: model.scales.y, blankWhere: { data: part.count } }
+      : { data: model.padded, offset: c * plane, maxAbs: model.scales.y, blankAfterColumn: -1 });
     drawPaddedFrame(ctx, model, g);
     if (folding) drawPatch(ctx, model, g, focus.l, style);
   }
   const cg = geom.count;
   label(ctx, ['count (patches per cell)', 'count'], cg.x, cg.y - 9, geom.width - cg.x);
-  drawGrid(ctx, cg, { data: part ? part.count : model.padded, maxAbs: model.scales.count, palette: 'count', blankMask: part ? null : () => true });
+  drawGrid(ctx, cg, { data: part ? part.count : model.padded, maxAbs: model.scales.count, palette: 'count', blankAfterColumn: part ? undefined : -1 });
   drawPaddedFrame(ctx, model, cg);
   if (folding) drawPatch(ctx, model, cg, focus.l, style);
   if (focus.cell) {

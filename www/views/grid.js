@@ -168,7 +168,9 @@ function numberFont(g) {
  * o: { data, offset = 0, maxAbs, limit = rows·cols, numbers = true, frame = COLORS.frame,
  *      palette = 'diverging' | 'count',
  *      numberMask?: (r, c) => boolean   (false hides that cell's number),
- *      blankMask?: (r, c) => boolean    (true draws that cell blank, as not yet computed) }
+ *      blankWhere?: { data, offset = 0 } (a cell is drawn blank — not computed yet, or a structural
+ *                   zero — where data[offset + i] === 0; drawn as one cached overlay image),
+ *      blankAfterColumn?: c             (every column after c blank: a matrix filled column by column) }
  */
 export function drawGrid(ctx, g, o) {
   const n = g.rows * g.cols;
@@ -180,12 +182,12 @@ export function drawGrid(ctx, g, o) {
   ctx.imageSmoothingEnabled = g.cw < 1 || g.ch < 1;
   ctx.drawImage(img, g.x, g.y, g.w, g.h);
   if (limit < n) blankFrom(ctx, g, limit);
-  if (o.blankMask) {
-    ctx.fillStyle = COLORS.blank;
-    for (let r = 0; r < g.rows; r++) {
-      for (let c = 0; c < g.cols; c++) if (o.blankMask(r, c)) ctx.fillRect(g.x + c * g.cw, g.y + r * g.ch, g.cw, g.ch);
-    }
-  }
+  const bw = o.blankWhere;
+  const bo = bw ? bw.offset ?? 0 : 0;
+  if (bw) ctx.drawImage(blankImage(bw.data, bo, g.rows, g.cols), g.x, g.y, g.w, g.h);
+  const after = o.blankAfterColumn ?? Infinity;
+  if (after < g.cols - 1) fillCells(ctx, g, 0, after + 1, g.rows, g.cols - after - 1, COLORS.blank);
+  const isBlank = (r, c) => (bw && bw.data[bo + r * g.cols + c] === 0) || c > after;
   if (g.cw >= 6 && g.ch >= 6) gridLines(ctx, g);
   if ((o.numbers ?? true) && showsNumbers(g)) {
     const size = numberFont(g);
@@ -197,7 +199,7 @@ export function drawGrid(ctx, g, o) {
       const r = Math.floor(i / g.cols);
       const c = i - r * g.cols;
       if (o.numberMask && !o.numberMask(r, c)) continue;
-      if (o.blankMask && o.blankMask(r, c)) continue;
+      if (isBlank(r, c)) continue;
       const s = labelOf(o.data, offset + i);
       if (s.length * charW > g.cw - 3) continue;
       ctx.fillStyle = inkFor(o.data[offset + i], o.maxAbs, pal);
@@ -207,6 +209,37 @@ export function drawGrid(ctx, g, o) {
   ctx.lineWidth = 1;
   ctx.strokeStyle = o.frame ?? COLORS.frame;
   ctx.strokeRect(g.x - 0.5, g.y - 0.5, g.w + 1, g.h + 1);
+}
+
+const blankCache = new WeakMap();
+
+/** A transparent rows×cols image, blank-coloured where data[offset + i] === 0 (cached per array). */
+function blankImage(data, offset, rows, cols) {
+  let byKey = blankCache.get(data);
+  if (!byKey) {
+    byKey = new Map();
+    blankCache.set(data, byKey);
+  }
+  const key = `${offset}:${rows}x${cols}`;
+  let canvas = byKey.get(key);
+  if (!canvas) {
+    canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, cols);
+    canvas.height = Math.max(1, rows);
+    const ctx = canvas.getContext('2d');
+    const img = ctx.createImageData(canvas.width, canvas.height);
+    const px = img.data;
+    for (let i = 0, n = rows * cols; i < n; i++) {
+      if (data[offset + i] !== 0) continue;
+      px[i * 4] = 0xee;
+      px[i * 4 + 1] = 0xf0;
+      px[i * 4 + 2] = 0xf3;
+      px[i * 4 + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    byKey.set(key, canvas);
+  }
+  return canvas;
 }
 
 function blankFrom(ctx, g, limit) {

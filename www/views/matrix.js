@@ -109,7 +109,7 @@ export function draw(ctx, model, t, focus, geom) {
   drawGrid(ctx, V, { data: model.v, maxAbs: inScale });
   const mName = T ? `Cᵀ  [${model.rows}, ${model.cols}]` : `C  [${model.rows}, ${model.cols}]`;
   text(ctx, T ? 'Cᵀ' : 'C', M.x - 8, M.y + Math.min(M.h / 2, 40) + 5, { size: 15, weight: 700, align: 'right' });
-  drawGrid(ctx, M, { data: model.M, maxAbs: model.scales.w, blankMask: (r, c) => model.M[r * model.cols + c] === 0 });
+  drawGrid(ctx, M, { data: model.M, maxAbs: model.scales.w, blankWhere: { data: model.M } });
   fitText(ctx, [`${mName} · ${model.nonzeros} of ${model.rows * model.cols} entries nonzero`, mName], M.x, M.y + M.h + 16, geom.width - M.x, { size: 11, color: COLORS.muted });
   text(ctx, '=', M.x + M.w + SIGN / 2, M.y + Math.min(M.h / 2, 40) + 5, { size: 16, align: 'center', color: COLORS.muted });
   drawGrid(ctx, R, { data: model.r, maxAbs: T ? sy : sy, limit: filled });

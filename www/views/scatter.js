@@ -155,8 +155,13 @@ export function draw(ctx, model, t, focus, geom) {
     label(ctx, head, g.x, g.y - 7, geom.kx - g.x + (ci === 0 ? 400 : 0));
     drawGrid(ctx, g, { data: model.input.data, offset: ci * model.HW, maxAbs: model.scales.x });
     if (inputDriven && pos.l < model.HW - 1) {
-      // cells not stamped yet
-      for (let l = pos.l + 1; l < model.HW; l++) veil(ctx, g.x + (l % w) * g.cw, g.y + Math.floor(l / w) * g.ch, g.cw, g.ch, 0.55);
+      // cells not stamped yet: the rest of this row, then the rows below
+      const next = pos.l + 1;
+      const r = Math.floor(next / w);
+      const c = next % w;
+      if (c > 0) veil(ctx, g.x + c * g.cw, g.y + r * g.ch, (w - c) * g.cw, g.ch, 0.55);
+      const r1 = c > 0 ? r + 1 : r;
+      if (r1 < model.h) veil(ctx, g.x, g.y + r1 * g.ch, g.w, (model.h - r1) * g.ch, 0.55);
     }
     const kr = geom.k[ci];
     const sr = geom.s[ci];
@@ -189,13 +194,12 @@ export function draw(ctx, model, t, focus, geom) {
   const fullData = part ? part.full : model.full.data;
   const countData = part ? part.count : model.overlap.data;
   const plane = model.hf * model.wf;
-  const untouched = part ? (r, c) => part.count[r * model.wf + c] === 0 : null;
   for (let co = 0; co < model.cout; co++) {
     const g = geom.canvas[co];
     label(ctx, co === 0
       ? [`canvas[${co}] before the crop  [${model.hf}, ${model.wf}]`, `canvas[${co}]  [${model.hf}, ${model.wf}]`, `canvas[${co}]`, `${co}`]
       : [`canvas[${co}]`, `${co}`], g.x, g.y - 8, g.w + 14);
-    drawGrid(ctx, g, { data: fullData, offset: co * plane, maxAbs: scaleY, blankMask: untouched });
+    drawGrid(ctx, g, { data: fullData, offset: co * plane, maxAbs: scaleY, blankWhere: part ? { data: part.count } : undefined });
     drawCrop(ctx, model, g);
     drawOutputPadding(ctx, model, g, model.padding[0], model.padding[1]);
   }
@@ -234,7 +238,7 @@ export function draw(ctx, model, t, focus, geom) {
       ? [`output y[0, ${co}] = canvas cropped${model.bias ? ' + bias' : ''}  ${size(model.output.shape)}`, `output y[0, ${co}]  ${size(model.output.shape)}`, `output ${size(model.output.shape)}`, 'output']
       : [`output y[0, ${co}]`, `y[${co}]`], g.x, g.y - 8, Math.max(g.w + 40, geom.width - g.x));
     if (inputDriven) {
-      drawGrid(ctx, g, { data: model.output.data, offset: co * model.L, maxAbs: scaleY, blankMask: (r, c) => !part.done[r * model.wo + c] });
+      drawGrid(ctx, g, { data: model.output.data, offset: co * model.L, maxAbs: scaleY, blankWhere: { data: part.done } });
     } else {
       const cur = pos.co;
       const limit = co < cur ? model.L : co > cur ? 0 : pos.l + 1;

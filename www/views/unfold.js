@@ -93,9 +93,9 @@ export function drawPatch(ctx, model, g, l, style) {
   strokeCells(ctx, g, f0.ph, f0.pw, last.ph - f0.ph + 1, last.pw - f0.pw + 1, style);
 }
 
-/** The columns matrix with channel bands (labels at the left). */
-export function drawColumns(ctx, model, C, blankMask) {
-  drawGrid(ctx, C, { data: model.columns.data, maxAbs: model.scales.x, blankMask });
+/** The columns matrix with channel bands (labels at the left); columns after `filledTo` blank. */
+export function drawColumns(ctx, model, C, filledTo) {
+  drawGrid(ctx, C, { data: model.columns.data, maxAbs: model.scales.x, blankAfterColumn: filledTo });
   ctx.strokeStyle = '#374151';
   ctx.lineWidth = 1;
   for (let c = 0; c < model.cin; c++) {
@@ -141,7 +141,7 @@ export function draw(ctx, model, t, focus, geom) {
   // columns, filled up to the current one while unfolding
   const C = geom.C;
   fitText(ctx, [`columns = F.unfold(x)  ${size(model.columns.shape)}  (one column per kernel position, L = ${model.ho}·${model.wo})`, `columns  ${size(model.columns.shape)}`, 'columns'], C.x, C.y - 8, geom.width - C.x, { size: 12, weight: 600 });
-  drawColumns(ctx, model, C, unfolding ? (r, c) => c > pos.l : null);
+  drawColumns(ctx, model, C, unfolding ? pos.l : undefined);
   strokeCells(ctx, C, 0, focus.l, model.K, 1, style);
   if (focus.row >= 0) strokeCells(ctx, C, focus.row, focus.l, 1, 1, { color: COLORS.link, width: 2.5 });
   for (const rd of focus.readers) {

@@ -79,21 +79,30 @@ function drawZeroGrid(ctx, model, g, c, geom) {
     data: zi.input.data,
     offset: c * hz * wz,
     maxAbs: model.scales.x,
-    blankMask: (r, cc) => kinds[r * wz + cc] !== 1,
+    blankWhere: { data: model.ziReal },
   });
+  // the padding: four bands, hatched
   const spacing = Math.max(4, Math.min(7, g.cw / 3));
-  for (let r = 0; r < hz; r++) {
-    for (let cc = 0; cc < wz; cc++) {
-      const k = kinds[r * wz + cc];
-      if (k === 2) hatchCells(ctx, g, r, cc, 1, 1, COLORS.halo, spacing);
-      else if (k === 0 && g.cw >= 8) {
-        const [x, y] = cellCenter(g, r, cc);
-        ctx.fillStyle = COLORS.ghost;
-        ctx.beginPath();
-        ctx.arc(x, y, Math.min(2.5, g.cw / 7), 0, Math.PI * 2);
-        ctx.fill();
+  const p = zi.padding;
+  const [t, b, l, r] = [p.top, p.bottom, p.left, p.right].map((v) => Math.max(0, v));
+  if (t) hatchCells(ctx, g, 0, 0, t, wz, COLORS.halo, spacing);
+  if (b) hatchCells(ctx, g, hz - b, 0, b, wz, COLORS.halo, spacing);
+  if (l) hatchCells(ctx, g, t, 0, hz - t - b, l, COLORS.halo, spacing);
+  if (r) hatchCells(ctx, g, t, wz - r, hz - t - b, r, COLORS.halo, spacing);
+  // the inserted zeros: a dot each, when the cells are big enough to see one
+  if (g.cw >= 8) {
+    ctx.fillStyle = COLORS.ghost;
+    ctx.beginPath();
+    const rad = Math.min(2.5, g.cw / 7);
+    for (let rr = 0; rr < hz; rr++) {
+      for (let cc = 0; cc < wz; cc++) {
+        if (kinds[rr * wz + cc] !== 0) continue;
+        const [x, y] = cellCenter(g, rr, cc);
+        ctx.moveTo(x + rad, y);
+        ctx.arc(x, y, rad, 0, Math.PI * 2);
       }
     }
+    ctx.fill();
   }
   const gm = geom.gm;
   if (gm.top || gm.bottom || gm.left || gm.right) {
@@ -180,7 +189,7 @@ export function draw(ctx, model, t, focus, geom) {
       ? [`output y[0, ${co}] (stride-1 conv)  ${size(model.zero.output.shape)}`, `output y[0, ${co}]  ${size(model.zero.output.shape)}`, `output ${size(model.zero.output.shape)}`, 'output']
       : [`output y[0, ${co}]`, `y[${co}]`], g.x, g.y - 8, Math.max(g.w + 40, geom.width - g.x));
     if (inputDriven) {
-      drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, blankMask: (r, c) => !part.done[r * model.wo + c] });
+      drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, blankWhere: { data: part.done } });
     } else {
       const limit = co < pos.co ? model.L : co > pos.co ? 0 : pos.l + 1;
       drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, limit });
