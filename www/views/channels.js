@@ -81,12 +81,14 @@ export function hit(model, geom, x, y) {
 }
 
 /**
- * @param focus  { co, pair: [ci, co] | null, hoverPair: { ci, co } | null }: the strong edges
+ * @param focus  { co, pair: [ci, co] | undefined, target }: the strong edges (a hovered pair target
+ *               is drawn in the link colour)
  */
 export function draw(ctx, model, t, focus, geom) {
   const list = edges(model);
+  const hp = focus.target && focus.target.kind === 'pair' ? focus.target : null;
   const strong = (e) => (focus.pair ? e.ci === focus.pair[0] && e.co === focus.pair[1] : e.co === focus.co);
-  const hovered = (e) => focus.hoverPair && e.ci === focus.hoverPair.ci && e.co === focus.hoverPair.co;
+  const hovered = (e) => Boolean(hp) && e.ci === hp.ci && e.co === hp.co;
   for (const pass of [0, 1]) {
     for (const e of list) {
       const s = strong(e) || hovered(e);
