@@ -509,10 +509,15 @@ pub fn matmul_ordered_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut Array
     }
 }
 
+/// Run natively by `cargo test`, and in wasm — with the SIMD128 kernel — by
+/// `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target
+/// wasm32-unknown-unknown --lib`.
 #[cfg(test)]
 mod tests {
     use super::*;
     use ndarray::{s, Array2};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn naive(a: &ArrayView2<f32>, b: &ArrayView2<f32>) -> Array2<f64> {
         Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
