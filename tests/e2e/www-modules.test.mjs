@@ -115,3 +115,80 @@ test('slider bounds equal a brute-force scan of conv2dOutputSize (300 random val
     }
   }
 });
+
+test('output_size reads None or a pair; view choices (step, pair, matrix, rt) round-trip through the hash', () => {
+  assert.equal(parseParam('output_size', 'None').value, null);
+  assert.equal(parseParam('output_size', '').value, null);
+  assert.deepEqual(parseParam('output_size', '(6, 6)').value, [6, 6]);
+  assert.deepEqual(parseParam('output_size', '6').value, [6, 6]);
+  assert.match(parseParam('output_size', 'six').message, /^output_size: expected None or a tuple of 2 ints/);
+  assert.equal(formatParam('output_size', null), 'None');
+  assert.equal(formatParam('output_size', [5, 6]), '(5, 6)');
+  const s = defaultState();
+  s.mode = 'convTranspose2d';
+  s.params.output_size = [6, 6];
+  s.params.output_padding = [1, 0];
+  s.ui = { step: 'output', pair: [2, 1], transpose: true, rt: 1 };
+  const back = fromHash(`#${toHash(s)}`);
+  assert.equal(back.notice, null);
+  assert.deepEqual(back.state, s);
+  for (const bad of ['step=sideways', 'pair=a,b', 'matrix=X', 'rt=-1', 'mode=fold']) {
+    assert.ok(fromHash(bad).notice, `${bad} gives a notice`);
+  }
+});
+
+test('ConvTranspose2d slider bounds equal a brute-force scan of convTranspose2dOutputSize (150 random valid states)', async () => {
+  const pkg = path.join(ROOT, 'www/pkg/convviz.js');
+  const { initSync, convTranspose2dOutputSize } = await import(pkg);
+  initSync({ module: fs.readFileSync(path.join(ROOT, 'www/pkg/convviz_bg.wasm')) });
+  const { transposeSliderValues } = await import('../../www/bounds.js');
+  const { transposeOutputSize } = await import('../../www/modes/convtranspose2d.js');
+  const api = { convTranspose2dOutputSize };
+  const rand = mulberry32(77);
+  const r = (a, b) => a + Math.floor(rand() * (b - a + 1));
+  const ok = (p) => {
+    try {
+      transposeOutputSize(api, p);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let states = 0;
+  while (states < 150) {
+    const params = {
+      in_channels: 1, out_channels: 1, height: r(1, 12), width: r(1, 12), kernel_size: [r(1, 6), r(1, 6)],
+      stride: [r(1, 4), r(1, 4)], padding: [r(0, 4), r(0, 4)], dilation: [r(1, 3), r(1, 3)], output_padding: [r(0, 2), r(0, 2)],
+      output_size: null, groups: 1, bias: true, padding_mode: 'zeros',
+    };
+    if (rand() < 0.4) {
+      const free = (() => {
+        try {
+          return transposeOutputSize(api, params);
+        } catch {
+          return null;
+        }
+      })();
+      if (free) params.output_size = [free.height.minOutput + r(0, 2), free.width.minOutput + r(0, 2)];
+    }
+    if (!ok(params)) continue;
+    states++;
+    const got = transposeSliderValues(api, params);
+    for (const [name, lo, hi] of [['height', 1, 64], ['width', 1, 64], ['kernel_size', 1, 15], ['stride', 1, 8], ['padding', 0, 8], ['dilation', 1, 8], ['output_padding', 0, 7]]) {
+      for (const axis of name === 'height' || name === 'width' ? [-1] : [0, 1]) {
+        if (name === 'output_padding' && params.output_size) continue;
+        const brute = [];
+        for (let v = lo; v <= hi; v++) {
+          const q = { ...params };
+          if (axis < 0) q[name] = v;
+          else {
+            q[name] = [...params[name]];
+            q[name][axis] = v;
+          }
+          if (ok(q)) brute.push(v);
+        }
+        assert.deepEqual(got[axis < 0 ? name : `${name}.${axis}`], brute, `${name}[${axis}] in ${JSON.stringify(params)}`);
+      }
+    }
+  }
+});

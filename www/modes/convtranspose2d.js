@@ -128,7 +128,7 @@ function buildRoundTrip(api, state, weight, bias, free) {
     xhat: null,
     error: null,
     restores: false,
-    scale: 1,
+    scales: [1, 1, 1],
   };
   if (count === 0) {
     rt.error = 'No input size makes this Conv2d produce this layer’s input size.';
@@ -145,7 +145,8 @@ function buildRoundTrip(api, state, weight, bias, free) {
   } catch (e) {
     rt.error = String(e && e.message ? e.message : e);
   }
-  rt.scale = maxAbs(rt.x.data, rt.y && rt.y.data, rt.xhat && rt.xhat.data);
+  // one colour scale per tensor: x̂ is not x (values grow with the overlaps), each stays readable
+  rt.scales = [maxAbs(rt.x.data), maxAbs(rt.y && rt.y.data), maxAbs(rt.xhat && rt.xhat.data)];
   return rt;
 }
 

@@ -20,7 +20,7 @@ const SIGN = 30;
 const size = (dims) => `torch.Size([${dims.join(', ')}])`;
 
 export function layout(model, width) {
-  const C = columnsGrid(model, width, LABEL + 4, 200);
+  const C = columnsGrid(model, width, LABEL + 4, 200);  // x = 40: room for the channel labels
   const by = C.y + C.h + SECTION;
   const t = tileLayout({
     count: model.cin + 1,

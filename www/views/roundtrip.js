@@ -28,7 +28,8 @@ export function layout(model, width) {
   const avail = width - ARROW * (tensors.length - 1);
   const colsTotal = tensors.reduce((s, t) => s + t.shape[3], 0);
   const rowsMax = Math.max(...tensors.map((t) => t.shape[1] * t.shape[2]));
-  let cell = Math.min(22, avail / colsTotal, (260 - 3 * LABEL) / rowsMax);
+  const chans = Math.max(...tensors.map((t) => t.shape[1]));
+  let cell = Math.min(22, avail / colsTotal, (220 - LABEL - 6 * chans) / rowsMax);
   cell = cell >= 3 ? Math.floor(cell) : Math.max(1, cell);
   const blocks = [];
   let x = 0;
@@ -57,7 +58,7 @@ export function draw(ctx, model, t, focus, geom) {
     const tns = tensors[i];
     const [, , h, w] = tns.shape;
     fitText(ctx, [`${names[i]}  [${h}, ${w}]`, names[i]], b.x, LABEL - 6, b.w + ARROW - 8, { size: 12, weight: 600 });
-    b.grids.forEach((g, c) => drawGrid(ctx, g, { data: tns.data, offset: c * h * w, maxAbs: rt.scale }));
+    b.grids.forEach((g, c) => drawGrid(ctx, g, { data: tns.data, offset: c * h * w, maxAbs: rt.scales[i] }));
     if (i + 1 < geom.blocks.length) {
       const g = b.grids[0];
       const y = g.y + Math.min(g.h, 60) / 2;

@@ -15,30 +15,33 @@ const SECTION = 30;
 const size = (dims) => `torch.Size([${dims.join(', ')}])`;
 const snap = (v) => (v >= 3 ? Math.floor(v) : v);
 
-/** Padded input tiles + patch inset (row A) and the columns matrix (row B). Shared with fold.js. */
-export function columnsGrid(model, width, y, maxHeight) {
-  const b = snap(Math.min(26, Math.max(0.5, (width - 44) / model.L)));
+/** The columns matrix [C·kh·kw, L] at (x, y), cells as large as width and maxHeight allow. */
+export function columnsGrid(model, width, y, maxHeight, x = 40) {
+  const b = snap(Math.min(26, Math.max(0.5, (width - x - 4) / model.L)));
   const rh = snap(Math.min(26, Math.max(b, 6), maxHeight / model.K));
-  return makeGrid(40, y, model.K, model.L, b, rh);
+  return makeGrid(x, y, model.K, model.L, b, rh);
 }
 
+/** Padded input tiles (row A); the patch, one tile per channel beside its band of the columns (row B). */
 export function layout(model, width) {
-  const patchW = Math.min(width * 0.3, model.cin * (model.kw * 20 + 8));
   const t = tileLayout({
     count: model.cin,
     rows: model.hp,
     cols: model.wp,
-    width: width - patchW - 24,
+    width,
     maxCell: 34,
-    maxHeight: Math.max(200, Math.min(400, width * 0.7)),
+    maxHeight: Math.max(200, Math.min(360, width * 0.6)),
     labelH: LABEL + 4,
   });
   const padded = t.tiles.map((p) => makeGrid(p.x, p.y, model.hp, model.wp, t.cell));
-  const pt = tileLayout({ count: model.cin, rows: model.kh, cols: model.kw, width: patchW, maxCell: 20, maxHeight: t.height, labelH: 16, gapX: 8, gapY: 6 });
-  const px = width - patchW;
-  const patch = pt.tiles.map((p) => makeGrid(px + p.x, p.y + LABEL + 4, model.kh, model.kw, pt.cell));
-  const cy = Math.max(t.height, pt.height + LABEL) + SECTION + LABEL;
-  const C = columnsGrid(model, width, cy, 420);
+  const cy = t.height + SECTION + LABEL;
+  let ps = Math.min(22, Math.floor((width * 0.25) / model.kw));
+  const px = 24;
+  const C = columnsGrid(model, width, cy, 420, px + model.kw * ps + 64);
+  const band = model.kk * C.ch;
+  ps = Math.max(3, Math.min(ps, Math.floor((band - 4) / model.kh)));
+  const patch = [];
+  for (let c = 0; c < model.cin; c++) patch.push(makeGrid(px, C.y + c * band + (band - model.kh * ps) / 2, model.kh, model.kw, ps));
   return { padded, patch, C, height: Math.ceil(C.y + C.h + 8), width };
 }
 
@@ -125,13 +128,12 @@ export function draw(ctx, model, t, focus, geom) {
     drawPatch(ctx, model, g, focus.l, style);
     if (focus.cell && focus.cell.c === c) strokeCells(ctx, g, focus.cell.ph, focus.cell.pw, 1, 1, { color: COLORS.link, width: 2.5 });
   }
-  // the patch, cut out
-  const p0 = geom.patch[0];
-  fitText(ctx, [`patch → column ${focus.l}`, `column ${focus.l}`], p0.x, p0.y - 22, geom.width - p0.x, { size: 12, weight: 600, color: COLORS.muted });
+  // the patch, cut out: one tile per channel, beside that channel's band of the columns
+  const C = geom.C;
+  fitText(ctx, [`patch (${focus.oh}, ${focus.ow}) → column ${focus.l}`, `column ${focus.l}`], 0, C.y - 8, C.x - 8, { size: 12, weight: 600, color: COLORS.muted });
   const col = model.columnOf(focus.l);
   for (let c = 0; c < model.cin; c++) {
     const g = geom.patch[c];
-    text(ctx, `c${c}`, g.x, g.y - 3, { size: 10, color: COLORS.muted, mono: true });
     drawGrid(ctx, g, { data: col, offset: c * model.kk, maxAbs: model.scales.x });
     if (focus.row >= 0 && Math.floor(focus.row / model.kk) === c) {
       const rem = focus.row % model.kk;
@@ -139,7 +141,6 @@ export function draw(ctx, model, t, focus, geom) {
     }
   }
   // columns, filled up to the current one while unfolding
-  const C = geom.C;
   fitText(ctx, [`columns = F.unfold(x)  ${size(model.columns.shape)}  (one column per kernel position, L = ${model.ho}·${model.wo})`, `columns  ${size(model.columns.shape)}`, 'columns'], C.x, C.y - 8, geom.width - C.x, { size: 12, weight: 600 });
   drawColumns(ctx, model, C, unfolding ? pos.l : undefined);
   strokeCells(ctx, C, 0, focus.l, model.K, 1, style);
@@ -147,7 +148,7 @@ export function draw(ctx, model, t, focus, geom) {
   for (const rd of focus.readers) {
     strokeCells(ctx, C, (focus.cell.c * model.kh + rd.i) * model.kw + rd.j, rd.l, 1, 1, { color: COLORS.link, width: 2 });
   }
-  const last = geom.patch[geom.patch.length - 1];
-  const x1 = C.x + (focus.l + 0.5) * C.cw;
-  arrow(ctx, last.x + last.w / 2, last.y + last.h + 6, x1, C.y - 22, COLORS.ghost, 1.5);
+  const p0 = geom.patch[0];
+  const ay = p0.y + p0.h / 2;
+  arrow(ctx, p0.x + p0.w + 6, ay, C.x - 30, ay, COLORS.ghost, 1.5);
 }
