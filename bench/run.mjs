@@ -236,7 +236,7 @@ async function loadTf(backend) {
 // ------------------------------------------------------------------ timing
 // Time several engines on the same call, interleaving their samples (A, B, A, B, ...) so that
 // load from other processes on a shared machine hits every engine alike.
-function timeInterleaved(fns, x) {
+function timeInterleaved(fns, x, runs) {
   const reps = fns.map((fn) => {
     // Warm-up: at least 3 calls and 100 ms (JIT, wasm tier-up, allocator), capped at 2 s.
     const t0 = performance.now();
@@ -249,7 +249,7 @@ function timeInterleaved(fns, x) {
     return Math.max(1, Math.ceil(2 / ((performance.now() - t0) / calls))); // a sample lasts >= 2 ms
   });
   const samples = fns.map(() => []);
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < runs; r++) {
     fns.forEach((fn, e) => {
       const t0 = performance.now();
       for (let i = 0; i < reps[e]; i++) fn(x);
@@ -269,7 +269,7 @@ function machine() {
     const m = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m);
     if (m) cpu = m[1].trim();
   } catch {}
-  return { nproc: os.availableParallelism?.() ?? os.cpus().length, cpu, node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}` };
+  return { nproc: os.availableParallelism?.() ?? os.cpus().length, cpu, node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}`, loadavg_start: os.loadavg().map((x) => +x.toFixed(2)) };
 }
 
 const convviz = await loadConvviz();
@@ -277,8 +277,8 @@ const tfWasm = await loadTf('wasm');
 const tfCpu = await loadTf('cpu');
 const mach = machine();
 console.log(`convviz ${path.relative(root, pkgDir)}/convviz_bg.wasm: ${convviz.wasmBytes} bytes`);
-console.log(`machine: ${mach.nproc} cores, ${mach.cpu}, Node ${mach.node}; ${RUNS} samples per median`);
-console.log(`malloc: ${mallocMode}\n`);
+console.log(`machine: ${mach.nproc} cores, ${mach.cpu}, Node ${mach.node}; ${RUNS} samples per median (tfjs-cpu: ${Math.min(RUNS, 15)})`);
+console.log(`malloc: ${mallocMode}; load average ${mach.loadavg_start.join(' ')}\n`);
 
 const rows = [];
 let bad = false;
@@ -302,7 +302,9 @@ for (const [i, c] of CASES.entries()) {
       }
       fns.push(fn);
     }
-    timeInterleaved(fns, d.x).forEach((t, i) => (res[group[i].name] = t));
+    // tfjs-cpu (10-1000x slower) gets the minimum of 15 samples.
+    const runs = group.includes(tfCpu) ? Math.min(RUNS, 15) : RUNS;
+    timeInterleaved(fns, d.x, runs).forEach((t, i) => (res[group[i].name] = t));
   }
   const row = {
     case: c.name,
@@ -345,7 +347,7 @@ fs.mkdirSync(path.dirname(outFile), { recursive: true });
 fs.writeFileSync(outFile, JSON.stringify(rows, null, 2) + '\n');
 fs.writeFileSync(
   path.join(path.dirname(outFile), 'machine.json'),
-  JSON.stringify({ ...mach, malloc: mallocMode, wasm_bytes: convviz.wasmBytes, runs: RUNS, date: new Date().toISOString() }, null, 2) + '\n',
+  JSON.stringify({ ...mach, loadavg_end: os.loadavg().map((x) => +x.toFixed(2)), malloc: mallocMode, wasm_bytes: convviz.wasmBytes, runs: RUNS, date: new Date().toISOString() }, null, 2) + '\n',
 );
 console.log(`\nwrote ${path.relative(root, outFile)}`);
 if (bad) process.exit(1);
