@@ -149,3 +149,29 @@ fn settings_that_would_freeze_the_tab_are_refused() {
         conv_transpose2d(x.view(), w.view(), None, &ConvTranspose2dOptions::default()).unwrap_err();
     assert_eq!(e.kind(), convviz::ErrorKind::TooLarge);
 }
+
+#[test]
+fn stride_wider_than_the_padded_input_is_computed_not_a_panic() {
+    // Found by the page's random-interaction test: a 1×1 input, stride (1, 3), dilation (3, 3),
+    // reflect padding. The fast route once split the input by column phase out of range.
+    let x = tensor4("input", &[1, 1, 1, 1], vec![2.0]).unwrap();
+    let w = tensor4("weight", &[1, 1, 1, 1], vec![3.0]).unwrap();
+    let opts = Conv2dOptions {
+        stride: [1, 3],
+        dilation: [3, 3],
+        padding_mode: PaddingMode::Reflect,
+        ..Default::default()
+    };
+    let y = conv2d(x.view(), w.view(), None, &opts).unwrap();
+    assert_eq!(y.as_slice().unwrap(), &[6.0]);
+    let x = tensor4("input", &[1, 2, 2, 3], (0..12).map(|v| v as f32).collect()).unwrap();
+    let w = tensor4("weight", &[1, 2, 1, 2], vec![1.0, 1.0, 1.0, 1.0]).unwrap();
+    let opts = Conv2dOptions {
+        stride: [1, 5],
+        padding: Padding::Explicit([0, 1]),
+        ..Default::default()
+    };
+    let y = conv2d(x.view(), w.view(), None, &opts).unwrap();
+    let t = Conv2dTrace::new(x.view(), w.view(), None, &opts).unwrap();
+    assert_eq!(y, t.output);
+}
