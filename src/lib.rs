@@ -19,6 +19,7 @@
 //! | [`matrix`] | the sparse convolution matrix `C` |
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
 //! | [`init`] | PyTorch's default parameter initialisation |
+//! | [`gif`] | animated-GIF encoding of exported animations (the `gif` crate) |
 #![warn(missing_docs)]
 
 pub mod conv2d;
