@@ -225,6 +225,16 @@ impl PhaseSplit {
         let cols: Vec<Option<usize>> = (0..wp)
             .map(|p| source_index(p, w, left, g.padding_mode))
             .collect();
+        // Zeros: per phase, where its first input column lands, which it is, how many
+        // (padded column q·sw + phase holds input column q·sw + phase − left). Computed once:
+        // divisions per row would cost as much as the copy of a small image.
+        let zero_runs: Vec<(usize, usize, usize)> = (0..sw)
+            .filter_map(|phase| {
+                let q0 = left.saturating_sub(phase).div_ceil(sw);
+                let c0 = q0 * sw + phase - left;
+                (c0 < w).then(|| (phase * self.phase_len + q0, c0, (w - c0).div_ceil(sw)))
+            })
+            .collect();
         for (pl, src) in x.chunks_exact(h * w).enumerate() {
             for (ph, r) in rows.iter().enumerate() {
                 let Some(r) = *r else { continue };
@@ -238,14 +248,10 @@ impl PhaseSplit {
                     }
                 }
                 if g.padding_mode == PaddingMode::Zeros {
-                    // Input column iw is padded column left + iw: phase (left + iw) mod sw.
-                    let (mut phase, mut q) = (left % sw, at + left / sw);
-                    for &v in srow {
-                        buf[phase * self.phase_len + q] = v;
-                        phase += 1;
-                        if phase == sw {
-                            phase = 0;
-                            q += 1;
+                    for &(start, c0, n) in &zero_runs {
+                        let dst = &mut buf[start + at..][..n];
+                        for (d, c) in dst.iter_mut().zip(srow[c0..].chunks(sw)) {
+                            *d = c[0];
                         }
                     }
                     continue;
