@@ -135,6 +135,28 @@ function topSelf(p, n = 15) {
   return [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1)}% ${k}`);
 }
 
+/** The wasm share of an edit, in the page: conv2dTrace + reading every intermediate + free(). */
+async function measureTrace(page, [n, c, h, w, co, k, stride, padding]) {
+  return page.evaluate(
+    async ({ n, c, h, w, co, k, stride, padding }) => {
+      const api = await import('/www/pkg/convviz.js');
+      const t = (shape) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => ((i * 7) % 5) - 2) });
+      const [x, wt, b] = [t([n, c, h, w]), t([co, c, k, k]), t([co])];
+      const times = [];
+      for (let i = 0; i < 60; i++) {
+        const t0 = performance.now();
+        const tr = api.conv2dTrace(x, wt, b, { stride, padding });
+        for (const g of ['input', 'weight', 'bias', 'paddedInput', 'columns', 'weightMatrix', 'product', 'output', 'haloSource', 'arithmetic', 'params']) void tr[g];
+        tr.free();
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return { median: +times[30].toFixed(3), p95: +times[57].toFixed(3) };
+    },
+    { n, c, h, w, co, k, stride, padding },
+  );
+}
+
 async function measureAnimation(page, setup, want) {
   for (const [label, text] of setup) await setParam(page, label, text);
   await page.waitForFunction((w) => document.querySelector('#output-shape').textContent === w, want);
@@ -198,6 +220,10 @@ try {
       ['torch.Size([1, 8, 16, 16])', 'torch.Size([1, 8, 16, 11])'],
     ),
   );
+  results.trace_ms = {
+    'lecture 1×3×5×5 → 1, k3': await measureTrace(page, [1, 3, 5, 5, 1, 3, 1, 0]),
+    'teaching 1×8×32×32 → 8, k3, s2, p1': await measureTrace(page, [1, 8, 32, 32, 8, 3, 2, 1]),
+  };
   results.animation = await measureAnimation(
     page,
     [['in_channels', '3'], ['out_channels', '1'], ['stride', '1'], ['padding', '0'], ['input height', '64'], ['input width', '64']],
@@ -213,6 +239,7 @@ for (const e of results.edits) {
   console.log(`  key press -> that frame done (includes the wait for vsync): median ${e.edit_to_frame_done_ms.median} ms, p95 ${e.edit_to_frame_done_ms.p95} ms`);
   if (e.profile) console.log(`  self time:\n    ${e.profile.join('\n    ')}`);
 }
+for (const [k, v] of Object.entries(results.trace_ms)) console.log(`wasm share of an edit (conv2dTrace + every getter + free), ${k}: median ${v.median} ms, p95 ${v.p95} ms`);
 const a = results.animation;
 console.log(`${a.config}\n  frame work: median ${a.frame_work_ms.median} ms, p95 ${a.frame_work_ms.p95} ms, max ${a.frame_work_ms.max} ms (n=${a.frame_work_ms.n})`);
 console.log(`  frame gap: median ${a.frame_gap_ms.median} ms, p95 ${a.frame_gap_ms.p95} ms; JS heap growth ${a.js_heap_growth_bytes_per_frame} B/frame; script ${a.script_ms_per_frame} ms/frame`);
