@@ -3,6 +3,7 @@
 //
 // usage: node bench/run.mjs [--pkg DIR=www/pkg] [--runs N=21] [--cases a,b,...]
 //                           [--out FILE=target/bench/results.json] [--quick] [--system-malloc]
+//                           [--interleave]  (alternate single convviz / tfjs-wasm samples)
 //
 // Rules (README "Benchmarks"):
 // - one process, one thread for every engine: tfjs-backend-wasm with WASM_HAS_MULTITHREAD_SUPPORT
@@ -15,7 +16,11 @@
 //   the convolution, NHWC -> NCHW and reading the data back (dataSync);
 // - every engine's output is checked against a float64 JS reference (max abs diff) before timing;
 // - warm-up, then the median of >= 15 samples; a sample repeats the call enough times to last
-//   >= 2 ms (tiny cases) and reports time per call; convviz's and tfjs-wasm's samples alternate.
+//   >= 2 ms (tiny cases) and reports time per call. convviz's and tfjs-wasm's samples run in
+//   alternating blocks (3 rounds of 7): the rounds spread load drift from other processes over
+//   both engines, the blocks keep each engine in its own steady state (alternating single
+//   samples, --interleave, bills one engine's garbage collections and cache misses to the other:
+//   it made tfjs-wasm 15-30 % slower on the tiny cases).
 // - the allocator: every engine hands back a fresh Float32Array per call. With glibc's defaults,
 //   freeing a block of >= 128 KiB returns it to the kernel, so the next array page-faults on
 //   every page (costing, on this VM, up to 10x the copy itself: 11 ms to allocate+copy 8 MB).
@@ -45,6 +50,8 @@ const RUNS = Math.max(quick ? 5 : 15, Number(opt('runs', quick ? 5 : 21)));
 const outFile = path.resolve(root, opt('out', 'target/bench/results.json'));
 const only = opt('cases', null)?.split(',');
 const systemMalloc = args.includes('--system-malloc');
+const interleave = args.includes('--interleave');
+const ROUNDS = 3;
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1073741824', MALLOC_TRIM_THRESHOLD_: '4294967296', MALLOC_TOP_PAD_: '67108864' };
 if (!systemMalloc && !process.env.CONVVIZ_BENCH_CHILD) {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], {
@@ -234,8 +241,7 @@ async function loadTf(backend) {
 }
 
 // ------------------------------------------------------------------ timing
-// Time several engines on the same call, interleaving their samples (A, B, A, B, ...) so that
-// load from other processes on a shared machine hits every engine alike.
+// Time one or more engines on the same call; with several, their samples alternate (A, B, A, B).
 function timeInterleaved(fns, x, runs) {
   const reps = fns.map((fn) => {
     // Warm-up: at least 3 calls and 100 ms (JIT, wasm tier-up, allocator), capped at 2 s.
@@ -248,12 +254,16 @@ function timeInterleaved(fns, x, runs) {
     }
     return Math.max(1, Math.ceil(2 / ((performance.now() - t0) / calls))); // a sample lasts >= 2 ms
   });
+  // Rounds of blocks: A×7, B×7, A×7, B×7, ... (block = all samples without --interleave).
+  const block = interleave ? 1 : Math.ceil(runs / ROUNDS);
   const samples = fns.map(() => []);
-  for (let r = 0; r < runs; r++) {
+  while (samples[0].length < runs) {
     fns.forEach((fn, e) => {
-      const t0 = performance.now();
-      for (let i = 0; i < reps[e]; i++) fn(x);
-      samples[e].push((performance.now() - t0) / reps[e]);
+      for (let b = 0; b < block && samples[e].length < runs; b++) {
+        const t0 = performance.now();
+        for (let i = 0; i < reps[e]; i++) fn(x);
+        samples[e].push((performance.now() - t0) / reps[e]);
+      }
     });
   }
   return samples.map((s, e) => {
@@ -278,7 +288,7 @@ const tfCpu = await loadTf('cpu');
 const mach = machine();
 console.log(`convviz ${path.relative(root, pkgDir)}/convviz_bg.wasm: ${convviz.wasmBytes} bytes`);
 console.log(`machine: ${mach.nproc} cores, ${mach.cpu}, Node ${mach.node}; ${RUNS} samples per median (tfjs-cpu: ${Math.min(RUNS, 15)})`);
-console.log(`malloc: ${mallocMode}; load average ${mach.loadavg_start.join(' ')}\n`);
+console.log(`malloc: ${mallocMode}; ${interleave ? 'samples interleaved' : `${ROUNDS} rounds of alternating blocks`}; load average ${mach.loadavg_start.join(' ')}\n`);
 
 const rows = [];
 let bad = false;
@@ -287,8 +297,8 @@ for (const [i, c] of CASES.entries()) {
   const ref = reference(c, d);
   const res = {};
   const diffs = {};
-  // convviz and tfjs-wasm interleaved (the ratio that matters), then tfjs-cpu on its own
-  // (switching tfjs backends moves tensors between them).
+  // convviz and tfjs-wasm in alternating blocks; tfjs-cpu on its own (switching tfjs backends
+  // moves tensors between them).
   for (const group of [[convviz, tfWasm], [tfCpu]]) {
     const fns = [];
     for (const e of group) {
@@ -347,7 +357,7 @@ fs.mkdirSync(path.dirname(outFile), { recursive: true });
 fs.writeFileSync(outFile, JSON.stringify(rows, null, 2) + '\n');
 fs.writeFileSync(
   path.join(path.dirname(outFile), 'machine.json'),
-  JSON.stringify({ ...mach, loadavg_end: os.loadavg().map((x) => +x.toFixed(2)), malloc: mallocMode, wasm_bytes: convviz.wasmBytes, runs: RUNS, date: new Date().toISOString() }, null, 2) + '\n',
+  JSON.stringify({ ...mach, loadavg_end: os.loadavg().map((x) => +x.toFixed(2)), malloc: mallocMode, interleave, wasm_bytes: convviz.wasmBytes, runs: RUNS, date: new Date().toISOString() }, null, 2) + '\n',
 );
 console.log(`\nwrote ${path.relative(root, outFile)}`);
 if (bad) process.exit(1);
