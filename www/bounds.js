@@ -79,7 +79,7 @@ export function sliderValues(api, params, { maxSide = PARAM.height.max } = {}) {
   const geometryOk = (q) => accepts(() => outputSize(api, q));
   for (const name of ['height', 'width']) {
     const ok = (v) => geometryOk(withValue(params, name, -1, v));
-    out[name] = validInterval(ok, PARAM[name].min, Math.min(maxSide, PARAM[name].max), params[name]);
+    out[name] = validInterval(ok, PARAM[name].min, maxSide, params[name]);
   }
   for (const name of ['kernel_size', 'stride', 'padding', 'dilation']) {
     const p = PARAM[name];

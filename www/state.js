@@ -20,8 +20,14 @@ const MAX_EDITS = 4096;
  *              transposed convolution's input is x (0 = the smallest)
  */
 export function defaultUi() {
-  return { step: 'input', pair: [0, 0], transpose: false, rt: 0 };
+  return { step: 'input', pair: [0, 0], transpose: false, rt: 0, quiz: '' };
 }
+
+/** The largest image side an image input may have (typed sizes stop at the table's max). */
+export const IMAGE_MAX_SIDE = 256;
+/** Image sources a link can name: the built-in sample is procedural, so a link can rebuild it;
+ * an uploaded picture is not kept in links (its pixels would not fit). */
+export const IMAGE_SOURCES = ['sample', 'upload'];
 
 /** A fresh default state: the lecture's first example, Conv2d(3, 1, 3) on a 1×3×5×5 input. */
 export function defaultState() {
@@ -34,7 +40,19 @@ export function defaultState() {
     weight: { fill: 'integers', seed: 2 },
     edits: { input: {}, weight: {}, bias: {} },
     ui: defaultUi(),
+    // an image as the input: { src: 'sample' | 'upload', size, channels, tensor } — the tensor
+    // [1, channels, size, size] is kept here (not in links); null: the input is the fill recipe
+    image: null,
   };
+}
+
+/** Whether a state's image (if any) is the input: its tensor matches in_channels × height × width. */
+export function imageActive(state) {
+  const im = state.image;
+  if (!im || !im.tensor) return false;
+  const p = state.params;
+  const [, c, h, w] = im.tensor.shape;
+  return c === p.in_channels && h === p.height && w === p.width;
 }
 
 const INT_RE = /^[+-]?\d+$/;
@@ -60,8 +78,9 @@ function parsePairText(text) {
  * Only the syntax and this visualizer's size caps are checked here; whether the combination is
  * a valid convolution is the wasm core's call (its PyTorch-like error is shown instead).
  */
-export function parseParam(name, text) {
-  const p = PARAM[name];
+export function parseParam(name, text, limits = {}) {
+  const p0 = PARAM[name];
+  const p = p0 && limits[name] ? { ...p0, max: limits[name] } : p0;
   if (!p) return { ok: false, message: `unknown parameter '${name}'` };
   const raw = String(text).trim();
   const shown = raw.length > 24 ? `${raw.slice(0, 24)}…` : raw;
@@ -188,6 +207,8 @@ export function toHash(state) {
   if (ui.pair[0] || ui.pair[1]) q.set('pair', `${ui.pair[0]},${ui.pair[1]}`);
   if (ui.transpose) q.set('matrix', 'T');
   if (ui.rt) q.set('rt', String(ui.rt));
+  if (ui.quiz) q.set('quiz', ui.quiz);
+  if (state.image && state.image.tensor && imageActive(state)) q.set('img', state.image.src);
   return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':').replaceAll('%3B', ';').replaceAll('%7E', '~');
 }
 
@@ -208,9 +229,19 @@ export function fromHash(hash) {
       if (!MODES.includes(mode)) throw new Error(`unknown mode '${mode.slice(0, 24)}'`);
       state.mode = mode;
     }
+    let image = null;
+    if (q.has('img')) {
+      const src = q.get('img');
+      if (!IMAGE_SOURCES.includes(src)) throw new Error(`img: expected 'sample' or 'upload', got '${src.slice(0, 24)}'`);
+      image = { src };
+    }
+    const limits = image ? { height: IMAGE_MAX_SIDE, width: IMAGE_MAX_SIDE } : {};
+    let known = 0;
+    for (const key of q.keys()) if (KNOWN_KEYS.has(key)) known++;
+    if (known === 0) throw new Error('it holds no setting this page knows');
     for (const p of PARAMS) {
       if (!q.has(p.name)) continue;
-      const r = parseParam(p.name, q.get(p.name));
+      const r = parseParam(p.name, q.get(p.name), limits);
       if (!r.ok) throw new Error(r.message);
       const low = (Array.isArray(r.value) ? r.value : [r.value]).find((v) => typeof v === 'number' && v < p.min);
       if (low !== undefined) throw new Error(`${p.name}: must be at least ${p.min} (got ${low})`);
@@ -222,6 +253,13 @@ export function fromHash(hash) {
     if (q.has('set_weight')) state.edits.weight = decodeEdits(q.get('set_weight'), 4, 'set_weight');
     if (q.has('set_bias')) state.edits.bias = decodeEdits(q.get('set_bias'), 1, 'set_bias');
     decodeUi(q, state.ui);
+    if (image) {
+      const p = state.params;
+      if (p.height !== p.width || (p.in_channels !== 1 && p.in_channels !== 3)) {
+        throw new Error('img: an image input is square, with 1 or 3 channels');
+      }
+      state.image = { src: image.src, size: p.height, channels: p.in_channels, tensor: null };
+    }
     return { state, notice: null };
   } catch (e) {
     return { state: defaultState(), notice: `The link could not be read (${e.message}); showing the default example.` };
@@ -249,7 +287,18 @@ function decodeUi(q, ui) {
     if (!/^\d{1,2}$/.test(v)) throw new Error(`rt: expected a small index, got '${v.slice(0, 24)}'`);
     ui.rt = Number(v);
   }
+  if (q.has('quiz')) {
+    const v = q.get('quiz');
+    if (v !== 'shape' && v !== 'value') throw new Error(`quiz: expected 'shape' or 'value', got '${v.slice(0, 24)}'`);
+    ui.quiz = v;
+  }
 }
+
+/** Every key a link may hold (anything else is ignored; a link with none of them is refused). */
+const KNOWN_KEYS = new Set([
+  'mode', ...PARAMS.map((p) => p.name), 'input', 'weight', 'set_input', 'set_weight', 'set_bias',
+  'step', 'pair', 'matrix', 'rt', 'quiz', 'img',
+]);
 
 /** A deep copy of a state (states are small plain objects). */
 export function cloneState(state) {
@@ -266,6 +315,7 @@ export function cloneState(state) {
       bias: { ...state.edits.bias },
     },
     ui: { ...state.ui, pair: [...state.ui.pair] },
+    image: state.image ? { ...state.image } : null,
   };
 }
 
@@ -286,6 +336,7 @@ export class Store {
     const old = this.state.params[name];
     if (JSON.stringify(old) === JSON.stringify(value)) return;
     this.state.params[name] = Array.isArray(value) ? [...value] : value;
+    if (['height', 'width', 'in_channels'].includes(name)) this.state.image = null;
     this.lastEdited = name;
     this.version++;
   }
@@ -294,6 +345,7 @@ export class Store {
   setFill(tensor, fill, seed) {
     this.state[tensor] = { fill, seed };
     this.state.edits[tensor] = {};
+    if (tensor === 'input') this.state.image = null;
     if (tensor === 'weight') this.state.edits.bias = {};
     this.lastEdited = null;
     this.version++;
@@ -320,11 +372,14 @@ export class Store {
   }
 
   /**
-   * Several changes at once, one recompute (a preset): { mode?, params?, ui?, input?, weight? }.
-   * `input` / `weight` are fill recipes; giving one drops that tensor's cell edits.
+   * Several changes at once, one recompute (a preset): { mode?, params?, ui?, input?, weight?,
+   * image?, edits? }. `input` / `weight` are fill recipes; giving one drops that tensor's cell
+   * edits (and `input` the image). `image` (an image object, or null) replaces the image input;
+   * `edits` ({ input?, weight?, bias? }) then replaces those tensors' cell edits.
    */
-  update({ mode, params = {}, ui = {}, input, weight }) {
+  update({ mode, params = {}, ui = {}, input, weight, image, edits }) {
     if (mode) this.state.mode = mode;
+    if (['height', 'width', 'in_channels'].some((k) => k in params) || input) this.state.image = null;
     for (const [k, v] of Object.entries(params)) this.state.params[k] = Array.isArray(v) ? [...v] : v;
     for (const [k, v] of Object.entries(ui)) this.state.ui[k] = Array.isArray(v) ? [...v] : v;
     if (input) {
@@ -336,6 +391,8 @@ export class Store {
       this.state.edits.weight = {};
       this.state.edits.bias = {};
     }
+    if (image !== undefined) this.state.image = image ? { ...image } : null;
+    for (const [t, cells] of Object.entries(edits ?? {})) this.state.edits[t] = { ...cells };
     this.lastEdited = Object.keys(params).length === 1 ? Object.keys(params)[0] : null;
     this.version++;
   }

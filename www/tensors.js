@@ -41,12 +41,14 @@ function applyEdits(data, shape, edits) {
   }
 }
 
-/** The input tensor [1, C_in, H, W] of a state. */
+/** The input tensor [1, C_in, H, W] of a state: its image when it has one of that shape, else the fill; then the edits. */
 export function makeInput(state) {
   const p = state.params;
   const shape = [1, p.in_channels, p.height, p.width];
   const data = new Float32Array(shape[1] * shape[2] * shape[3]);
-  fillSimple(data, state.input.fill, state.input.seed, 2);
+  const im = state.image && state.image.tensor;
+  if (im && im.data.length === data.length && im.shape.slice(1).join() === shape.slice(1).join()) data.set(im.data);
+  else fillSimple(data, state.input.fill, state.input.seed, 2);
   applyEdits(data, shape.slice(1), state.edits.input);
   return { shape, data };
 }

@@ -128,7 +128,7 @@ test('output_size reads None or a pair; view choices (step, pair, matrix, rt) ro
   s.mode = 'convTranspose2d';
   s.params.output_size = [6, 6];
   s.params.output_padding = [1, 0];
-  s.ui = { step: 'output', pair: [2, 1], transpose: true, rt: 1 };
+  s.ui = { step: 'output', pair: [2, 1], transpose: true, rt: 1, quiz: 'value' };
   const back = fromHash(`#${toHash(s)}`);
   assert.equal(back.notice, null);
   assert.deepEqual(back.state, s);
