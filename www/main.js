@@ -7,7 +7,7 @@
 
 import init, {
   conv2d, conv2dTrace, conv2dOutputSize, convTranspose2d, convTranspose2dTrace, convTranspose2dOutputSize,
-  unfold, fold, convMatrix, defaultInit,
+  unfold, fold, convMatrix, defaultInit, encodeGif,
 } from './pkg/convviz.js';
 import { Store, fromHash, toHash, cloneState } from './state.js';
 import { INPUT_FILLS, WEIGHT_FILLS, MODE_INFO, NUMERIC_PADDING_MODES } from './params.js';
@@ -23,6 +23,11 @@ import { page as unfoldPage } from './pages/unfoldfold.js';
 import { page as matrixPage } from './pages/matrix.js';
 import { $, setData, sizeText } from './pages/dom.js';
 import { paintLegendBar, formatValue } from './views/grid.js';
+import { buildPresetMenu } from './classroom/presetmenu.js';
+import { buildPythonPanel } from './classroom/pypanel.js';
+import { buildExport } from './classroom/exporter.js';
+import { buildImagePanel, restoreImage } from './classroom/imagepanel.js';
+import { buildQuiz } from './classroom/quizpanel.js';
 
 /** The pages, by mode name (the names params.js lists and the hash accepts). */
 const PAGES = { conv2d: conv2dPage, convTranspose2d: transposePage, unfold: unfoldPage, matrix: matrixPage };
@@ -48,12 +53,13 @@ async function main() {
   await init();
   const api = {
     conv2d, conv2dTrace, conv2dOutputSize, convTranspose2d, convTranspose2dTrace, convTranspose2dOutputSize,
-    unfold, fold, convMatrix, defaultInit,
+    unfold, fold, convMatrix, defaultInit, encodeGif,
   };
 
   const loaded = fromHash(location.hash);
+  const imageNotice = restoreImage(loaded.state);
   const store = new Store(loaded.state);
-  if (loaded.notice) showNotice(loaded.notice);
+  if (loaded.notice || imageNotice) showNotice(loaded.notice ?? imageNotice);
 
   const controls = buildControls($('#controls'), store);
   const fillBars = [...document.querySelectorAll('[data-fills]')].map((root) => (root.dataset.fills === 'input'
@@ -61,7 +67,16 @@ async function main() {
     : buildFillBar(root, WEIGHT_FILLS, 'weight', store)));
   const timeline = new Timeline();
   if (matchMedia('(prefers-reduced-motion: reduce)').matches) timeline.slideMs = 0;
-  const ctx = { store, api };
+  const ctx = {
+    store,
+    api,
+    timeline,
+    /** The next URL write adds a history entry (a discrete change: preset, mode, image, fill). */
+    pushHistory: () => pushHistory(),
+    markDirty: () => {
+      dirty = true;
+    },
+  };
   for (const pg of Object.values(PAGES)) if (pg.init) pg.init(ctx);
 
   // mode tabs
@@ -72,6 +87,9 @@ async function main() {
       const next = tab.dataset.modeTab;
       if (next === store.state.mode) return;
       const params = NUMERIC_PADDING_MODES.includes(next) ? numericPadding(api, store.state.params) : {};
+      // an image input belongs to the Conv2d tab: other modes get the small default tensor back
+      if (store.state.image && next !== 'conv2d') Object.assign(params, { height: 5, width: 5 });
+      pushHistory();
       store.setMode(next, params);
     });
   }
@@ -128,14 +146,32 @@ async function main() {
   let focusKey = '';
   let lastSlide = 1;
   let lastPlaying = null;
+  let pushPending = false;
+  let held = false; // a GIF export is drawing from the model: recomputes wait
   const editor = createEditor($('#views'));
 
-  /** Mirror the last valid state into the URL, at most ~4 times a second (drags stay cheap). */
+  /**
+   * Mirror the last valid state into the URL: drags replace the current history entry (at most
+   * ~4 times a second); a discrete change (pushHistory) adds an entry, so back / forward step
+   * between presets, modes and images.
+   */
   function writeHash(now) {
     hashPending = false;
     hashWrittenAt = now;
     lastHash = `#${toHash(validState)}`;
-    if (location.hash !== lastHash) history.replaceState(null, '', lastHash);
+    if (location.hash === lastHash) {
+      pushPending = false;
+      return;
+    }
+    if (pushPending) history.pushState(null, '', lastHash);
+    else history.replaceState(null, '', lastHash);
+    pushPending = false;
+  }
+
+  /** Flush a pending drag into the current entry, then let the next write push a new one. */
+  function pushHistory() {
+    if (hashPending && validState) writeHash(performance.now());
+    pushPending = true;
   }
 
   function showPage(pg) {
@@ -179,6 +215,7 @@ async function main() {
       pinned = page.valid(model, pinned);
       controls.sync(state, values);
       controls.clearErrors();
+      classroom(state);
       $('#status').hidden = true;
       document.body.classList.remove('is-stale');
       renderModelDom();
@@ -186,6 +223,7 @@ async function main() {
       hashPending = true;
       needsLayout = true;
     } catch (e) {
+      pushPending = false;
       if (!model) {
         // the very first state is unusable (a hand-made link): fall back to the defaults
         showNotice(`The link describes an invalid convolution (${e.message}); showing the default example.`);
@@ -222,6 +260,37 @@ async function main() {
     }
     page.renderDom(model, ctx);
     focusKey = '';
+  }
+
+  // classroom tools (#6): presets, Copy as PyTorch, export, image input, Predict first
+  const presetMenu = buildPresetMenu($('#presets'), ctx);
+  const python = buildPythonPanel(ctx);
+  const imagePanel = buildImagePanel({ ...ctx, notice: showNotice });
+  const quiz = buildQuiz(ctx);
+  buildExport({
+    api,
+    canvases,
+    current: () => ({ page, model, state: validState }),
+    hold: (on) => {
+      held = on;
+    },
+    repr: () => $('#module-repr').textContent,
+  });
+  let shownImage = null;
+  function classroom(state) {
+    // a new image input: show the whole feature map (the last position), paused; scrub to step
+    const im = state.image && state.image.tensor;
+    if (im && im !== shownImage) {
+      timeline.setLength(model.total);
+      timeline.end(performance.now());
+      timeline.pause();
+    }
+    shownImage = im;
+    presetMenu.sync(state);
+    python.render(page.mode, model, state);
+    imagePanel.sync(state);
+    quiz.render(page.mode, model, state);
+    document.body.dataset.image = String(Boolean(state.image));
   }
 
   function layoutAll() {
@@ -272,6 +341,7 @@ async function main() {
     const changed = key !== focusKey;
     focusKey = key;
     page.frameDom(model, focus, position, linked, changed);
+    quiz.frame();
     syncTimelineDom(position);
   }
 
@@ -429,16 +499,28 @@ async function main() {
     dirty = true;
   });
 
-  window.addEventListener('hashchange', () => {
+  // back / forward and edited links: the hash is the state. A hash naming an element of the page
+  // (the skip link's #views) is an in-page jump, not a link to a state: the state stays.
+  function followHash() {
     if (location.hash === lastHash) return;
+    const id = location.hash.slice(1);
+    if (/^[A-Za-z][\w-]*$/.test(id) && document.getElementById(id)) {
+      if (lastHash) history.replaceState(null, '', lastHash);
+      return;
+    }
+    lastHash = location.hash;
     const next = fromHash(location.hash);
-    if (next.notice) showNotice(next.notice);
+    const imageNotice = restoreImage(next.state);
+    if (next.notice || imageNotice) showNotice(next.notice ?? imageNotice);
+    pushPending = false;
     store.replace(next.state);
-  });
+  }
+  window.addEventListener('hashchange', followHash);
+  window.addEventListener('popstate', followHash);
 
   timeline.play(performance.now());
   startLoop((now, dt) => {
-    if (store.version !== computedVersion) recompute();
+    if (store.version !== computedVersion && !held) recompute();
     if (!model) return;
     if (hashPending && now - hashWrittenAt > 250) writeHash(now);
     if (needsLayout) layoutAll();

@@ -115,8 +115,10 @@ function columnData(model, l) {
 
 function label(ctx, s, short, x, y, maxW) {
   ctx.font = '600 12px Inter, system-ui, sans-serif';
-  const fits = ctx.measureText(s).width <= maxW;
-  text(ctx, fits ? s : short, x, y, { size: 12, weight: 600 });
+  // the full label, the torch.Size, or (a narrow matrix) the bare dimensions
+  const bare = short.replace(/^.*torch\.Size\((\[[^\]]*\])\)$/, '$1');
+  const pick = [s, short, bare].find((c) => ctx.measureText(c).width <= maxW) ?? bare;
+  text(ctx, pick, x, y, { size: 12, weight: 600 });
 }
 
 const size = (dims) => `torch.Size([${dims.join(', ')}])`;

@@ -1,0 +1,152 @@
+// Export: the current frame as a PNG (the visible view canvases composed as on the page) and the
+// whole sliding animation as a GIF (conv_arithmetic style: each timeline position drawn offscreen
+// by the page's own view draw functions, then encoded by the core's `encodeGif`). No maths here:
+// every frame is the views drawing the model at one position.
+
+import { gifBlob, pngBlob, downloadBlob } from '../export.js';
+import { $ } from '../pages/dom.js';
+
+/** GIF sizes: the width of each view in CSS pixels. */
+export const GIF_SIZES = { small: 220, medium: 320, large: 460 };
+/** GIF speeds: milliseconds per frame. */
+export const GIF_SPEEDS = { slow: 900, normal: 450, fast: 180 };
+const MAX_FRAMES = 400;
+const MAX_RGBA = 60 * 1024 * 1024; // the core takes at most 64 MiB of frames
+const PAD = 12;
+const HEAD = 26;
+
+/** Which views make a mode's GIF, side by side. */
+function gifViews(page, model) {
+  const want = {
+    conv2d: ['input', 'output'],
+    convTranspose2d: model.stepBy === 'output' ? ['zeroinsert'] : ['scatter'],
+    unfold: ['unfold'],
+    matrix: ['matrix'],
+  }[page.mode];
+  return page.views.filter(([name]) => want.includes(name));
+}
+
+const part = (v) => (Array.isArray(v) ? (v[0] === v[1] ? String(v[0]) : `${v[0]}x${v[1]}`) : String(v));
+
+/** A file name from the arguments: conv2d_k3_s2_p1.gif (dilation and groups when not 1). */
+export function exportName(mode, params, ext) {
+  const base = { conv2d: 'conv2d', convTranspose2d: 'convtranspose2d', unfold: 'unfold', matrix: 'convmatrix' }[mode] ?? 'convviz';
+  let s = `${base}_k${part(params.kernel_size)}_s${part(params.stride)}_p${part(params.padding)}`;
+  if (params.dilation.some((d) => d !== 1)) s += `_d${part(params.dilation)}`;
+  if (params.groups !== 1 && mode !== 'unfold') s += `_g${params.groups}`;
+  return `${s}.${ext}`;
+}
+
+/** The timeline positions a GIF shows: all of them, or evenly spaced ones within the caps. */
+export function framePositions(total, frameBytes) {
+  const cap = Math.max(1, Math.min(MAX_FRAMES, Math.floor(MAX_RGBA / frameBytes)));
+  if (total <= cap) return Array.from({ length: total }, (_, i) => i);
+  return Array.from({ length: cap }, (_, i) => Math.round((i * (total - 1)) / (cap - 1 || 1)));
+}
+
+/**
+ * Wire the export tools (#export-png, #export-gif, #gif-size, #gif-speed, #export-progress).
+ * ctx: { api, current() → { page, model, state }, canvases, hold(bool) (stop recomputes while a
+ * GIF is drawn from the model), repr() → the module's text }.
+ */
+export function buildExport(ctx) {
+  const status = $('#export-status');
+  const progress = $('#export-progress');
+  const gifBtn = $('#export-gif');
+
+  function say(text, result) {
+    status.textContent = text;
+    if (result) status.dataset.result = result;
+    else delete status.dataset.result;
+  }
+
+  $('#export-png').addEventListener('click', async () => {
+    const { page, state } = ctx.current();
+    const shown = page.views
+      .map(([name]) => ctx.canvases.get(name))
+      .filter((cv) => cv && cv.el.getClientRects().length > 0 && cv.el.offsetParent !== null);
+    if (!shown.length) return;
+    const rects = shown.map((cv) => cv.el.getBoundingClientRect());
+    const x0 = Math.min(...rects.map((r) => r.left));
+    const y0 = Math.min(...rects.map((r) => r.top));
+    const x1 = Math.max(...rects.map((r) => r.right));
+    const y1 = Math.max(...rects.map((r) => r.bottom));
+    const dpr = shown[0].dpr || 1;
+    const out = document.createElement('canvas');
+    out.width = Math.ceil((x1 - x0 + 2 * PAD) * dpr);
+    out.height = Math.ceil((y1 - y0 + 2 * PAD + HEAD) * dpr);
+    const g = out.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, out.width, out.height);
+    g.scale(dpr, dpr);
+    caption(g, ctx.repr());
+    shown.forEach((cv, i) => {
+      const r = rects[i];
+      g.drawImage(cv.el, r.left - x0 + PAD, r.top - y0 + PAD + HEAD, r.width, r.height);
+    });
+    const name = exportName(page.mode, state.params, 'png');
+    downloadBlob(await pngBlob(out), name);
+    say(`Saved ${name}`, 'png');
+  });
+
+  gifBtn.addEventListener('click', async () => {
+    const { page, model, state } = ctx.current();
+    const width = GIF_SIZES[$('#gif-size').value] ?? GIF_SIZES.medium;
+    const delay = GIF_SPEEDS[$('#gif-speed').value] ?? GIF_SPEEDS.normal;
+    const views = gifViews(page, model);
+    const geoms = views.map(([, view]) => view.layout(model, width));
+    const w = Math.round(views.length * width + (views.length + 1) * PAD);
+    const h = Math.round(Math.max(...geoms.map((g) => g.height)) + 2 * PAD + HEAD);
+    const positions = framePositions(model.total, w * h * 4);
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const g = canvas.getContext('2d', { willReadFrequently: true });
+    const frames = [];
+    gifBtn.disabled = true;
+    ctx.hold(true);
+    progress.hidden = false;
+    progress.max = positions.length;
+    try {
+      for (let i = 0; i < positions.length; i++) {
+        const p = positions[i];
+        const tl = { position: p, prev: p, playing: false, slide: () => 1 };
+        const focus = page.focus(model, p, null);
+        const frame = page.frame(model, tl, focus, 0);
+        g.setTransform(1, 0, 0, 1, 0, 0);
+        g.fillStyle = '#fff';
+        g.fillRect(0, 0, w, h);
+        caption(g, `${ctx.repr()}   ${page.positionText(model, p)}`);
+        views.forEach(([, view], k) => {
+          g.setTransform(1, 0, 0, 1, PAD + k * (width + PAD), PAD + HEAD);
+          view.draw(g, model, frame, focus, geoms[k]);
+        });
+        frames.push(g.getImageData(0, 0, w, h));
+        progress.value = i + 1;
+        say(`Drawing frame ${i + 1} / ${positions.length}…`);
+        if (i % 4 === 3) await new Promise(requestAnimationFrame);
+      }
+      say('Encoding…');
+      await new Promise(requestAnimationFrame);
+      const blob = gifBlob(ctx.api, frames, delay);
+      const name = exportName(page.mode, state.params, 'gif');
+      downloadBlob(blob, name);
+      status.dataset.frames = String(frames.length);
+      const sampled = positions.length < model.total ? ` (every ${Math.round(model.total / positions.length)}th of ${model.total} positions)` : '';
+      say(`Saved ${name}: ${frames.length} frames${sampled}, ${Math.round(blob.size / 1024)} KB`, 'gif');
+    } catch (e) {
+      say(`Could not make the GIF: ${e.message}`, 'error');
+    } finally {
+      ctx.hold(false);
+      gifBtn.disabled = false;
+      progress.hidden = true;
+    }
+  });
+}
+
+function caption(g, text) {
+  g.fillStyle = '#1f2328';
+  g.font = '600 13px ui-monospace, Menlo, Consolas, monospace';
+  g.textBaseline = 'middle';
+  g.fillText(text, PAD, PAD + 8);
+}

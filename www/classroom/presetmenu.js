@@ -1,0 +1,85 @@
+// The presets menu: one <select> (optgroups Lecture · Convolution arithmetic · Transposed ·
+// Channels) that sets every control at once, and the preset's note. The menu shows the preset
+// the screen matches (after back / forward too), or "Custom settings" once anything moved.
+
+import { PRESETS, presetById, presetGroups, presetUpdate } from '../presets.js';
+import { defaultState, defaultUi, toHash, cloneState } from '../state.js';
+import { el } from '../pages/dom.js';
+
+/** The store.update(...) argument that loads a preset: every control, fills, edits, view choices. */
+export function presetChange(preset) {
+  const up = presetUpdate(preset);
+  const edits = { input: {}, weight: {}, bias: {} };
+  for (const [t, cells] of Object.entries(preset.edits ?? {})) edits[t] = { ...cells };
+  return { ...up, ui: defaultUi(), image: null, edits };
+}
+
+/** The link of a preset's state (what the screen's link is right after choosing it), quiz aside. */
+function presetKey(preset) {
+  const s = defaultState();
+  const ch = presetChange(preset);
+  s.mode = ch.mode;
+  Object.assign(s.params, ch.params);
+  s.input = ch.input;
+  s.weight = ch.weight;
+  s.edits = ch.edits;
+  return toHash(s);
+}
+
+function stateKey(state) {
+  const s = cloneState(state);
+  s.ui.quiz = '';
+  return toHash(s);
+}
+
+/**
+ * Build the menu into `root`.
+ * @param {HTMLElement} root
+ * @param {{store, pushHistory: Function}} ctx
+ * @returns {{ sync(state): void }} call after each recompute
+ */
+export function buildPresetMenu(root, ctx) {
+  const keys = new Map(PRESETS.map((p) => [presetKey(p), p.id]));
+  const select = el('select', 'preset-select');
+  select.id = 'preset';
+  const custom = el('option', null, 'Custom settings');
+  custom.value = '';
+  select.append(custom);
+  for (const { group, presets } of presetGroups()) {
+    const og = document.createElement('optgroup');
+    og.label = group;
+    for (const p of presets) {
+      const o = el('option', null, p.title);
+      o.value = p.id;
+      og.append(o);
+    }
+    select.append(og);
+  }
+  const label = el('label', 'preset-label', 'Preset');
+  label.htmlFor = 'preset';
+  const note = el('p', 'hint preset-note');
+  note.id = 'preset-note';
+  note.setAttribute('aria-live', 'polite');
+  select.setAttribute('aria-describedby', 'preset-note');
+  root.append(el('div', 'preset-row'), note);
+  root.firstChild.append(label, select);
+
+  select.addEventListener('change', () => {
+    const p = presetById(select.value);
+    if (!p) return;
+    ctx.pushHistory();
+    const change = presetChange(p);
+    change.ui.quiz = ctx.store.state.ui.quiz; // Predict first stays on: a new question
+    ctx.store.update(change);
+  });
+
+  return {
+    sync(state) {
+      const id = keys.get(stateKey(state)) ?? '';
+      if (select.value !== id) select.value = id;
+      const p = presetById(id);
+      root.dataset.preset = id;
+      note.textContent = p ? p.note : 'Pick a preset to set every argument at once: the lecture’s examples, the figures of the convolution arithmetic guide and their transposes, 1×1 and depthwise convolutions.';
+    },
+  };
+}

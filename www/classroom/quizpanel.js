@@ -1,0 +1,143 @@
+// "Predict first": the page hides the output shape (or the current output cell's value), the
+// learner types a guess, and the page reveals the answer with the formula (explainShape) or the
+// dot product (explainDotProduct) behind it. Conv2d tab only; the choice is kept in links.
+
+import { checkShapeGuess, checkValueGuess, explainShape, explainDotProduct } from '../quiz.js';
+import { $ } from '../pages/dom.js';
+
+/** Wire #quiz and the toolbar's toggle. ctx: { store, timeline, markDirty }. */
+export function buildQuiz(ctx) {
+  const card = $('#quiz');
+  const toggle = $('#quiz-toggle');
+  const question = $('#quiz-question');
+  const form = $('#quiz-form');
+  const guess = $('#quiz-guess');
+  const result = $('#quiz-result');
+  const explain = $('#quiz-explain');
+  const next = $('#quiz-next');
+  let model = null;
+  let kind = '';
+  let key = '';
+  let revealed = false;
+  let lastKind = 'shape';
+
+  toggle.addEventListener('click', () => {
+    const on = ctx.store.state.ui.quiz;
+    if (on) lastKind = on;
+    ctx.store.setUi('quiz', on ? '' : lastKind);
+  });
+  for (const r of document.querySelectorAll('input[name="quiz-kind"]')) {
+    r.addEventListener('change', () => {
+      if (r.checked) ctx.store.setUi('quiz', r.value);
+    });
+  }
+
+  function hide(on) {
+    document.body.classList.toggle('quiz-hiding', on && kind === 'shape');
+    document.body.classList.toggle('quiz-hiding-value', on && kind === 'value');
+  }
+
+  function reset(text) {
+    revealed = false;
+    card.dataset.revealed = 'false';
+    delete card.dataset.correct;
+    question.textContent = text;
+    result.textContent = '';
+    result.className = 'quiz-result';
+    explain.textContent = '';
+    guess.value = '';
+    next.hidden = true;
+    hide(true);
+  }
+
+  function current() {
+    const p = ctx.timeline.position;
+    const { co, l } = model.position(p);
+    return { p, co, l, oh: Math.floor(l / model.wo), ow: l % model.wo };
+  }
+
+  function ask() {
+    if (!model) return;
+    if (kind === 'shape') {
+      const [cin, h, w] = [model.cin, model.h, model.w];
+      reset(`x has torch.Size([1, ${cin}, ${h}, ${w}]). What is the shape of y = ${model.params ? 'the layer' : 'y'}(x)?`);
+      guess.placeholder = 'e.g. [1, 1, 3, 3] or 3x3';
+    } else {
+      ctx.timeline.pause();
+      const c = current();
+      key = `${key.split('|')[0]}|${c.p}`;
+      reset(`What is y[0, ${c.co}, ${c.oh}, ${c.ow}], the value of the cell the kernel is on?`);
+      guess.placeholder = 'a number, e.g. 27 or -0.5';
+    }
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!model || !kind) return;
+    let r;
+    if (kind === 'shape') {
+      r = checkShapeGuess(guess.value, model.output.shape);
+      if (r.valid) {
+        const ex = explainShape(model.arithmetic);
+        explain.textContent = `${ex.height}\n${ex.width}`;
+      }
+    } else {
+      const c = current();
+      const expected = model.output.data[c.co * model.L + c.l];
+      r = checkValueGuess(guess.value, expected);
+      if (r.valid) explain.textContent = explainDotProduct(model.steps(c.co, c.l));
+    }
+    result.textContent = r.valid ? (r.correct ? `🎉 ${r.message}` : r.message) : r.message;
+    result.className = `quiz-result ${r.valid ? (r.correct ? 'is-good' : 'is-bad') : ''}`;
+    if (!r.valid) return;
+    revealed = true;
+    card.dataset.revealed = 'true';
+    card.dataset.correct = String(r.correct);
+    next.hidden = kind !== 'value';
+    hide(false);
+    ctx.markDirty();
+  });
+
+  next.addEventListener('click', () => {
+    ctx.timeline.step(1, performance.now());
+    ask();
+    ctx.markDirty();
+  });
+
+  return {
+    /** After each recompute. */
+    render(mode, m, state) {
+      const want = state.ui.quiz;
+      toggle.setAttribute('aria-pressed', String(Boolean(want)));
+      card.hidden = !want;
+      for (const r of document.querySelectorAll('input[name="quiz-kind"]')) r.checked = r.value === want;
+      if (!want || mode !== 'conv2d') {
+        model = null;
+        kind = '';
+        hide(false);
+        card.dataset.kind = '';
+        if (want) {
+          question.textContent = 'Predict first works in the Conv2d tab.';
+          form.hidden = true;
+        }
+        return;
+      }
+      form.hidden = false;
+      const k = `${want}:${JSON.stringify(state.params)}:${m.output.data.length}`;
+      const changed = model !== m || kind !== want;
+      model = m;
+      kind = want;
+      card.dataset.kind = want;
+      if (changed && (k !== key.split('|')[0] || !revealed || want === 'value')) {
+        key = k;
+        ask();
+      } else hide(!revealed);
+    },
+    /** Every frame: a value question follows the timeline (a new cell is a new question). */
+    frame() {
+      if (!model || kind !== 'value') return;
+      const p = ctx.timeline.position;
+      if (`${key.split('|')[0]}|${p}` !== key) ask();
+    },
+  };
+}
