@@ -1,0 +1,417 @@
+// The classroom features of #6 in headless Chromium: presets, shareable links with back / forward,
+// hostile links, Copy as PyTorch against the trace, GIF export (frames counted by walking the GIF
+// block structure), image upload, Predict first. One browser for the whole file.
+// Run: node --test tests/e2e/   (needs www/pkg from `make build` and /usr/bin/chromium)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, convOut, pauseAtStart, cellPoint, SCREENSHOTS } from './helpers.mjs';
+import { PRESETS, presetById } from '../../www/presets.js';
+
+let app;
+before(async () => {
+  app = await launch();
+});
+after(async () => {
+  await app?.close();
+});
+
+const text = (page, sel) => page.locator(sel).textContent();
+const dataset = (page, sel, key) => page.locator(sel).evaluate((el, k) => el.dataset[k], key);
+const shapeIs = (page, t) => page.waitForFunction((want) => document.querySelector('#output-shape').textContent === want, t, { timeout: 5000 });
+/** Console problems, without the favicon request a test's own reload cancels. */
+const clean = (errors) => errors.filter((e) => !/requestfailed: .*favicon\.svg$/.test(e));
+const sizeText = (shape) => `torch.Size([${shape.join(', ')}])`;
+
+/** PyTorch's output shape of a preset, by the formulas (not by the page). */
+function expectedShape(p) {
+  const a = p.params;
+  const dims = [0, 1].map((i) => {
+    const n = i ? a.width : a.height;
+    if (p.mode === 'conv2d') {
+      return convOut(n, a.kernel_size[i], { stride: a.stride[i], padding: a.padding[i], dilation: a.dilation[i] });
+    }
+    if (a.output_size) return a.output_size[i];
+    return (n - 1) * a.stride[i] - 2 * a.padding[i] + a.dilation[i] * (a.kernel_size[i] - 1) + a.output_padding[i] + 1;
+  });
+  return [1, a.out_channels, ...dims];
+}
+
+async function choosePreset(page, id) {
+  await page.selectOption('#preset', id);
+  await page.waitForFunction((want) => document.querySelector('#presets').dataset.preset === want, id, { timeout: 5000 });
+}
+
+/** The numbers of the Python literal that starts on the line beginning with `lead`. */
+function literalAfter(code, lead) {
+  const start = code.indexOf(lead);
+  assert.ok(start >= 0, `the code has ${lead}`);
+  let depth = 0;
+  let i = code.indexOf('(', start + lead.length - 1);
+  const from = i;
+  for (; i < code.length; i++) {
+    if (code[i] === '(') depth++;
+    if (code[i] === ')' && --depth === 0) break;
+  }
+  const body = code.slice(from, i + 1);
+  const m = /^\(torch\.(ones|zeros|arange|tensor|full)\(/.exec(body);
+  return { kind: m ? m[1] : 'other', numbers: (body.replace(/reshape\([^)]*\)/, '').match(/-?\d+(?:\.\d*)?(?:e-?\d+)?/g) ?? []).map(Number), body };
+}
+
+async function pythonCode(page) {
+  await page.locator('[data-action="show-python"]').click();
+  await page.waitForFunction(() => document.querySelector('#py-code').textContent.startsWith('import torch'));
+  return text(page, '#py-code');
+}
+
+/** Count the frames of a GIF by walking its blocks (header, screen, colour tables, extensions, images). */
+function gifFrames(buf) {
+  assert.match(buf.subarray(0, 6).toString('latin1'), /^GIF8[79]a$/);
+  let i = 13;
+  const flags = buf[10];
+  if (flags & 0x80) i += 3 * 2 ** ((flags & 7) + 1);
+  const skipSubBlocks = () => {
+    while (buf[i] !== 0) i += buf[i] + 1;
+    i++;
+  };
+  let frames = 0;
+  for (;;) {
+    const b = buf[i++];
+    if (b === 0x3b) break; // trailer
+    if (b === 0x21) {
+      i++; // label
+      skipSubBlocks();
+    } else if (b === 0x2c) {
+      frames++;
+      const f = buf[i + 8];
+      i += 9;
+      if (f & 0x80) i += 3 * 2 ** ((f & 7) + 1);
+      i++; // LZW minimum code size
+      skipSubBlocks();
+    } else {
+      throw new Error(`unexpected GIF block 0x${b?.toString(16)} at ${i - 1}`);
+    }
+    assert.ok(i <= buf.length, 'the GIF ends before its trailer');
+  }
+  return frames;
+}
+
+test('every preset loads and shows PyTorch’s shape; the menu names the preset on screen', async () => {
+  const { page, errors, close } = await app.open();
+  assert.ok(PRESETS.length >= 20);
+  const groups = await page.locator('#preset optgroup').evaluateAll((gs) => gs.map((g) => g.label));
+  assert.deepEqual(groups, ['Lecture', 'Convolution arithmetic', 'Transposed convolution arithmetic', 'Channels']);
+  for (const p of PRESETS) {
+    const want = expectedShape(p);
+    assert.deepEqual(want.slice(2), p.expect.outputSize, `${p.id}: the formula agrees with the guide`);
+    await choosePreset(page, p.id);
+    await shapeIs(page, sizeText(want));
+    assert.equal(await page.evaluate(() => document.body.dataset.mode), p.mode, p.id);
+    assert.equal(await text(page, '#preset-note'), p.note);
+  }
+  // the lecture's printed weights: every output is their sum, −0.0034
+  await choosePreset(page, 'lecture-conv');
+  const y = JSON.parse(await dataset(page, '#card-output', 'values'));
+  assert.ok(y.every((v) => Math.abs(v + 0.0034) < 1e-4), `lecture outputs ${y}`);
+  await choosePreset(page, 'lecture-ones');
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#card-output').dataset.values).every((v) => v === 27));
+  // moving any control leaves the preset: the menu says so
+  await page.getByLabel('stride', { exact: true }).fill('2');
+  await page.getByLabel('stride', { exact: true }).press('Enter');
+  await page.waitForFunction(() => document.querySelector('#preset').value === '');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('a link round-trips the state after a reload; back / forward restore the previous preset', async () => {
+  const { page, errors, close } = await app.open();
+  await choosePreset(page, 'no-padding-strides');
+  await choosePreset(page, 'dilation');
+  await choosePreset(page, 'lecture-up');
+  await shapeIs(page, 'torch.Size([1, 1, 5, 5])');
+  await page.waitForFunction(() => /output_size=5/.test(location.hash));
+  const before = {
+    hash: await page.evaluate(() => location.hash),
+    repr: await text(page, '#module-repr'),
+    out: await dataset(page, '#card-scatter', 'outputValues'),
+    weights: await dataset(page, '#card-scatter', 'weightValues'),
+  };
+  await page.reload();
+  await page.waitForSelector('body.is-ready');
+  await page.waitForFunction(() => document.querySelector('#card-scatter').dataset.outputValues);
+  assert.deepEqual({
+    hash: await page.evaluate(() => location.hash),
+    repr: await text(page, '#module-repr'),
+    out: await dataset(page, '#card-scatter', 'outputValues'),
+    weights: await dataset(page, '#card-scatter', 'weightValues'),
+  }, before);
+  assert.equal(await page.locator('#preset').inputValue(), 'lecture-up');
+  // back: the previous preset (the reload kept the history)
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#preset').value === 'dilation');
+  await shapeIs(page, 'torch.Size([1, 1, 3, 3])');
+  assert.equal(await page.evaluate(() => document.body.dataset.mode), 'conv2d');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#preset').value === 'no-padding-strides');
+  await shapeIs(page, 'torch.Size([1, 1, 2, 2])');
+  await page.goForward();
+  await page.waitForFunction(() => document.querySelector('#preset').value === 'dilation');
+  // a mode switch is a history entry too
+  await page.locator('[data-mode-tab="unfold"]').click();
+  await page.waitForFunction(() => /mode=unfold/.test(location.hash));
+  await page.goBack();
+  await page.waitForFunction(() => document.body.dataset.mode === 'conv2d' && document.querySelector('#preset').value === 'dilation');
+  // the skip link jumps to the picture and leaves the state (and its link) alone
+  const hash = await page.evaluate(() => location.hash);
+  await page.locator('.skip-link').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.equal(await page.locator('#preset').inputValue(), 'dilation');
+  assert.deepEqual(clean(errors), []);
+  await close();
+});
+
+test('hostile or garbage links: a notice and the default picture, no script, no dialog', async () => {
+  const { page, errors, close } = await app.open();
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs++;
+    d.dismiss();
+  });
+  await page.evaluate(() => {
+    window.__pwned = false;
+  });
+  for (const hash of [
+    '<img src=x onerror="window.__pwned=true;alert(1)">',
+    'height=<script>window.__pwned=true</script>',
+    'height=99999999999999999999999&stride=1e400',
+    'kernel_size=3&img=javascript:alert(1)',
+    '%%%garbage%%%',
+    'quiz=<b>x</b>',
+  ]) {
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, hash);
+    await page.waitForFunction(() => !document.querySelector('#notice').hidden, null, { timeout: 3000 });
+    const notice = await text(page, '#notice span');
+    assert.match(notice, /could not be read|invalid convolution/, hash);
+    await shapeIs(page, 'torch.Size([1, 1, 3, 3])');
+    assert.equal(await page.locator('#notice img, #notice script, #notice b').count(), 0);
+    await page.locator('.notice-close').click();
+  }
+  assert.equal(await page.evaluate(() => window.__pwned), false);
+  assert.equal(dialogs, 0);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('Copy as PyTorch: literals and arguments match the trace (a preset, an edited weight, ConvTranspose2d with output_size)', async () => {
+  const { page, errors, close } = await app.open();
+  await choosePreset(page, 'lecture-conv');
+  await pauseAtStart(page);
+  let code = await pythonCode(page);
+  assert.match(code, /^c = nn\.Conv2d\(3, 1, 3, bias=False\)$/m);
+  let w = literalAfter(code, 'c.weight = nn.Parameter(');
+  let trace = JSON.parse(await dataset(page, '#card-weights', 'values'));
+  assert.equal(w.kind, 'tensor');
+  assert.ok(trace.every((v, i) => Math.fround(w.numbers[i]) === Math.fround(v)), 'the lecture’s weights, as float32');
+  assert.equal(w.numbers.length, trace.length);
+  assert.match(code, /^x = torch\.ones\(1, 3, 5, 5\)/m);
+  assert.match(code, /^print\(y\.shape\)  # torch\.Size\(\[1, 1, 3, 3\]\)$/m);
+  assert.match(code, /^#   \[\[-0\.0034, -0\.0034, -0\.0034\],$/m);
+
+  // edit one weight: the code follows
+  const wp = await cellPoint(page, 'weights', 'kernels', [0, 1], 1, 2);
+  await page.mouse.click(wp.x, wp.y);
+  await page.locator('#cell-editor-value').fill('0.75');
+  await page.locator('#cell-editor-value').press('Enter');
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#card-weights').dataset.values)[9 + 3 + 2] === 0.75);
+  await page.waitForFunction(() => /0\.75/.test(document.querySelector('#py-code').textContent));
+  code = await text(page, '#py-code');
+  w = literalAfter(code, 'c.weight = nn.Parameter(');
+  trace = JSON.parse(await dataset(page, '#card-weights', 'values'));
+  assert.ok(trace.every((v, i) => Math.fround(w.numbers[i]) === Math.fround(v)), 'every weight literal is the trace’s float32');
+  const y = JSON.parse(await dataset(page, '#card-output', 'values'));
+  const shownY = code.split('\n').filter((l) => /^# {3,4}\[/.test(l)).join(' ').match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g).map(Number);
+  assert.equal(shownY.length, y.length);
+  shownY.forEach((v, i) => assert.ok(Math.abs(v - y[i]) <= 1e-3 * Math.max(1, Math.abs(y[i])), `y[${i}] ${v} vs ${y[i]}`));
+
+  // ConvTranspose2d with output_size
+  await choosePreset(page, 'lecture-up');
+  await page.waitForFunction(() => /ConvTranspose2d/.test(document.querySelector('#py-code').textContent));
+  code = await text(page, '#py-code');
+  assert.match(code, /^c = nn\.ConvTranspose2d\(2, 1, 3, stride=2, padding=1\)$/m);
+  assert.match(code, /^y = c\(x, output_size=\(5, 5\)\)$/m);
+  const x = literalAfter(code, 'x = ');
+  const xs = JSON.parse(await dataset(page, '#card-scatter', 'inputValues'));
+  assert.ok(xs.every((v, i) => Math.fround(x.numbers[i]) === Math.fround(v)), 'x literal');
+  const ws = JSON.parse(await dataset(page, '#card-scatter', 'weightValues'));
+  w = literalAfter(code, 'c.weight = nn.Parameter(');
+  assert.ok(ws.every((v, i) => Math.fround(w.numbers[i]) === Math.fround(v)), 'weight literal');
+  const b = literalAfter(code, 'c.bias = nn.Parameter(');
+  const bs = JSON.parse(await dataset(page, '#card-scatter', 'bias'));
+  assert.ok(bs.every((v, i) => Math.fround(b.numbers[i]) === Math.fround(v)), 'bias literal');
+  assert.match(code, /# torch\.Size\(\[1, 1, 5, 5\]\)$/m);
+
+  // the guide's odd case: output_padding=1 written out
+  await choosePreset(page, 'padding-strides-odd-transposed');
+  await page.waitForFunction(() => /output_padding=1/.test(document.querySelector('#py-code').textContent));
+  code = await text(page, '#py-code');
+  assert.match(code, /^c = nn\.ConvTranspose2d\(1, 1, 3, stride=2, padding=1, output_padding=1, bias=False\)$/m);
+  assert.match(code, /^x = torch\.arange\(9\.\)\.reshape\(1, 1, 3, 3\)/m);
+
+  // one click copies (or, without clipboard access, selects the code)
+  await page.locator('#py-copy').click();
+  await page.waitForFunction(() => ['copied', 'selected'].includes(document.querySelector('#py-status').dataset.result));
+  assert.match(await text(page, '#py-status'), /Copied|Selected/);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('GIF export: a file named after the arguments, one frame per output cell; PNG export', async () => {
+  const { page, errors, close } = await app.open();
+  await choosePreset(page, 'padding-strides');
+  await page.selectOption('#gif-size', 'small');
+  await page.selectOption('#gif-speed', 'fast');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-gif').click()]);
+  assert.equal(download.suggestedFilename(), 'conv2d_k3_s2_p1.gif');
+  const buf = fs.readFileSync(await download.path());
+  assert.equal(gifFrames(buf), 9, 'a 3×3 output: 9 positions, 9 frames');
+  assert.equal(await dataset(page, '#export-status', 'frames'), '9');
+  // two output channels: every position of every channel
+  await choosePreset(page, 'lecture-down');
+  const [d2] = await Promise.all([page.waitForEvent('download'), page.locator('#export-gif').click()]);
+  assert.equal(d2.suggestedFilename(), 'conv2d_k3_s2_p1.gif');
+  assert.equal(gifFrames(fs.readFileSync(await d2.path())), 18);
+  // the transposed scatter: one frame per input cell (stamp)
+  await choosePreset(page, 'no-padding-strides-transposed');
+  const [d3] = await Promise.all([page.waitForEvent('download'), page.locator('#export-gif').click()]);
+  assert.equal(d3.suggestedFilename(), 'convtranspose2d_k3_s2_p0.gif');
+  assert.equal(gifFrames(fs.readFileSync(await d3.path())), 4);
+  // PNG of the current frame
+  const [p] = await Promise.all([page.waitForEvent('download'), page.locator('#export-png').click()]);
+  assert.equal(p.suggestedFilename(), 'convtranspose2d_k3_s2_p0.png');
+  const png = fs.readFileSync(await p.path());
+  assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+  assert.ok(png.readUInt32BE(16) > 300 && png.readUInt32BE(20) > 100, 'a picture of the views');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('an uploaded PNG becomes the input at the chosen size and channels; kernels filter it; the link keeps the settings', async () => {
+  const { page, errors, close } = await app.open();
+  // a 60×40 PNG: red left half, blue right half (made by the browser's own encoder)
+  const png = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 60;
+    c.height = 40;
+    const g = c.getContext('2d');
+    g.fillStyle = '#f00';
+    g.fillRect(0, 0, 30, 40);
+    g.fillStyle = '#00f';
+    g.fillRect(30, 0, 30, 40);
+    return c.toDataURL('image/png').split(',')[1];
+  });
+  await page.locator('#image-panel summary').click();
+  await page.selectOption('#img-size', '32');
+  await page.selectOption('#img-channels', '1');
+  await page.selectOption('#img-kernel', 'sobel-x');
+  await page.locator('#img-file').setInputFiles({ name: 'halves.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+  await page.waitForFunction(() => document.querySelector('#input-shape').textContent === 'torch.Size([1, 1, 32, 32])');
+  await shapeIs(page, 'torch.Size([1, 1, 32, 32])');
+  const x = JSON.parse(await dataset(page, '#card-input', 'values'));
+  assert.ok(Math.abs(x[0] - 0.299) < 0.01, `red → luma 0.299 (got ${x[0]})`);
+  assert.ok(Math.abs(x[31] - 0.114) < 0.01, `blue → luma 0.114 (got ${x[31]})`);
+  // Sobel x: a strong negative response at the red→blue edge, 0 in flat regions (not clamped)
+  const y = JSON.parse(await dataset(page, '#card-output', 'values'));
+  assert.ok(Math.min(...y) < -0.3, 'negative values are kept');
+  assert.equal(y[16 * 32 + 5], 0);
+  assert.match(await text(page, '#img-status'), /not kept in links/);
+  // RGB at 128: three channels, still live
+  await page.selectOption('#img-channels', '3');
+  await page.selectOption('#img-size', '128');
+  await page.waitForFunction(() => document.querySelector('#input-shape').textContent === 'torch.Size([1, 3, 128, 128])');
+  await shapeIs(page, 'torch.Size([1, 3, 128, 128])');
+  assert.match(await text(page, '#module-repr'), /groups=3/);
+  // the link: an upload is replaced by the sample (with a notice), the settings stay
+  await page.waitForFunction(() => /img=upload/.test(location.hash) && /height=128/.test(location.hash));
+  await page.reload();
+  await page.waitForSelector('body.is-ready');
+  await page.waitForFunction(() => !document.querySelector('#notice').hidden);
+  assert.match(await text(page, '#notice span'), /Image inputs are not kept in links/);
+  assert.equal(await text(page, '#input-shape'), 'torch.Size([1, 3, 128, 128])');
+  // the sample round-trips exactly
+  await page.locator('#image-panel summary').click();
+  await page.selectOption('#img-size', '64');
+  await page.waitForFunction(() => /img=sample/.test(location.hash) && /height=64/.test(location.hash));
+  const yBefore = await page.evaluate(() => document.querySelector('#card-output').dataset.values ?? null);
+  const hash = await page.evaluate(() => location.hash);
+  const again = await app.open({ hash: hash.slice(1) });
+  assert.equal(await text(again.page, '#input-shape'), 'torch.Size([1, 3, 64, 64])');
+  assert.equal(await again.page.evaluate(() => document.querySelector('#card-output').dataset.values ?? null), yBefore);
+  await again.page.screenshot({ path: path.join(SCREENSHOTS, 'classroom-image-1280.png') });
+  assert.deepEqual(again.errors, []);
+  await again.close();
+  assert.deepEqual(clean(errors), []);
+  await close();
+});
+
+test('Predict first: the shape is hidden, a wrong guess is corrected with the formula, a right one congratulated; then a value', async () => {
+  const { page, errors, close } = await app.open();
+  await choosePreset(page, 'padding-strides');
+  await page.locator('#quiz-toggle').click();
+  await page.waitForFunction(() => document.body.classList.contains('quiz-hiding'));
+  assert.equal(await page.locator('#quiz').isVisible(), true);
+  assert.equal(await page.locator('#output-shape').evaluate((e) => getComputedStyle(e).visibility), 'hidden');
+  await page.locator('#quiz-guess').fill('[1, 1, 2, 2]');
+  await page.locator('#quiz-guess').press('Enter');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'false');
+  assert.match(await text(page, '#quiz-result'), /Not quite: height is 3, not 2/);
+  assert.match(await text(page, '#quiz-explain'), /H_out = .*= 3/);
+  assert.equal(await page.evaluate(() => document.body.classList.contains('quiz-hiding')), false, 'revealed');
+  // a new question after a change of arguments
+  await choosePreset(page, 'full-padding');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
+  await page.locator('#quiz-guess').fill('7x7');
+  await page.locator('#quiz-guess').press('Enter');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'true');
+  assert.match(await text(page, '#quiz-result'), /Right: 7×7/);
+  await page.waitForFunction(() => /quiz=shape/.test(location.hash));
+  // the current output value
+  await page.locator('label[for="quiz-kind-value"]').click();
+  await page.waitForFunction(() => document.body.classList.contains('quiz-hiding-value'));
+  const q = await text(page, '#quiz-question');
+  const [, co, oh, ow] = /y\[0, (\d+), (\d+), (\d+)\]/.exec(q).map(Number);
+  const y = JSON.parse(await dataset(page, '#card-output', 'values'));
+  const value = y[(co * 7 + oh) * 7 + ow];
+  await page.locator('#quiz-guess').fill(String(value + 5));
+  await page.locator('#quiz-guess').press('Enter');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'false');
+  assert.match(await text(page, '#quiz-result'), /too high/);
+  assert.match(await text(page, '#quiz-explain'), /×/);
+  await page.locator('#quiz-next').click();
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
+  const q2 = await text(page, '#quiz-question');
+  const [, c2, h2, w2] = /y\[0, (\d+), (\d+), (\d+)\]/.exec(q2).map(Number);
+  await page.locator('#quiz-guess').fill(String(y[(c2 * 7 + h2) * 7 + w2]));
+  await page.locator('#quiz-guess').press('Enter');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'true');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'classroom-quiz-1280.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('screenshots: the lecture example at 1280×800 and a phone', async () => {
+  for (const [width, height, name] of [[1280, 800, 'classroom-1280.png'], [390, 844, 'classroom-390.png']]) {
+    const { page, errors, close } = await app.open({ width, height });
+    await choosePreset(page, 'lecture-conv');
+    await page.locator('[data-action="show-python"]').click();
+    await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+    assert.deepEqual(errors, []);
+    await close();
+  }
+  assert.ok(presetById('lecture-conv'));
+});
