@@ -87,7 +87,7 @@ export function buildQuiz(ctx) {
       r = checkValueGuess(guess.value, expected);
       if (r.valid) explain.textContent = explainDotProduct(model.steps(c.co, c.l));
     }
-    result.textContent = r.valid ? (r.correct ? `🎉 ${r.message}` : r.message) : r.message;
+    result.textContent = r.valid ? (r.correct ? `✓ ${r.message} Well done.` : r.message) : r.message;
     result.className = `quiz-result ${r.valid ? (r.correct ? 'is-good' : 'is-bad') : ''}`;
     if (!r.valid) return;
     revealed = true;
