@@ -252,7 +252,14 @@ function buildOne(p, store) {
       if (Array.isArray(current) && p.kind === 'padding') lastExplicit = [...current];
       const typed = parseParam(p.name, field.value);
       const same = typed.ok && JSON.stringify(typed.value) === JSON.stringify(current);
-      if (!editing && !same) field.value = formatParam(p.name, current);
+      if (!editing && !same) {
+        field.value = formatParam(p.name, current);
+        // The refused text is gone from the field, so its message goes too.
+        if (syntaxError) {
+          syntaxError = null;
+          showErrors();
+        }
+      }
       if (kindRadios) {
         const kind = Array.isArray(current) ? 'explicit' : current;
         for (const r of kindRadios.querySelectorAll('input')) r.checked = r.value === kind;

@@ -600,7 +600,7 @@ test(`monkey: ${STEPS} seeded random interactions → zero errors, and the shape
   t.diagnostic(`ms by kind: ${JSON.stringify(Object.fromEntries(Object.entries(monkey.ms).map(([k, v]) => [k, Math.round(v)])))}`);
   t.diagnostic(`checkpoints: ${checkpoints.join(' | ')}`);
   if (knownBug.length) t.diagnostic(`known bug (stale message beside a read-only field) at ${knownBug.join(' | ')}`);
-  await t.test('no Matrix channel-pair breakdown on the way', { todo: 'TODO(bug): pages/matrix.js can set ui.pair to undefined' }, () => {
+  await t.test('no Matrix channel-pair breakdown on the way', () => {
     assert.deepEqual(pairBug, []);
   });
   t.diagnostic(`${STEPS} actions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -671,7 +671,7 @@ test('hostile URL hashes on load: a notice, the defaults, no dialog, no injected
   // TODO(bug): a link with no key the page knows (garbage, a mangled or double-encoded link, the
   // skip link's #views) silently shows the defaults: www/state.js fromHash ignores unknown keys and
   // returns notice null. Remove `todo` once the page tells the learner the link was not understood.
-  await t.test('… and a notice for links with no key the page knows', { todo: 'TODO(bug): state.js fromHash gives no notice when every key is unknown' }, () => {
+  await t.test('… and a notice for links with no key the page knows', () => {
     for (const r of results.filter((x) => UNKNOWN_ONLY.includes(x.hash))) assertNotice(r);
   });
 });
@@ -689,7 +689,7 @@ test('hostile URL hashes while the page is open (hashchange): a notice and the d
   for (const r of results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
   t.diagnostic(`outcomes: ${JSON.stringify(outcomes)}`);
   for (const r of results) if (r.notice && !UNKNOWN_ONLY.includes(r.hash)) assertNotice(r);
-  await t.test('… and a notice for links with no key the page knows', { todo: 'TODO(bug): state.js fromHash gives no notice when every key is unknown' }, () => {
+  await t.test('… and a notice for links with no key the page knows', () => {
     for (const r of results.filter((x) => UNKNOWN_ONLY.includes(x.hash))) assertNotice(r);
   });
 });
@@ -779,7 +779,7 @@ test('in-page links (the skip link) keep the learner’s parameters', async (t) 
   // TODO(bug): index.html's skip link (href="#views") changes location.hash; main.js's hashchange
   // handler reads '#views' as a state link (an unknown key, ignored) and replaces the learner's
   // whole state with the defaults. Remove `todo` once in-page links leave the state alone.
-  await t.test('the parameters survive', { todo: 'TODO(bug): the skip link resets the state (main.js hashchange handler)' }, () => {
+  await t.test('the parameters survive', () => {
     for (const o of outcomes) {
       assert.deepEqual(o, { link: o.link, output: 'torch.Size([1, 1, 2, 2])', stride: '2' }, `after following ${o.link}`);
     }
@@ -812,7 +812,7 @@ test('a refused value’s message goes once its field shows a valid value', asyn
   // TODO(bug): www/controls.js sync() replaces the field's text with the state's value but keeps
   // its syntaxError, so "got 'two'" stays (aria-invalid too) beside a field showing a valid value;
   // main.js clearErrors() only clears the wasm error. Remove `todo` once sync clears it.
-  await t.test('no stale message', { todo: 'TODO(bug): controls.js sync keeps a refused value\'s message after replacing the text' }, () => {
+  await t.test('no stale message', () => {
     for (const o of outcomes) assert.ok(!o.stale, `${o.id} shows ${JSON.stringify(o.value)} beside: ${o.message}`);
   });
 });
@@ -852,7 +852,7 @@ test('Matrix: picking an input channel while the arguments are invalid leaves th
   // said it), needsLayout is never set, and the views draw with stale geometry every frame
   // (input.js / weights.js "Cannot read properties of … (reading 'grids' / 'x')"). Remove `todo`
   // once fixed.
-  await t.test('no page error, and the fixed arguments update the picture', { todo: 'TODO(bug): pages/matrix.js stores ui.pair = undefined' }, () => {
+  await t.test('no page error, and the fixed arguments update the picture', () => {
     assert.deepEqual(seen, []);
     assert.equal(matrix.status, '', 'Matrix recovers once groups is fixed');
     assert.equal(matrix.shape, 'torch.Size([1, 4, 3, 3])');

@@ -35,7 +35,10 @@ export const page = {
       const pairs = matrixMode.pairsOf(store.state.params);
       const want = Number(ci.value);
       const ok = pairs.find(([a, b]) => a === want && b === Number(co.value)) ?? pairs.find(([a]) => a === want);
-      store.setUi('pair', ok);
+      // While the settings are invalid there may be no such pair: keep the numbers as chosen
+      // (the model clamps them once the settings are valid again) rather than store nothing.
+      if (ok) store.setUi('pair', ok);
+      else pick();
     });
     co.addEventListener('change', pick);
   },
