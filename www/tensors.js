@@ -118,3 +118,17 @@ function weightsOf(api, state, kind) {
   return { weight, bias };
 }
 
+
+/** The largest |value| across the given arrays (null entries skipped); 1 when all are zero, so
+ * a colour scale never divides by zero. */
+export function maxAbs(...arrays) {
+  let m = 0;
+  for (const a of arrays) {
+    if (!a) continue;
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]);
+      if (v > m) m = v;
+    }
+  }
+  return m > 0 ? m : 1;
+}

@@ -4,7 +4,7 @@
 // returned model caches every trace getter once (the wasm getters copy on each call) and the
 // per-position `steps` lazily, so drawing a frame never crosses into wasm.
 
-import { makeInput, makeWeights } from '../tensors.js';
+import { makeInput, makeWeights, maxAbs } from '../tensors.js';
 import { PARAM } from '../params.js';
 
 /** The options object of conv2d / conv2dTrace / conv2dOutputSize for a state's parameters. */
@@ -99,17 +99,6 @@ export function build(api, state, lastEdited) {
   return new Conv2dModel(trace);
 }
 
-function maxAbs(...arrays) {
-  let m = 0;
-  for (const a of arrays) {
-    if (!a) continue;
-    for (let i = 0; i < a.length; i++) {
-      const v = Math.abs(a[i]);
-      if (v > m) m = v;
-    }
-  }
-  return m > 0 ? m : 1;
-}
 
 /** Everything the views draw, read once from one trace handle. */
 export class Conv2dModel {

@@ -8,7 +8,7 @@
 // round trip x → Conv2d → y → ConvTranspose2d → x̂) is computed here, by further wasm calls,
 // lazily and cached: views never compute.
 
-import { makeInput, makeFilled, makeTransposeWeights, ones } from '../tensors.js';
+import { makeInput, makeFilled, makeTransposeWeights, ones, maxAbs } from '../tensors.js';
 import { checkModule, blamed, blameParam, Conv2dModel, outputSize as convOutputSize } from './conv2d.js';
 
 /** The lecture's round trip (#5): Conv2d(1, 2, 3, stride=2, padding=1) then its transpose. */
@@ -181,17 +181,6 @@ export function build(api, state, lastEdited) {
   return new ConvTranspose2dModel(api, trace, zero, roundTrip, state.ui.step, free);
 }
 
-function maxAbs(...arrays) {
-  let m = 0;
-  for (const a of arrays) {
-    if (!a) continue;
-    for (let i = 0; i < a.length; i++) {
-      const v = Math.abs(a[i]);
-      if (v > m) m = v;
-    }
-  }
-  return m > 0 ? m : 1;
-}
 
 /** Everything the ConvTranspose2d views draw. */
 export class ConvTranspose2dModel {

@@ -10,7 +10,7 @@
 // Every number comes from a wasm call; the comparisons are made here. Laying C out transposed
 // (index bookkeeping) is the only thing done in JS.
 
-import { makeInput, makeWeights } from '../tensors.js';
+import { makeInput, makeWeights, maxAbs } from '../tensors.js';
 import { checkModule, blamed, blameParam, convOptions, outputSize as convOutputSize } from './conv2d.js';
 
 /** The largest C (entries) the matrix view draws: e.g. a 32×32 input with a 3×3 kernel. */
@@ -42,17 +42,6 @@ function agree(a, b) {
   return true;
 }
 
-function maxAbs(...arrays) {
-  let m = 0;
-  for (const a of arrays) {
-    if (!a) continue;
-    for (let i = 0; i < a.length; i++) {
-      const v = Math.abs(a[i]);
-      if (v > m) m = v;
-    }
-  }
-  return m > 0 ? m : 1;
-}
 
 /**
  * Build the model for a state. Throws an Error whose `param` names the control to blame.

@@ -12,7 +12,7 @@
 // count so far, are further fold calls on masked columns (with padding 0 onto the padded canvas,
 // so the halo's sums — which fold then drops — are visible), lazily and cached.
 
-import { makeInput, ones } from '../tensors.js';
+import { makeInput, ones, maxAbs } from '../tensors.js';
 import { blamed, blameParam, outputSize as convOutputSize } from './conv2d.js';
 import { PARAM } from '../params.js';
 
@@ -55,17 +55,6 @@ export function build(api, state, lastEdited) {
   }
 }
 
-function maxAbs(...arrays) {
-  let m = 0;
-  for (const a of arrays) {
-    if (!a) continue;
-    for (let i = 0; i < a.length; i++) {
-      const v = Math.abs(a[i]);
-      if (v > m) m = v;
-    }
-  }
-  return m > 0 ? m : 1;
-}
 
 /** Everything the Unfold / Fold views draw. */
 export class UnfoldFoldModel {
