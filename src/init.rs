@@ -86,18 +86,8 @@ pub fn default_init(
     let kh = pos("kernel_size", kernel_size[0])?;
     let kw = pos("kernel_size", kernel_size[1])?;
     let g = pos("groups", groups)?;
-    if cin % g != 0 {
-        return Err(Error::value(
-            "groups",
-            format!("in_channels must be divisible by groups (in_channels={cin}, groups={g})"),
-        ));
-    }
-    if cout % g != 0 {
-        return Err(Error::value(
-            "groups",
-            format!("out_channels must be divisible by groups (out_channels={cout}, groups={g})"),
-        ));
-    }
+    crate::params::check_groups_divide("in_channels", cin, g)?;
+    crate::params::check_groups_divide("out_channels", cout, g)?;
     let shape = match kind {
         LayerKind::Conv2d => [cout, cin / g, kh, kw],
         LayerKind::ConvTranspose2d => [cin, cout / g, kh, kw],

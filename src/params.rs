@@ -250,6 +250,20 @@ fn to_sizes(arg: &'static str, v: Pair) -> Result<[usize; 2]> {
     Ok([v[0] as usize, v[1] as usize])
 }
 
+/// Check that `groups` divides a channel count (`which` is `in_channels` or `out_channels`).
+///
+/// # Errors
+/// PyTorch's "… must be divisible by groups", naming `groups`.
+pub fn check_groups_divide(which: &str, channels: usize, groups: usize) -> Result<()> {
+    if groups == 0 || !channels.is_multiple_of(groups) {
+        return Err(Error::value(
+            "groups",
+            format!("{which} must be divisible by groups ({which}={channels}, groups={groups})"),
+        ));
+    }
+    Ok(())
+}
+
 fn positive_groups(groups: i64) -> Result<usize> {
     if groups <= 0 {
         return Err(Error::value(
@@ -308,18 +322,8 @@ impl Conv2dGeometry {
         let groups = positive_groups(opts.groups)?;
         let [batch, in_channels, h, w] = input;
         let [out_channels, w_in, kh, kw] = weight;
-        if in_channels % groups != 0 {
-            return Err(Error::value(
-                "groups",
-                format!("in_channels must be divisible by groups (in_channels={in_channels}, groups={groups})"),
-            ));
-        }
-        if out_channels % groups != 0 {
-            return Err(Error::value(
-                "groups",
-                format!("out_channels must be divisible by groups (out_channels={out_channels}, groups={groups})"),
-            ));
-        }
+        check_groups_divide("in_channels", in_channels, groups)?;
+        check_groups_divide("out_channels", out_channels, groups)?;
         if w_in * groups != in_channels {
             return Err(Error::shape(
                 "weight",
@@ -525,12 +529,7 @@ impl ConvTranspose2dGeometry {
         let groups = positive_groups(opts.groups)?;
         let [batch, in_channels, h, w] = input;
         let [w_in, out_per_group, kh, kw] = weight;
-        if in_channels % groups != 0 {
-            return Err(Error::value(
-                "groups",
-                format!("in_channels must be divisible by groups (in_channels={in_channels}, groups={groups})"),
-            ));
-        }
+        check_groups_divide("in_channels", in_channels, groups)?;
         if w_in != in_channels {
             return Err(Error::shape(
                 "weight",
