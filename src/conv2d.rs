@@ -57,7 +57,7 @@ fn all_finite(s: &[f32]) -> bool {
 
 /// [`check_view_finite`], with a vectorised pass first over contiguous data (the common
 /// case: the scan costs as much as a small convolution otherwise).
-fn check_finite4(arg: &'static str, a: &ArrayView4<f32>) -> Result<()> {
+pub(crate) fn check_finite4(arg: &'static str, a: &ArrayView4<f32>) -> Result<()> {
     match a.as_slice() {
         Some(s) if all_finite(s) => Ok(()),
         _ => check_view_finite(arg, a),
@@ -112,23 +112,73 @@ pub fn conv2d(
     opts: &Conv2dOptions,
 ) -> Result<Array4<f32>> {
     let g = conv2d_geometry(&input, &weight, bias, opts)?;
+    let packed = pack_weight(weight, g.groups);
+    let bias: Option<Vec<f32>> = bias.map(|b| b.to_vec());
+    let [ho, wo] = g.output;
+    let mut out = Array4::<f32>::zeros((g.batch, g.out_channels, ho, wo));
+    let dst = out.as_slice_mut().expect("a fresh array is contiguous");
+    let mut ws = Workspace::default();
+    conv2d_packed_into(input, &g, &packed, bias.as_deref(), &mut ws, dst);
+    Ok(out)
+}
+
+/// The weight (C_out, C_in/groups, kh, kw) packed for the micro-kernel: one [`PackedA`] per
+/// group, each the group's (C_out/groups) × (C_in/groups · kh · kw) weight matrix. Empty when
+/// the weight has no values or `groups` is 0 (nothing to multiply).
+pub(crate) fn pack_weight(weight: ArrayView4<f32>, groups: usize) -> Vec<PackedA> {
+    let (o, c, kh, kw) = weight.dim();
+    let k = c * kh * kw;
+    if k == 0 || o == 0 || groups == 0 || !o.is_multiple_of(groups) {
+        return Vec::new();
+    }
+    let weight = weight.as_standard_layout();
+    let weight = weight.as_slice().expect("standard layout");
+    weight
+        .chunks_exact(o / groups * k)
+        .map(|wg| PackedA::from_rows(wg, k))
+        .collect()
+}
+
+/// Buffers a convolution needs besides its output, kept between calls by a prepared layer
+/// ([`crate::layer::Conv2dLayer`]) so that a call on an input of the same size allocates
+/// nothing.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Workspace {
+    /// The phase-split padded input (`PhaseSplit`).
+    padded: Vec<f32>,
+    /// Per row of a group's columns matrix, its offset in `padded`.
+    offsets: Vec<usize>,
+    /// A packed block of columns (`gather_row`).
+    scratch: Vec<f32>,
+    /// The input row / column each padded row / column holds, if any.
+    rows: Vec<Option<usize>>,
+    cols: Vec<Option<usize>>,
+    /// Zero padding, per phase: (start, first input column, count).
+    zero_runs: Vec<(usize, usize, usize)>,
+}
+
+/// The convolution of an input already checked against `g` (see [`conv2d_geometry`]) with a
+/// weight packed by [`pack_weight`] for `g.groups` groups, into `dst` (N·C_out·H_out·W_out
+/// values, every one written); `bias` has `g.out_channels` values.
+pub(crate) fn conv2d_packed_into(
+    input: ArrayView4<f32>,
+    g: &Conv2dGeometry,
+    packed: &[PackedA],
+    bias: Option<&[f32]>,
+    ws: &mut Workspace,
+    dst: &mut [f32],
+) {
     let [ho, wo] = g.output;
     let l = g.positions();
-    let mut out = Array4::<f32>::zeros((g.batch, g.out_channels, ho, wo));
-    if out.is_empty() || g.patch_len() == 0 {
+    if dst.is_empty() || g.patch_len() == 0 || packed.len() != g.groups {
         // Nothing to multiply: the output is the bias (or zeros).
-        if let Some(b) = bias {
-            for mut img in out.axis_iter_mut(Axis(0)) {
-                for (mut ch, &bv) in img.axis_iter_mut(Axis(0)).zip(b.iter()) {
-                    ch.fill(bv);
-                }
-            }
+        for (ch, plane) in dst.chunks_mut(l.max(1)).enumerate() {
+            plane.fill(bias.map_or(0.0, |b| b[ch % g.out_channels]));
         }
-        return Ok(out);
+        return;
     }
-    let split = PhaseSplit::new(&g);
-    let padded = split.fill(input, &g);
-    let bias: Option<Vec<f32>> = bias.map(|b| b.to_vec());
+    let split = PhaseSplit::new(g);
+    split.fill(input, g, ws);
     let (cin_g, cout_g) = (g.in_per_group(), g.out_per_group());
     let [kh, kw] = g.kernel;
     let [sh, sw] = g.stride;
@@ -136,7 +186,8 @@ pub fn conv2d(
     // Row kk = (c·kh + i)·kw + j of a group's columns matrix, at output position (oh, ow), is
     // padded[c, oh·sh + i·dh, ow·sw + j·dw] = phase (j·dw) mod sw at column ow + (j·dw) div sw:
     // consecutive in ow. Its offset from output row oh's first cell:
-    let mut offsets = Vec::with_capacity(g.patch_len());
+    let offsets = &mut ws.offsets;
+    offsets.clear();
     for c in 0..cin_g {
         for i in 0..kh {
             for j in 0..kw {
@@ -147,37 +198,27 @@ pub fn conv2d(
         }
     }
     let max_offset = offsets.iter().copied().max().unwrap_or(0);
-    let weight = weight.as_standard_layout();
-    let weight = weight.as_slice().expect("standard layout");
-    let k = g.patch_len();
-    let packed: Vec<PackedA> = weight
-        .chunks_exact(cout_g * k)
-        .map(|wg| PackedA::from_rows(wg, k))
-        .collect();
-    let dst = out.as_slice_mut().expect("a fresh array is contiguous");
-    let mut scratch = Vec::new();
     for b in 0..g.batch {
         for (grp, pa) in packed.iter().enumerate() {
             let image = (b * g.in_channels + grp * cin_g) * split.plane;
             let out0 = (b * g.out_channels + grp * cout_g) * l;
-            let bias_g = bias.as_ref().map(|v| &v[grp * cout_g..(grp + 1) * cout_g]);
+            let bias_g = bias.map(|v| &v[grp * cout_g..(grp + 1) * cout_g]);
             for oh in 0..ho {
                 gather_row(
                     pa,
-                    &padded,
-                    &offsets,
+                    &ws.padded,
+                    &ws.offsets,
                     max_offset,
                     image + oh * sh * split.width,
                     wo,
                     &mut dst[out0 + oh * wo..],
                     l,
                     bias_g,
-                    &mut scratch,
+                    &mut ws.scratch,
                 );
             }
         }
     }
-    Ok(out)
 }
 
 /// The padded input, split by column phase so that a strided convolution reads consecutive
@@ -211,30 +252,35 @@ impl PhaseSplit {
     }
 
     /// Pad `input` by `padding_mode` into the split layout.
-    fn fill(&self, input: ArrayView4<f32>, g: &Conv2dGeometry) -> Vec<f32> {
+    fn fill(&self, input: ArrayView4<f32>, g: &Conv2dGeometry, ws: &mut Workspace) {
         let (_, _, h, w) = input.dim();
         let [hp, wp] = g.padded;
         let [top, left] = g.pad_before;
         let sw = g.stride[1];
-        let mut buf = vec![0.0f32; sw * self.phase_len + NR];
+        let Workspace {
+            padded: buf,
+            rows,
+            cols,
+            zero_runs,
+            ..
+        } = ws;
+        buf.clear();
+        buf.resize(sw * self.phase_len + NR, 0.0);
         let x = input.as_standard_layout();
         let x = x.as_slice().expect("standard layout");
-        let rows: Vec<Option<usize>> = (0..hp)
-            .map(|p| source_index(p, h, top, g.padding_mode))
-            .collect();
-        let cols: Vec<Option<usize>> = (0..wp)
-            .map(|p| source_index(p, w, left, g.padding_mode))
-            .collect();
+        rows.clear();
+        rows.extend((0..hp).map(|p| source_index(p, h, top, g.padding_mode)));
+        cols.clear();
+        cols.extend((0..wp).map(|p| source_index(p, w, left, g.padding_mode)));
         // Zeros: per phase, where its first input column lands, which it is, how many
         // (padded column q·sw + phase holds input column q·sw + phase − left). Computed once:
         // divisions per row would cost as much as the copy of a small image.
-        let zero_runs: Vec<(usize, usize, usize)> = (0..sw)
-            .filter_map(|phase| {
-                let q0 = left.saturating_sub(phase).div_ceil(sw);
-                let c0 = q0 * sw + phase - left;
-                (c0 < w).then(|| (phase * self.phase_len + q0, c0, (w - c0).div_ceil(sw)))
-            })
-            .collect();
+        zero_runs.clear();
+        zero_runs.extend((0..sw).filter_map(|phase| {
+            let q0 = left.saturating_sub(phase).div_ceil(sw);
+            let c0 = q0 * sw + phase - left;
+            (c0 < w).then(|| (phase * self.phase_len + q0, c0, (w - c0).div_ceil(sw)))
+        }));
         for (pl, src) in x.chunks_exact(h * w).enumerate() {
             for (ph, r) in rows.iter().enumerate() {
                 let Some(r) = *r else { continue };
@@ -248,7 +294,7 @@ impl PhaseSplit {
                     }
                 }
                 if g.padding_mode == PaddingMode::Zeros {
-                    for &(start, c0, n) in &zero_runs {
+                    for &(start, c0, n) in zero_runs.iter() {
                         let dst = &mut buf[start + at..][..n];
                         for (d, c) in dst.iter_mut().zip(srow[c0..].chunks(sw)) {
                             *d = c[0];
@@ -267,7 +313,6 @@ impl PhaseSplit {
                 }
             }
         }
-        buf
     }
 }
 

@@ -65,7 +65,8 @@ fn columns_of(
     cols
 }
 
-fn weight_rows(weight: ArrayView4<f32>) -> Array2<f32> {
+/// The weight (C_in, C_out/groups, kh, kw) as a (C_in, C_out/groups · kh · kw) matrix.
+pub(crate) fn weight_rows(weight: ArrayView4<f32>) -> Array2<f32> {
     let (ci, co, kh, kw) = weight.dim();
     Array2::from_shape_vec((ci, co * kh * kw), weight.iter().copied().collect())
         .expect("length is ci·co·kh·kw")
@@ -105,10 +106,20 @@ pub fn conv_transpose2d(
     opts: &ConvTranspose2dOptions,
 ) -> Result<Array4<f32>> {
     let g = conv_transpose2d_geometry(&input, &weight, bias, opts)?;
-    let wt = weight_rows(weight);
+    Ok(conv_transpose2d_rows(input, &g, &weight_rows(weight), bias))
+}
+
+/// The transposed convolution of an input already checked against `g` (see
+/// [`conv_transpose2d_geometry`]) with the weight reshaped by [`weight_rows`].
+pub(crate) fn conv_transpose2d_rows(
+    input: ArrayView4<f32>,
+    g: &ConvTranspose2dGeometry,
+    wt: &Array2<f32>,
+    bias: Option<ArrayView1<f32>>,
+) -> Array4<f32> {
     let mut out = Array4::<f32>::zeros((g.batch, g.out_channels, g.output[0], g.output[1]));
     for b in 0..g.batch {
-        let cols = columns_of(&g, input, &wt, b);
+        let cols = columns_of(g, input, wt, b);
         col2im_add(
             cols.view(),
             g.input,
@@ -120,7 +131,7 @@ pub fn conv_transpose2d(
         );
     }
     add_bias4(&mut out, bias);
-    Ok(out)
+    out
 }
 
 /// The zero-insertion equivalent of a transposed convolution (the conv_arithmetic picture).

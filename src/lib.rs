@@ -19,6 +19,7 @@
 //! | [`matrix`] | the sparse convolution matrix `C` |
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
 //! | [`init`] | PyTorch's default parameter initialisation |
+//! | [`layer`] | prepared `Conv2d` / `ConvTranspose2d` modules: weights checked and packed once |
 //! | [`gif`] | animated-GIF encoding of exported animations (the `gif` crate) |
 #![warn(missing_docs)]
 
@@ -28,6 +29,7 @@ pub mod error;
 pub mod gemm;
 pub mod gif;
 pub mod init;
+pub mod layer;
 pub mod matrix;
 pub mod pad;
 pub mod params;

@@ -108,6 +108,28 @@ impl Default for Conv2dOptions {
     }
 }
 
+impl Conv2dOptions {
+    /// The checks that need no input: positive stride, dilation and groups, non-negative
+    /// padding, `'same'` only with stride 1 (the rest waits for an input: see
+    /// [`Conv2dGeometry::new`], which repeats these).
+    ///
+    /// # Errors
+    /// The argument at fault, with PyTorch's message.
+    pub fn check(&self) -> Result<()> {
+        let stride = positive("stride", "stride", self.stride)?;
+        positive("dilation", "dilation", self.dilation)?;
+        positive_groups(self.groups)?;
+        match self.padding {
+            Padding::Explicit(p) => {
+                non_negative("padding", "padding", p)?;
+            }
+            Padding::Same if stride != [1, 1] => return Err(same_with_stride(stride)),
+            Padding::Same | Padding::Valid => {}
+        }
+        Ok(())
+    }
+}
+
 /// The arguments of `nn.ConvTranspose2d` (and its `forward(x, output_size)`) besides the tensors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConvTranspose2dOptions {
@@ -135,6 +157,23 @@ impl Default for ConvTranspose2dOptions {
             groups: 1,
             output_size: None,
         }
+    }
+}
+
+impl ConvTranspose2dOptions {
+    /// The checks that need no input: positive stride, dilation and groups, non-negative
+    /// padding and output_padding (the rest waits for an input: see
+    /// [`ConvTranspose2dGeometry::new`]).
+    ///
+    /// # Errors
+    /// The argument at fault, with PyTorch's message.
+    pub fn check(&self) -> Result<()> {
+        positive("stride", "stride", self.stride)?;
+        positive("dilation", "dilation", self.dilation)?;
+        non_negative("padding", "padding", self.padding)?;
+        non_negative("output_padding", "output_padding", self.output_padding)?;
+        positive_groups(self.groups)?;
+        Ok(())
     }
 }
 
@@ -264,6 +303,13 @@ pub fn check_groups_divide(which: &str, channels: usize, groups: usize) -> Resul
     Ok(())
 }
 
+fn same_with_stride(stride: [usize; 2]) -> Error {
+    Error::value(
+        "padding",
+        format!("padding='same' is not supported for strided convolutions (stride={stride:?})"),
+    )
+}
+
 fn positive_groups(groups: i64) -> Result<usize> {
     if groups <= 0 {
         return Err(Error::value(
@@ -341,10 +387,7 @@ impl Conv2dGeometry {
             }
             Padding::Same => {
                 if stride != [1, 1] {
-                    return Err(Error::value(
-                        "padding",
-                        format!("padding='same' is not supported for strided convolutions (stride={stride:?})"),
-                    ));
+                    return Err(same_with_stride(stride));
                 }
                 let mut before = [0; 2];
                 let mut after = [0; 2];

@@ -10,13 +10,14 @@ use crate::conv_transpose2d::{
 };
 use crate::error::{Error, ErrorKind};
 use crate::init::{default_init, LayerKind};
+use crate::layer::{Conv2dLayer, ConvTranspose2dLayer};
 use crate::params::{
     Conv2dGeometry, Conv2dOptions, ConvTranspose2dGeometry, ConvTranspose2dOptions, Padding,
     PaddingMode, Pair, UnfoldOptions,
 };
 use crate::tensor::{checked_shape, tensor1, tensor3, tensor4};
 use js_sys::{Array, Float32Array, Int32Array, Object, Reflect};
-use ndarray::{Array1, Array2, ArrayBase, Data, Dimension};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView4, Data, Dimension};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -984,4 +985,240 @@ pub fn encode_gif(
         )));
     }
     crate::gif::encode_gif(w, h, &bytes.to_vec(), delay, true).map_err(js_err)
+}
+
+// ---------------------------------------------------------------------------------------
+// Prepared layers (nn.Conv2d / nn.ConvTranspose2d modules)
+
+/// A positive integer size given as a JS number (`height`, `width` of `forwardData`).
+fn size_arg(arg: &'static str, v: f64) -> JsResult<usize> {
+    if !(v.is_finite() && v.fract() == 0.0 && v >= 1.0) {
+        return Err(bad(arg, "expected a positive integer"));
+    }
+    if v > crate::MAX_ELEMENTS as f64 {
+        return Err(js_err(Error::new(
+            ErrorKind::TooLarge,
+            arg,
+            format!(
+                "larger than the cap of {} elements allows",
+                crate::MAX_ELEMENTS
+            ),
+        )));
+    }
+    Ok(v as usize)
+}
+
+/// `forwardData`'s flat input copied into `buf` (its allocation reused): N images of C × H ×
+/// W, C the layer's, N what the length leaves. Returns (N, C, H, W).
+fn flat_input(
+    data: &JsValue,
+    channels: usize,
+    height: f64,
+    width: f64,
+    buf: &mut Vec<f32>,
+) -> JsResult<(usize, usize, usize, usize)> {
+    let (h, w) = (size_arg("height", height)?, size_arg("width", width)?);
+    let f = data.dyn_ref::<Float32Array>().ok_or_else(|| {
+        js_err(Error::shape(
+            "input",
+            format!("expected a Float32Array, got {}", describe(data)),
+        ))
+    })?;
+    let len = f.length() as usize;
+    let image = channels * h * w;
+    if len == 0 || image == 0 || !len.is_multiple_of(image) {
+        return Err(js_err(Error::shape(
+            "input",
+            format!("{len} values are not N images of C_in·H·W = {channels}·{h}·{w} = {image}"),
+        )));
+    }
+    if len > crate::MAX_ELEMENTS {
+        return Err(js_err(Error::new(
+            ErrorKind::TooLarge,
+            "input",
+            format!("{len} values exceed the cap of {}", crate::MAX_ELEMENTS),
+        )));
+    }
+    buf.resize(len, 0.0);
+    f.copy_to(buf);
+    Ok((len / image, channels, h, w))
+}
+
+/// A view of `buf` as `shape` (made by [`flat_input`], so the length matches).
+fn view4(buf: &[f32], shape: (usize, usize, usize, usize)) -> JsResult<ArrayView4<'_, f32>> {
+    ArrayView4::from_shape(shape, buf).map_err(|_| bad("input", "data does not match shape"))
+}
+
+/// `nn.Conv2d` with given parameters: `new Conv2d(weight, bias, options)` checks and packs
+/// the weight once; `forward` / `forwardData` then run it on many inputs (docs/js-api.md).
+/// Call `free()` when done.
+#[wasm_bindgen(js_name = Conv2d)]
+pub struct Conv2dModule {
+    inner: Conv2dLayer,
+    /// `forwardData`'s input and output, reused between calls.
+    input: Vec<f32>,
+    output: Vec<f32>,
+}
+
+#[wasm_bindgen(js_class = Conv2d)]
+impl Conv2dModule {
+    /// `weight` (C_out, C_in/groups, kh, kw), `bias` (C_out) or null, options as [`conv2d`].
+    ///
+    /// # Errors
+    /// A JS `Error` naming the argument.
+    #[wasm_bindgen(constructor)]
+    pub fn new(weight: JsValue, bias: JsValue, options: JsValue) -> JsResult<Conv2dModule> {
+        let opts = conv2d_options(&options)?;
+        let w = tensor4_arg("weight", &weight)?;
+        let b = bias_arg(&bias)?;
+        let inner = Conv2dLayer::new(w, b, opts).map_err(js_err)?;
+        Ok(Conv2dModule {
+            inner,
+            input: Vec::new(),
+            output: Vec::new(),
+        })
+    }
+
+    /// `layer(input)`: `{ shape: [N, C_in, H, W], data }` → `{ shape, data }`.
+    ///
+    /// # Errors
+    /// A JS `Error` naming the argument.
+    pub fn forward(&mut self, input: JsValue) -> JsResult<JsValue> {
+        let x = tensor4_arg("input", &input)?;
+        Ok(tensor_js(&self.inner.forward(x.view()).map_err(js_err)?))
+    }
+
+    /// `layer(input)` on a flat NCHW `Float32Array` of N images of `height` × `width`
+    /// (N = length / (C_in·H·W)): the flat output, N × C_out × H_out × W_out. No objects are
+    /// read or built and, for inputs of one size, nothing is allocated in wasm memory after
+    /// the first call: the call for tight loops.
+    ///
+    /// # Errors
+    /// A JS `Error` naming the argument.
+    #[wasm_bindgen(js_name = forwardData)]
+    pub fn forward_data(
+        &mut self,
+        data: JsValue,
+        height: f64,
+        width: f64,
+    ) -> JsResult<Float32Array> {
+        let shape = flat_input(
+            &data,
+            self.inner.in_channels(),
+            height,
+            width,
+            &mut self.input,
+        )?;
+        let x = view4(&self.input, shape)?;
+        self.inner
+            .forward_into(x, &mut self.output)
+            .map_err(js_err)?;
+        Ok(Float32Array::from(self.output.as_slice()))
+    }
+
+    /// The output-size arithmetic for an input of `height` × `width` (as
+    /// `conv2dOutputSize`).
+    ///
+    /// # Errors
+    /// A JS `Error` naming the argument when there is no valid output.
+    #[wasm_bindgen(js_name = outputSize)]
+    pub fn output_size(&self, height: f64, width: f64) -> JsResult<JsValue> {
+        let (h, w) = (size_arg("height", height)?, size_arg("width", width)?);
+        let g = self
+            .inner
+            .geometry([1, self.inner.in_channels(), h, w])
+            .map_err(js_err)?;
+        Ok(conv_arith_js(&g))
+    }
+
+    /// C_in.
+    #[wasm_bindgen(getter, js_name = inChannels)]
+    pub fn in_channels(&self) -> usize {
+        self.inner.in_channels()
+    }
+
+    /// C_out.
+    #[wasm_bindgen(getter, js_name = outChannels)]
+    pub fn out_channels(&self) -> usize {
+        self.inner.out_channels()
+    }
+}
+
+/// `nn.ConvTranspose2d` with given parameters (an `outputSize` in the options applies to
+/// every call). Call `free()` when done.
+#[wasm_bindgen(js_name = ConvTranspose2d)]
+pub struct ConvTranspose2dModule {
+    inner: ConvTranspose2dLayer,
+}
+
+#[wasm_bindgen(js_class = ConvTranspose2d)]
+impl ConvTranspose2dModule {
+    /// `weight` (C_in, C_out/groups, kh, kw), `bias` (C_out) or null, options as
+    /// [`conv_transpose2d`].
+    ///
+    /// # Errors
+    /// A JS `Error` naming the argument.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        weight: JsValue,
+        bias: JsValue,
+        options: JsValue,
+    ) -> JsResult<ConvTranspose2dModule> {
+        let opts = conv_transpose2d_options(&options)?;
+        let w = tensor4_arg("weight", &weight)?;
+        let b = bias_arg(&bias)?;
+        let inner = ConvTranspose2dLayer::new(w, b, opts).map_err(js_err)?;
+        Ok(ConvTranspose2dModule { inner })
+    }
+
+    /// `layer(input)`: `{ shape: [N, C_in, H, W], data }` → `{ shape, data }`.
+    ///
+    /// # Errors
+    /// A JS `Error` naming the argument.
+    pub fn forward(&self, input: JsValue) -> JsResult<JsValue> {
+        let x = tensor4_arg("input", &input)?;
+        Ok(tensor_js(&self.inner.forward(x.view()).map_err(js_err)?))
+    }
+
+    /// `layer(input)` on a flat NCHW `Float32Array` (see `Conv2d.forwardData`).
+    ///
+    /// # Errors
+    /// A JS `Error` naming the argument.
+    #[wasm_bindgen(js_name = forwardData)]
+    pub fn forward_data(&self, data: JsValue, height: f64, width: f64) -> JsResult<Float32Array> {
+        let mut buf = Vec::new();
+        let shape = flat_input(&data, self.inner.in_channels(), height, width, &mut buf)?;
+        let y = self.inner.forward(view4(&buf, shape)?).map_err(js_err)?;
+        Ok(match y.as_slice() {
+            Some(s) => Float32Array::from(s),
+            None => Float32Array::from(y.iter().copied().collect::<Vec<f32>>().as_slice()),
+        })
+    }
+
+    /// The output-size arithmetic for an input of `height` × `width` (as
+    /// `convTranspose2dOutputSize`).
+    ///
+    /// # Errors
+    /// A JS `Error` naming the argument when there is no valid output.
+    #[wasm_bindgen(js_name = outputSize)]
+    pub fn output_size(&self, height: f64, width: f64) -> JsResult<JsValue> {
+        let (h, w) = (size_arg("height", height)?, size_arg("width", width)?);
+        let g = self
+            .inner
+            .geometry([1, self.inner.in_channels(), h, w])
+            .map_err(js_err)?;
+        Ok(conv_t_arith_js(&g))
+    }
+
+    /// C_in.
+    #[wasm_bindgen(getter, js_name = inChannels)]
+    pub fn in_channels(&self) -> usize {
+        self.inner.in_channels()
+    }
+
+    /// C_out.
+    #[wasm_bindgen(getter, js_name = outChannels)]
+    pub fn out_channels(&self) -> usize {
+        self.inner.out_channels()
+    }
 }
