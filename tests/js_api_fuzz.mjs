@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fuzz the convviz JS API with malformed calls (issue #8). Deterministic: a seeded PRNG builds a
-// valid call for one of the ten entry points, then breaks it (wrong types, missing fields,
+// valid call for one of the ten entry points (and the two module classes' forward), then breaks it (wrong types, missing fields,
 // negative / fractional / NaN / Infinity / huge numbers, wrong ranks, wrong data lengths,
 // NaN / Inf data, detached buffers, throwing getters, sizes beyond the element cap, ...).
 //
@@ -290,7 +290,34 @@ const OPS = {
   convMatrix: { base: baseConvMatrix, tensors: { kernel: tensorIn(0, 'kernel') }, options: ['inputSize', 'stride', 'padding', 'dilation'], optsIndex: 0 },
   defaultInit: { base: baseDefaultInit, tensors: {}, options: ['kind', 'inChannels', 'outChannels', 'kernelSize', 'groups', 'bias', 'seed'], optsIndex: 0 },
 };
+// The modules (`new Conv2d(weight, bias, options).forward(input)`) take the functional call's
+// arguments, mutations and judgement.
+const MODULES = { 'Conv2d.forward': ['Conv2d', 'conv2d'], 'ConvTranspose2d.forward': ['ConvTranspose2d', 'convTranspose2d'] };
+for (const [name, [, fn]] of Object.entries(MODULES)) OPS[name] = { ...OPS[fn], base: () => OPS[fn].base() };
+/** The functional op whose semantics `op` has. */
+const semantics = (op) => MODULES[op]?.[1] ?? op;
 const OP_NAMES = Object.keys(OPS);
+
+/** The callable of every op: the module's exports, and the module ops built around the classes. */
+function entryPoints(api) {
+  const calls = {};
+  for (const n of OP_NAMES) {
+    const cls = MODULES[n]?.[0];
+    if (!cls) {
+      if (typeof api[n] === 'function') calls[n] = api[n];
+    } else if (typeof api[cls] === 'function') {
+      calls[n] = (input, weight, bias, options) => {
+        const layer = new api[cls](weight, bias, options);
+        try {
+          return layer.forward(input);
+        } finally {
+          layer.free();
+        }
+      };
+    }
+  }
+  return calls;
+}
 
 // ---------------------------------------------------------------- mutations
 
@@ -555,7 +582,7 @@ function makeCall(op) {
       args = fn();
       labels.push(label);
     } else if (kind === 'huge') {
-      const [label, a] = hugeCall(op);
+      const [label, a] = hugeCall(semantics(op));
       args = a;
       labels.push(`huge: ${label}`);
       huge = true;
@@ -683,7 +710,8 @@ async function main() {
     process.exit(1);
   }
   let { api, memory } = loaded;
-  const missing = OP_NAMES.filter((n) => typeof api[n] !== 'function');
+  let calls = entryPoints(api);
+  const missing = OP_NAMES.filter((n) => !calls[n]);
   let maxElements = DEFAULT_MAX_ELEMENTS;
   try {
     if (typeof api.maxElements === 'function') maxElements = Number(api.maxElements());
@@ -722,19 +750,19 @@ async function main() {
     const call = makeCall(op);
     const st = stats[op];
     st.calls++;
-    const j = judge(op, call.args, { maxElements });
+    const j = judge(semantics(op), call.args, { maxElements });
     byStatus[j.status]++;
     const problems = [];
     panicText = null;
     const memBefore = memory ? memory.buffer.byteLength : 0;
 
-    if (typeof api[op] !== 'function') {
+    if (!calls[op]) {
       problems.push(`${op} is not exported`);
     } else {
       let result;
       let threw = null;
       try {
-        result = api[op](...call.args);
+        result = calls[op](...call.args);
       } catch (e) {
         threw = { e };
       }
@@ -762,7 +790,7 @@ async function main() {
             } catch { /* ignore */ }
             problems.push(`accepted an invalid call: ${j.reason}${shape}`);
           } else if (j.status === 'valid') {
-            const bad = checkResult(op, result, j);
+            const bad = checkResult(semantics(op), result, j);
             if (bad) problems.push(bad);
           } else if (result === undefined || result === null) {
             problems.push(`returned ${result}`);
@@ -795,6 +823,7 @@ async function main() {
     if (problems.some((p) => p.startsWith('lecture example') || p.startsWith('trapped'))) {
       reloads++;
       ({ api, memory } = await loadApi(opts));
+      calls = entryPoints(api);
     }
   }
   console.error = origError;

@@ -188,3 +188,121 @@ fn trace_exposes_every_intermediate_and_steps() {
         Some(5.0)
     );
 }
+
+#[wasm_bindgen_test]
+fn conv2d_layer_forward_and_forward_data() {
+    let mut layer = wasm::Conv2dModule::new(
+        tensor(&[2, 3, 3, 3], 1.0),
+        tensor(&[2], 0.5),
+        opts(&[("padding", 1.into())]),
+    )
+    .unwrap();
+    assert_eq!((layer.in_channels(), layer.out_channels()), (3, 2));
+    let y = layer.forward(tensor(&[1, 3, 5, 5], 1.0)).unwrap();
+    assert_eq!(shape_of(&y), vec![1, 2, 5, 5]);
+    // the centre sees all 27 taps, a corner 3·2·2 = 12
+    let d = data_of(&y);
+    assert_eq!((d[12], d[0], d[25 + 12]), (27.5, 12.5, 27.5));
+    // forwardData: flat in, flat out, batch taken from the length; repeated calls agree
+    let flat = Float32Array::new_with_length(2 * 3 * 5 * 5);
+    flat.fill(1.0, 0, 2 * 3 * 5 * 5);
+    for _ in 0..3 {
+        let out = layer
+            .forward_data(flat.clone().into(), 5.0, 5.0)
+            .unwrap()
+            .to_vec();
+        assert_eq!(out.len(), 2 * 2 * 5 * 5);
+        assert_eq!((out[12], out[50 + 25 + 12]), (27.5, 27.5));
+    }
+    let size = layer.output_size(5.0, 5.0).unwrap();
+    let height = get(&size, "height");
+    assert_eq!(get(&height, "output").as_f64(), Some(5.0));
+    assert_eq!(get(&height, "padBefore").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+fn layer_errors_name_the_argument_and_the_layer_keeps_working() {
+    let bad_new = [
+        (opts(&[("stride", 0.into())]), tensor(&[1], 0.0), "stride"),
+        (opts(&[("groups", 2.into())]), JsValue::NULL, "groups"),
+        (JsValue::UNDEFINED, tensor(&[3], 0.0), "bias"),
+    ];
+    for (o, b, arg) in bad_new {
+        let e = wasm::Conv2dModule::new(tensor(&[1, 3, 3, 3], 1.0), b, o)
+            .err()
+            .unwrap();
+        let m = message(e);
+        assert!(m.starts_with(&format!("{arg}:")), "{m}");
+    }
+    let mut layer = wasm::Conv2dModule::new(
+        tensor(&[1, 3, 3, 3], 1.0),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    let flat = |n: u32, v: f32| {
+        let f = Float32Array::new_with_length(n);
+        f.fill(v, 0, n);
+        JsValue::from(f)
+    };
+    let bad_calls: [(JsValue, f64, f64, &str); 7] = [
+        (flat(74, 1.0), 5.0, 5.0, "input"),
+        (flat(75, f32::NAN), 5.0, 5.0, "input"),
+        (
+            JsValue::from(js_sys::Float64Array::new_with_length(75)),
+            5.0,
+            5.0,
+            "input",
+        ),
+        (flat(75, 1.0), 0.0, 25.0, "height"),
+        (flat(75, 1.0), 5.0, 2.5, "width"),
+        (flat(75, 1.0), 25.0, 1.0, "kernel_size"),
+        (flat(75, 1.0), f64::NAN, 5.0, "height"),
+    ];
+    for (data, h, w, arg) in bad_calls {
+        let e = layer.forward_data(data, h, w).err().unwrap();
+        let m = message(e);
+        assert!(m.starts_with(&format!("{arg}:")), "{arg}: {m}");
+        let ok = layer
+            .forward_data(flat(75, 1.0), 5.0, 5.0)
+            .unwrap()
+            .to_vec();
+        assert_eq!(ok, vec![27.0; 9]);
+    }
+    let e = layer.forward(tensor(&[1, 2, 5, 5], 1.0)).err().unwrap();
+    assert!(message(e).starts_with("weight:"));
+}
+
+#[wasm_bindgen_test]
+fn conv_transpose2d_layer_round_trip_sizes() {
+    // ConvTranspose2d(2, 1, 3, stride=2, padding=1) back to 5×5 with output_size
+    let layer = wasm::ConvTranspose2dModule::new(
+        tensor(&[2, 1, 3, 3], 1.0),
+        JsValue::NULL,
+        opts(&[
+            ("stride", 2.into()),
+            ("padding", 1.into()),
+            (
+                "outputSize",
+                JsValue::from(
+                    &[5u32, 5][..]
+                        .iter()
+                        .map(|&v| JsValue::from(v))
+                        .collect::<Array>(),
+                ),
+            ),
+        ]),
+    )
+    .unwrap();
+    assert_eq!((layer.in_channels(), layer.out_channels()), (2, 1));
+    let y = layer.forward(tensor(&[1, 2, 3, 3], 1.0)).unwrap();
+    assert_eq!(shape_of(&y), vec![1, 1, 5, 5]);
+    let flat = Float32Array::new_with_length(18);
+    flat.fill(1.0, 0, 18);
+    assert_eq!(
+        layer.forward_data(flat.into(), 3.0, 3.0).unwrap().to_vec(),
+        data_of(&y)
+    );
+    let e = layer.forward(tensor(&[1, 2, 1, 1], 1.0)).err().unwrap();
+    assert!(message(e).starts_with("output_size:"));
+}
