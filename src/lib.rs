@@ -20,7 +20,7 @@
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
 //! | [`init`] | PyTorch's default parameter initialisation |
 //! | [`layer`] | prepared `Conv2d` / `ConvTranspose2d` modules: weights checked and packed once |
-//! | [`gif`] | animated-GIF encoding of exported animations (the `gif` crate) |
+//! | [`gif`] | animated-GIF encoding of exported animations (a small GIF89a + LZW writer) |
 #![warn(missing_docs)]
 
 pub mod conv2d;

@@ -1,5 +1,6 @@
-//! GIF export: frames encoded by `convviz::gif::encode_gif` decode (with the `gif` crate's own
-//! decoder) to the same pictures, and every bad argument is an error naming it.
+//! GIF export: frames encoded by `convviz::gif::encode_gif` decode to the same pictures, with
+//! two decoders independent of the encoder — the `gif` crate's and a strict one written here
+//! from the GIF89a specification — and every bad argument is an error naming it.
 
 use convviz::gif::{encode_gif, MAX_GIF_FRAMES, MAX_GIF_INPUT_BYTES};
 use convviz::ErrorKind;
@@ -13,7 +14,24 @@ struct Decoded {
     screens: Vec<Vec<[u8; 3]>>,
 }
 
+/// Decode with both decoders, check that they agree, and return the result.
 fn decode(bytes: &[u8]) -> Decoded {
+    let crate_decoded = decode_with_gif_crate(bytes);
+    let strict = strict_decode(bytes);
+    assert_eq!(
+        (crate_decoded.width, crate_decoded.height),
+        (strict.width, strict.height)
+    );
+    assert_eq!(crate_decoded.loops_forever, strict.loops_forever);
+    assert_eq!(crate_decoded.delays_cs, strict.delays_cs);
+    assert!(
+        crate_decoded.screens == strict.screens,
+        "the two decoders disagree"
+    );
+    strict
+}
+
+fn decode_with_gif_crate(bytes: &[u8]) -> Decoded {
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::RGBA);
     let mut decoder = options.read_info(bytes).expect("a valid GIF header");
@@ -47,6 +65,147 @@ fn decode(bytes: &[u8]) -> Decoded {
         delays_cs,
         screens,
     }
+}
+
+/// A strict GIF decoder written from the GIF89a specification, for exactly what the encoder
+/// is meant to write: header, logical screen with a global colour table, an optional
+/// NETSCAPE2.0 loop extension, then per frame a graphic control extension (disposal "keep",
+/// no transparency) and an image without a local table or interlacing, then the trailer. The
+/// LZW data must start with a clear code, stop at the end code with nothing after it but
+/// zero padding bits, and every code must be one the dictionary can hold.
+fn strict_decode(b: &[u8]) -> Decoded {
+    let u16_at = |i: usize| usize::from(b[i]) | usize::from(b[i + 1]) << 8;
+    assert_eq!(&b[..6], b"GIF89a");
+    let (width, height) = (u16_at(6), u16_at(8));
+    let packed = b[10];
+    assert_eq!(packed & 0x80, 0x80, "global colour table");
+    let colours = 2usize << (packed & 7);
+    let palette: Vec<[u8; 3]> = b[13..13 + 3 * colours]
+        .chunks(3)
+        .map(|c| [c[0], c[1], c[2]])
+        .collect();
+    let mut pos = 13 + 3 * colours;
+    let mut loops_forever = false;
+    let mut delay = None;
+    let mut screen = vec![[0u8; 3]; width * height];
+    let (mut screens, mut delays_cs) = (Vec::new(), Vec::new());
+    loop {
+        match b[pos] {
+            0x21 if b[pos + 1] == 0xFF => {
+                assert!(screens.is_empty(), "the loop extension comes first");
+                assert_eq!(&b[pos + 2..pos + 14], b"\x0bNETSCAPE2.0");
+                assert_eq!(&b[pos + 14..pos + 19], &[3, 1, 0, 0, 0], "loop forever");
+                loops_forever = true;
+                pos += 19;
+            }
+            0x21 if b[pos + 1] == 0xF9 => {
+                assert_eq!(b[pos + 2], 4);
+                assert_eq!(b[pos + 3], 1 << 2, "disposal keep, no transparency");
+                assert_eq!(b[pos + 7], 0, "block terminator");
+                assert!(delay.replace(u16_at(pos + 4) as u16).is_none());
+                pos += 8;
+            }
+            0x2C => {
+                let (left, top, fw, fh) = (
+                    u16_at(pos + 1),
+                    u16_at(pos + 3),
+                    u16_at(pos + 5),
+                    u16_at(pos + 7),
+                );
+                assert_eq!(b[pos + 9], 0, "no local table, not interlaced");
+                assert!(left + fw <= width && top + fh <= height && fw * fh > 0);
+                if screens.is_empty() {
+                    assert_eq!((left, top, fw, fh), (0, 0, width, height));
+                }
+                let min_code_size = b[pos + 10];
+                pos += 11;
+                let mut data = Vec::new();
+                while b[pos] != 0 {
+                    let n = usize::from(b[pos]);
+                    data.extend_from_slice(&b[pos + 1..pos + 1 + n]);
+                    pos += 1 + n;
+                }
+                pos += 1;
+                let indices = strict_lzw_decode(&data, min_code_size);
+                assert_eq!(indices.len(), fw * fh, "one index per pixel");
+                for (i, &index) in indices.iter().enumerate() {
+                    assert!(usize::from(index) < colours, "index inside the table");
+                    screen[(top + i / fw) * width + left + i % fw] = palette[usize::from(index)];
+                }
+                delays_cs.push(delay.take().expect("a graphic control extension per frame"));
+                screens.push(screen.clone());
+            }
+            0x3B => {
+                assert_eq!(pos + 1, b.len(), "nothing after the trailer");
+                break;
+            }
+            other => panic!("unexpected block 0x{other:02x} at byte {pos}"),
+        }
+    }
+    Decoded {
+        width,
+        height,
+        loops_forever,
+        delays_cs,
+        screens,
+    }
+}
+
+/// GIF's LZW, decoded strictly (see [`strict_decode`]).
+fn strict_lzw_decode(data: &[u8], min_code_size: u8) -> Vec<u8> {
+    assert!((2..=8).contains(&min_code_size));
+    let clear = 1usize << min_code_size;
+    let end = clear + 1;
+    let roots = || -> Vec<Vec<u8>> { (0..end + 1).map(|i| vec![i as u8]).collect() };
+    let mut bit = 0;
+    let mut read = |width: usize| -> usize {
+        assert!(
+            bit + width <= data.len() * 8,
+            "data ran out before the end code"
+        );
+        let code = (0..width).fold(0, |code, i| {
+            code | usize::from(data[(bit + i) / 8] >> ((bit + i) % 8) & 1) << i
+        });
+        bit += width;
+        code
+    };
+    let mut width = usize::from(min_code_size) + 1;
+    assert_eq!(read(width), clear, "the data starts with a clear code");
+    let (mut table, mut previous, mut out) = (roots(), None::<Vec<u8>>, Vec::new());
+    loop {
+        let code = read(width);
+        if code == clear {
+            (table, previous, width) = (roots(), None, usize::from(min_code_size) + 1);
+            continue;
+        }
+        if code == end {
+            break;
+        }
+        let entry = match &previous {
+            _ if code < table.len() && code != clear && code != end => table[code].clone(),
+            Some(p) if code == table.len() => [p.as_slice(), &p[..1]].concat(),
+            _ => panic!(
+                "code {code} is not in the dictionary ({} entries)",
+                table.len()
+            ),
+        };
+        if let Some(p) = previous {
+            if table.len() < 4096 {
+                table.push([p.as_slice(), &entry[..1]].concat());
+            }
+        }
+        out.extend_from_slice(&entry);
+        previous = Some(entry);
+        if table.len() == 1 << width && width < 12 {
+            width += 1;
+        }
+    }
+    assert!(data.len() * 8 - bit < 8, "whole bytes after the end code");
+    assert!(
+        (bit..data.len() * 8).all(|i| data[i / 8] >> (i % 8) & 1 == 0),
+        "zero padding bits"
+    );
+    out
 }
 
 /// `n` frames of `w`×`h`: a grey background and a 2×2 kernel box at a different place in each,
@@ -190,4 +349,150 @@ fn bad_arguments_are_errors_naming_them() {
     ));
     assert_eq!((e.arg(), e.kind()), ("rgba", ErrorKind::TooLarge));
     assert!(encode_gif(1, 1, &vec![0u8; MAX_GIF_FRAMES * 4], 100, true).is_ok());
+}
+
+/// A deterministic pseudo-random stream (xorshift64*).
+fn rng(seed: u64) -> impl FnMut() -> u64 {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    move || {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+/// RGBA bytes of `n` pixels drawn from `colours` distinct opaque colours: random, or runs.
+fn pixels(n: usize, colours: usize, runs: bool, seed: u64) -> Vec<u8> {
+    let mut next = rng(seed);
+    let mut current = 0;
+    (0..n)
+        .flat_map(|_| {
+            if !runs || next().is_multiple_of(8) {
+                current = (next() % colours as u64) as usize;
+            }
+            [
+                current as u8,
+                (current * 7 % 256) as u8,
+                255 - current as u8,
+                255,
+            ]
+        })
+        .collect()
+}
+
+fn opaque_screen(rgba: &[u8]) -> Vec<[u8; 3]> {
+    rgba.chunks(4).map(|p| [p[0], p[1], p[2]]).collect()
+}
+
+#[test]
+fn every_code_width_boundary_decodes() {
+    // One frame of 1…1100 pixels for palettes of 1, 2, 3, 5, 16 and 256 colours (LZW minimum
+    // code sizes 2 to 8): every length ends the data at a different dictionary size, so the
+    // end code is written at, just before and just after each widening from 3 to 12 bits.
+    for colours in [1, 2, 3, 5, 16, 256] {
+        for n in 1..=1100 {
+            for runs in [false, true] {
+                let rgba = pixels(n, colours, runs, (n * 31 + colours) as u64);
+                let bytes = encode_gif(n, 1, &rgba, 100, n % 2 == 0).unwrap();
+                let d = decode(&bytes);
+                assert_eq!(
+                    d.screens,
+                    vec![opaque_screen(&rgba)],
+                    "{colours} colours, {n} px"
+                );
+                assert_eq!(d.loops_forever, n % 2 == 0);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_full_dictionary_restarts_with_a_clear_code() {
+    // Noise over 256 colours fills the 4,096 codes about every 3,800 pixels: 120,000 pixels
+    // restart the dictionary about 30 times; noise over 4 colours fills it far more slowly.
+    for (colours, runs) in [(256, false), (4, false), (200, true)] {
+        let (w, h) = (400, 300);
+        let rgba = pixels(w * h, colours, runs, colours as u64);
+        let d = decode(&encode_gif(w, h, &rgba, 40, true).unwrap());
+        assert_eq!(d.screens, vec![opaque_screen(&rgba)], "{colours} colours");
+        assert_eq!(d.delays_cs, vec![4]);
+    }
+}
+
+#[test]
+fn random_animations_round_trip() {
+    // Random sizes and frame counts; each frame changes a random rectangle of the one before,
+    // so the cropped frames have every position and size, including a whole-frame change and
+    // no change at all.
+    let mut next = rng(7);
+    for case in 0..300 {
+        let (w, h) = (1 + (next() % 40) as usize, 1 + (next() % 30) as usize);
+        let frames = 1 + (next() % 6) as usize;
+        let colours = [1, 2, 7, 100, 256][case % 5];
+        let mut screen = pixels(w * h, colours, case % 2 == 0, case as u64);
+        let mut rgba = Vec::new();
+        let mut expected = Vec::new();
+        for _ in 0..frames {
+            rgba.extend_from_slice(&screen);
+            expected.push(opaque_screen(&screen));
+            let (x0, y0) = ((next() % w as u64) as usize, (next() % h as u64) as usize);
+            let (x1, y1) = (
+                x0 + (next() % (w - x0) as u64) as usize,
+                y0 + (next() % (h - y0) as u64) as usize,
+            );
+            let fresh = pixels(w * h, colours, false, next());
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    let i = (y * w + x) * 4;
+                    screen[i..i + 4].copy_from_slice(&fresh[i..i + 4]);
+                }
+            }
+        }
+        let delay_ms = 20 + (next() % 3000) as u32;
+        let d = decode(&encode_gif(w, h, &rgba, delay_ms, true).unwrap());
+        assert_eq!((d.width, d.height), (w, h));
+        assert_eq!(d.screens, expected, "case {case}: {w}×{h}, {frames} frames");
+        assert_eq!(d.delays_cs, vec![((delay_ms + 5) / 10) as u16; frames]);
+    }
+}
+
+/// The bytes the `gif` crate's encoder writes for the same palette, rectangles and indices.
+fn reencode_with_gif_crate(bytes: &[u8]) -> Vec<u8> {
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::Indexed);
+    let mut decoder = options.read_info(bytes).unwrap();
+    let palette = decoder.global_palette().unwrap().to_vec();
+    let (w, h) = (decoder.width(), decoder.height());
+    let mut frames = Vec::new();
+    while let Some(frame) = decoder.read_next_frame().unwrap() {
+        frames.push(frame.clone());
+    }
+    let repeat = decoder.repeat();
+    let mut encoder = gif::Encoder::new(Vec::new(), w, h, &palette).unwrap();
+    if repeat == gif::Repeat::Infinite {
+        encoder.set_repeat(repeat).unwrap();
+    }
+    for frame in &frames {
+        encoder.write_frame(frame).unwrap();
+    }
+    encoder.into_inner().unwrap()
+}
+
+#[test]
+fn same_bytes_as_the_gif_crate_encoder() {
+    // Until the LZW dictionary fills up (4,096 codes), the writer and the `gif` crate's encoder
+    // (which convviz used before) make the same file from the same frames. (Past that, the
+    // writer starts a new dictionary with a clear code where the crate keeps the full one.)
+    let (w, h) = (9, 6);
+    let (rgba, _) = sliding_frames(w, h, 5);
+    for repeat_forever in [true, false] {
+        let bytes = encode_gif(w, h, &rgba, 120, repeat_forever).unwrap();
+        assert_eq!(bytes, reencode_with_gif_crate(&bytes));
+    }
+    for (colours, n) in [(1, 10), (2, 300), (3, 700), (16, 900), (256, 1500)] {
+        let rgba = pixels(n, colours, colours % 2 == 0, n as u64);
+        let bytes = encode_gif(n / 10, 10, &rgba, 100, true).unwrap();
+        assert_eq!(bytes, reencode_with_gif_crate(&bytes), "{colours} colours");
+    }
 }
