@@ -611,8 +611,7 @@ impl ConvTranspose2dGeometry {
                     "output_size",
                     format!(
                         "requested an output size of [{}, {}], but valid sizes range from [{}, {}] to [{}, {}] (for an input of torch.Size([{h}, {w}]))",
-                        size[0], size[1], min_raw[0], min_raw[1],
-                        min_raw[0] + stride[0] as i128 - 1, min_raw[1] + stride[1] as i128 - 1
+                        size[0], size[1], min_output[0], min_output[1], max_output[0], max_output[1]
                     ),
                 ));
             }
@@ -639,7 +638,8 @@ impl ConvTranspose2dGeometry {
                 "padding",
                 format!(
                     "Given input size per channel: ({h} x {w}). Calculated output size per channel: ({} x {}). Output size is too small",
-                    out_raw[0], out_raw[1]
+                    // |out_raw| < 2^51 (as min_raw): i64 prints the same digits with less code.
+                    out_raw[0] as i64, out_raw[1] as i64
                 ),
             ));
         }
@@ -649,7 +649,7 @@ impl ConvTranspose2dGeometry {
                 "output",
                 format!(
                     "an output of {} x {} would exceed the element cap",
-                    out_raw[0], out_raw[1]
+                    out_raw[0] as i64, out_raw[1] as i64
                 ),
             ));
         }
@@ -744,7 +744,9 @@ impl UnfoldGeometry {
                         "Given {} with spatial size ({}, {}), kernel_size=({}, {}), dilation=({}, {}), padding=({}, {}), calculated shape of the array of sliding blocks as ({}, {}), but its components must be at least one.",
                         if image_arg == "output_size" { "output_size" } else { "input" },
                         image[0], image[1], kernel[0], kernel[1], dilation[0], dilation[1],
-                        padding[0], padding[1], calc[0].max(0), calc[1].max(0)
+                        // 0 ≤ calc.max(0) < 2^26 (sizes are capped at 2^24): printed as i64, with
+                        // less code than i128.
+                        padding[0], padding[1], calc[0].max(0) as i64, calc[1].max(0) as i64
                     ),
                 ));
             }

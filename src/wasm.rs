@@ -81,7 +81,7 @@ fn describe(v: &JsValue) -> String {
     if let Some(s) = v.as_string() {
         format!("'{}'", s.chars().take(40).collect::<String>())
     } else if let Some(n) = v.as_f64() {
-        format!("{n}")
+        number(n)
     } else if v.is_object() {
         if Array::is_array(v) {
             "an array".into()
@@ -95,19 +95,35 @@ fn describe(v: &JsValue) -> String {
     }
 }
 
+/// A JavaScript number in a message: `NaN`, `inf`, `-inf` as Rust writes them, any other as
+/// JavaScript's `String(x)` (the same digits as Rust's `{}` but for exponents, e.g. `1e+21`).
+/// Rust's own float formatting would add about 20 KB to the module.
+fn number(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x.is_infinite() {
+        (if x > 0.0 { "inf" } else { "-inf" }).into()
+    } else {
+        js_sys::Number::from(x)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+}
+
 /// A JavaScript number that must be an integer.
 fn int(arg: &'static str, v: &JsValue) -> JsResult<i64> {
     let x = v
         .as_f64()
         .ok_or_else(|| bad(arg, format!("expected an integer, got {}", describe(v))))?;
     if !x.is_finite() || x.fract() != 0.0 {
-        return Err(bad(arg, format!("expected an integer, got {x}")));
+        return Err(bad(arg, format!("expected an integer, got {}", number(x))));
     }
     if x.abs() > 9.007_199_254_740_991e15 {
         return Err(js_err(Error::new(
             ErrorKind::TooLarge,
             arg,
-            format!("{x} is too large"),
+            format!("{} is too large", number(x)),
         )));
     }
     Ok(x as i64)
@@ -272,7 +288,10 @@ fn tensor_parts(arg: &'static str, v: &JsValue, rank: usize) -> JsResult<(Vec<i6
         if n != len as f64 {
             Err(js_err(Error::shape(
                 arg,
-                format!("shape {shape:?} needs {len} values, but data has {n}"),
+                format!(
+                    "shape {shape:?} needs {len} values, but data has {}",
+                    number(n)
+                ),
             )))
         } else {
             Ok(())
@@ -390,7 +409,7 @@ fn index(arg: &'static str, v: f64) -> JsResult<usize> {
     if !v.is_finite() || v.fract() != 0.0 || !(0.0..=4.0e9).contains(&v) {
         return Err(bad(
             arg,
-            format!("expected a non-negative integer index, got {v}"),
+            format!("expected a non-negative integer index, got {}", number(v)),
         ));
     }
     Ok(v as usize)
