@@ -68,7 +68,7 @@ pub(crate) fn check_finite4(arg: &'static str, a: &ArrayView4<f32>) -> Result<()
 pub fn weight_matrix(weight: ArrayView4<f32>) -> Array2<f32> {
     let (o, c, kh, kw) = weight.dim();
     let flat: Vec<f32> = weight.iter().copied().collect();
-    Array2::from_shape_vec((o, c * kh * kw), flat).expect("length is o·c·kh·kw")
+    crate::tensor::from_vec_exact((o, c * kh * kw), flat)
 }
 
 fn add_bias(out: &mut Array3<f32>, bias: Option<ArrayView1<f32>>) {

@@ -68,8 +68,7 @@ fn columns_of(
 /// The weight (C_in, C_out/groups, kh, kw) as a (C_in, C_out/groups · kh · kw) matrix.
 pub(crate) fn weight_rows(weight: ArrayView4<f32>) -> Array2<f32> {
     let (ci, co, kh, kw) = weight.dim();
-    Array2::from_shape_vec((ci, co * kh * kw), weight.iter().copied().collect())
-        .expect("length is ci·co·kh·kw")
+    crate::tensor::from_vec_exact((ci, co * kh * kw), weight.iter().copied().collect())
 }
 
 fn add_bias4(out: &mut Array4<f32>, bias: Option<ArrayView1<f32>>) {

@@ -2,7 +2,9 @@
 //! element cap.
 
 use crate::error::{Error, ErrorKind, Result};
-use ndarray::{Array, Array1, Array3, Array4, ArrayView, ArrayView1, Dimension, IxDyn};
+use ndarray::{
+    Array, Array1, Array3, Array4, ArrayView, ArrayView1, Dimension, IxDyn, ShapeArg, ShapeError,
+};
 
 /// The largest number of elements any one tensor or intermediate may hold: 2²⁴ (16,777,216
 /// `f32`s, 64 MiB).
@@ -128,6 +130,29 @@ fn non_finite(arg: &'static str, i: usize, v: f32) -> Error {
     )
 }
 
+/// `Array::from_shape_vec(shape, data)` for a row-major `shape`: an error unless `data` holds
+/// exactly the shape's number of elements.
+///
+/// The same result, without the code of ndarray's check for custom strides, which
+/// `from_shape_vec` compiles in for every dimension type (with a stable sort: about 6 KB of the
+/// wasm module).
+pub(crate) fn from_vec<A, Sh: ShapeArg>(
+    shape: Sh,
+    data: Vec<A>,
+) -> std::result::Result<Array<A, Sh::Dim>, ShapeError> {
+    Array1::from_vec(data).into_shape_with_order(shape)
+}
+
+/// [`from_vec`] where the caller guarantees that the length matches.
+///
+/// **Panics** if it does not (a bug), without formatting the [`ShapeError`] as `expect` would.
+pub(crate) fn from_vec_exact<A, Sh: ShapeArg>(shape: Sh, data: Vec<A>) -> Array<A, Sh::Dim> {
+    match from_vec(shape, data) {
+        Ok(a) => a,
+        Err(_) => panic!("the data length matches the shape"),
+    }
+}
+
 fn from_parts<D: Dimension>(
     arg: &'static str,
     shape: &[i64],
@@ -146,7 +171,7 @@ fn from_parts<D: Dimension>(
         ));
     }
     check_finite(arg, &data)?;
-    Array::from_shape_vec(IxDyn(&dims), data)
+    from_vec(IxDyn(&dims), data)
         .ok()
         .and_then(|a| a.into_dimensionality::<D>().ok())
         .ok_or_else(|| Error::shape(arg, format!("cannot view data as shape {shape:?}")))
@@ -216,6 +241,19 @@ pub(crate) fn check_view_finite<D: Dimension>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_vec_is_from_shape_vec_for_row_major_shapes() {
+        let data: Vec<f32> = (0..24).map(|v| v as f32).collect();
+        let a = from_vec((2, 3, 4), data.clone()).unwrap();
+        assert_eq!(a, Array3::from_shape_vec((2, 3, 4), data.clone()).unwrap());
+        let d = from_vec(IxDyn(&[4, 6]), data.clone()).unwrap();
+        assert_eq!(d.shape(), &[4, 6]);
+        assert_eq!(d[[3, 5]], 23.0);
+        assert!(from_vec((5, 5), data.clone()).is_err());
+        assert!(from_vec((2, 3), data.clone()).is_err());
+        assert_eq!(from_vec_exact((24,), data.clone()).to_vec(), data);
+    }
 
     #[test]
     fn non_finite_values_are_spelled_as_rust_prints_them() {

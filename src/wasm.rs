@@ -585,7 +585,7 @@ pub fn conv_matrix(options: JsValue) -> JsResult<JsValue> {
     let (shape, data) = tensor_parts("kernel", &kernel, 2)?;
     let dims = checked_shape("kernel", &shape, 2).map_err(js_err)?;
     crate::tensor::check_finite("kernel", &data).map_err(js_err)?;
-    let k = Array2::from_shape_vec((dims[0], dims[1]), data)
+    let k = crate::tensor::from_vec((dims[0], dims[1]), data)
         .map_err(|_| bad("kernel", "data does not match shape"))?;
     let c =
         crate::matrix::conv_matrix([h as usize, w as usize], k.view(), &opts).map_err(js_err)?;
