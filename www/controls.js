@@ -7,6 +7,7 @@
 
 import { PARAMS, NUMERIC_PADDING_MODES } from './params.js';
 import { parseParam, formatParam } from './state.js';
+import { setText, setProp, setAttr, setData } from './pages/dom.js';
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -56,7 +57,7 @@ export function buildControls(form, store) {
     },
     /** Show only the arguments the mode takes (the others keep their values for later). */
     setMode(mode) {
-      for (const p of PARAMS) controls.get(p.name).root.hidden = !p.modes.includes(mode);
+      for (const p of PARAMS) setProp(controls.get(p.name).root, 'hidden', !p.modes.includes(mode));
       form.classList.toggle('numeric-padding', NUMERIC_PADDING_MODES.includes(mode));
     },
   };
@@ -71,10 +72,10 @@ function buildOne(p, store) {
   let wasmError = null;
   const showErrors = () => {
     const msg = syntaxError ?? wasmError;
-    error.textContent = msg ?? '';
-    error.hidden = !msg;
+    setText(error, msg ?? '');
+    setProp(error, 'hidden', !msg);
     root.classList.toggle('has-error', Boolean(msg));
-    if (field) field.setAttribute('aria-invalid', msg ? 'true' : 'false');
+    if (field) setAttr(field, 'aria-invalid', msg ? 'true' : 'false');
   };
 
   let field = null;
@@ -88,7 +89,7 @@ function buildOne(p, store) {
     return {
       root,
       sync(state) {
-        field.checked = Boolean(state.params[p.name]);
+        setProp(field, 'checked', Boolean(state.params[p.name]));
       },
       setError(msg) {
         wasmError = msg;
@@ -105,7 +106,7 @@ function buildOne(p, store) {
     return {
       root,
       sync(state) {
-        field.value = state.params[p.name];
+        setProp(field, 'value', state.params[p.name]);
       },
       setError(msg) {
         wasmError = msg;
@@ -236,19 +237,19 @@ function buildOne(p, store) {
       current = state.params[p.name];
       // output_size given: PyTorch ignores output_padding and picks it from output_size
       const locked = p.name === 'output_padding' && state.params.output_size !== null;
-      field.readOnly = locked;
+      setProp(field, 'readOnly', locked);
       root.classList.toggle('is-locked', locked);
       if (p.name === 'output_padding') {
-        note.textContent = locked ? 'Ignored while output_size is given: output_size picks it.' : '';
-        note.hidden = !locked;
+        setText(note, locked ? 'Ignored while output_size is given: output_size picks it.' : '');
+        setProp(note, 'hidden', !locked);
       }
       if (p.kind === 'size' && values) {
         const [hs, ws] = [values[`${p.name}.0`] ?? [], values[`${p.name}.1`] ?? []];
         const span = (a) => (a.length ? (a.length > 1 ? `${a[0]}…${a[a.length - 1]}` : `${a[0]}`) : '—');
-        note.textContent = `valid: (${span(hs)}, ${span(ws)})`;
-        note.dataset.range = hs.length && ws.length ? `${hs[0]},${ws[0]},${hs[hs.length - 1]},${ws[ws.length - 1]}` : '';
+        setText(note, `valid: (${span(hs)}, ${span(ws)})`);
+        setData(note, 'range', hs.length && ws.length ? `${hs[0]},${ws[0]},${hs[hs.length - 1]},${ws[ws.length - 1]}` : '');
       }
-      if (noneButton) noneButton.disabled = current === null;
+      if (noneButton) setProp(noneButton, 'disabled', current === null);
       if (Array.isArray(current) && p.kind === 'padding') lastExplicit = [...current];
       const typed = parseParam(p.name, field.value);
       const same = typed.ok && JSON.stringify(typed.value) === JSON.stringify(current);
@@ -262,7 +263,7 @@ function buildOne(p, store) {
       }
       if (kindRadios) {
         const kind = Array.isArray(current) ? 'explicit' : current;
-        for (const r of kindRadios.querySelectorAll('input')) r.checked = r.value === kind;
+        for (const r of kindRadios.querySelectorAll('input')) setProp(r, 'checked', r.value === kind);
       }
       for (const s of sliders) {
         if (values) {
@@ -271,17 +272,17 @@ function buildOne(p, store) {
         const v = s.axis === null ? current : Array.isArray(current) ? current[s.axis] : null;
         s.range.classList.toggle('is-none', v === null && p.kind === 'size');
         const n = s.values.length;
-        s.range.max = String(Math.max(0, n - 1));
-        s.range.disabled = n <= 1 || locked;
+        setProp(s.range, 'max', String(Math.max(0, n - 1)));
+        setProp(s.range, 'disabled', n <= 1 || locked);
         if (v !== null && n > 0) {
           let best = 0;
           for (let i = 1; i < n; i++) if (Math.abs(s.values[i] - v) < Math.abs(s.values[best] - v)) best = i;
-          s.range.value = String(best);
-          s.readout.value = String(v);
+          setProp(s.range, 'value', String(best));
+          setProp(s.readout, 'value', String(v));
         } else {
-          s.readout.value = v === null ? '—' : String(v);
+          setProp(s.readout, 'value', v === null ? '—' : String(v));
         }
-        s.range.setAttribute('aria-valuetext', s.readout.value);
+        setAttr(s.range, 'aria-valuetext', s.readout.value);
       }
     },
     setError(msg) {
@@ -326,8 +327,8 @@ export function buildFillBar(root, fills, tensor, store) {
   return {
     sync(state) {
       const st = state[tensor];
-      for (const [kind, b] of buttons) b.setAttribute('aria-pressed', String(kind === st.fill));
-      if (document.activeElement !== seed) seed.value = String(st.seed);
+      for (const [kind, b] of buttons) setAttr(b, 'aria-pressed', String(kind === st.fill));
+      if (document.activeElement !== seed) setProp(seed, 'value', String(st.seed));
     },
   };
 }

@@ -5,7 +5,7 @@
 
 import { imageToTensor, sampleImage, KERNELS, kernelById, parseKernel, kernelFor } from '../imagein.js';
 import { imageActive } from '../state.js';
-import { $, el } from '../pages/dom.js';
+import { $, el, setData, setProp, setText } from '../pages/dom.js';
 
 export const IMAGE_SIZES = [32, 48, 64, 96, 128, 192, 256];
 
@@ -154,8 +154,8 @@ export function buildImagePanel(ctx) {
   return {
     sync(state) {
       const on = imageActive(state);
-      panel.dataset.active = String(on);
-      $('#img-off').hidden = !on;
+      setData(panel, 'active', String(on));
+      setProp($('#img-off'), 'hidden', !on);
       if (on) {
         const im = state.image;
         size.value = String(im.size);
@@ -165,7 +165,7 @@ export function buildImagePanel(ctx) {
         status.textContent = `${what} is the input: torch.Size([1, ${im.channels}, ${im.size}, ${im.size}]).${im.src === 'upload' ? ' Image inputs are not kept in links (the link keeps the settings and shows the sample).' : ' The link rebuilds the sample.'}`;
         status.classList.remove('is-bad');
       } else if (!status.classList.contains('is-bad')) {
-        status.textContent = 'Drop a picture on the input view, upload one, or use the sample.';
+        setText(status, 'Drop a picture on the input view, upload one, or use the sample.');
       }
     },
   };

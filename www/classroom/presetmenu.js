@@ -4,7 +4,7 @@
 
 import { PRESETS, presetById, presetGroups, presetUpdate } from '../presets.js';
 import { defaultState, defaultUi, toHash, cloneState } from '../state.js';
-import { el } from '../pages/dom.js';
+import { el, setData, setText } from '../pages/dom.js';
 
 /** The store.update(...) argument that loads a preset: every control, fills, edits, view choices. */
 export function presetChange(preset) {
@@ -78,8 +78,8 @@ export function buildPresetMenu(root, ctx) {
       const id = keys.get(stateKey(state)) ?? '';
       if (select.value !== id) select.value = id;
       const p = presetById(id);
-      root.dataset.preset = id;
-      note.textContent = p ? p.note : 'Pick a preset to set every argument at once: the lecture’s examples, the figures of the convolution arithmetic guide and their transposes, 1×1 and depthwise convolutions.';
+      setData(root, 'preset', id);
+      setText(note, p ? p.note : 'Pick a preset to set every argument at once: the lecture’s examples, the figures of the convolution arithmetic guide and their transposes, 1×1 and depthwise convolutions.');
     },
   };
 }

@@ -3,7 +3,7 @@
 // dot product (explainDotProduct) behind it. Conv2d tab only; the choice is kept in links.
 
 import { checkShapeGuess, checkValueGuess, explainShape, explainDotProduct } from '../quiz.js';
-import { $ } from '../pages/dom.js';
+import { $, setAttr, setData, setProp } from '../pages/dom.js';
 
 /** Wire #quiz and the toolbar's toggle. ctx: { store, timeline, markDirty }. */
 export function buildQuiz(ctx) {
@@ -20,6 +20,7 @@ export function buildQuiz(ctx) {
   let key = '';
   let revealed = false;
   let lastKind = 'shape';
+  const kindRadios = [...document.querySelectorAll('input[name="quiz-kind"]')];
 
   toggle.addEventListener('click', () => {
     const on = ctx.store.state.ui.quiz;
@@ -108,21 +109,21 @@ export function buildQuiz(ctx) {
     /** After each recompute. */
     render(mode, m, state) {
       const want = state.ui.quiz;
-      toggle.setAttribute('aria-pressed', String(Boolean(want)));
-      card.hidden = !want;
-      for (const r of document.querySelectorAll('input[name="quiz-kind"]')) r.checked = r.value === want;
+      setAttr(toggle, 'aria-pressed', String(Boolean(want)));
+      setProp(card, 'hidden', !want);
+      for (const r of kindRadios) setProp(r, 'checked', r.value === want);
       if (!want || mode !== 'conv2d') {
         model = null;
         kind = '';
         hide(false);
-        card.dataset.kind = '';
+        setData(card, 'kind', '');
         if (want) {
           question.textContent = 'Predict first works in the Conv2d tab.';
           form.hidden = true;
         }
         return;
       }
-      form.hidden = false;
+      setProp(form, 'hidden', false);
       const k = `${want}:${JSON.stringify(state.params)}:${m.output.data.length}`;
       const changed = model !== m || kind !== want;
       model = m;

@@ -11,7 +11,7 @@ import * as im2colView from '../views/im2col.js';
 import * as channelsView from '../views/channels.js';
 import * as dotProduct from '../views/dotproduct.js';
 import * as shapesView from '../views/shapes.js';
-import { $, setData, setValues } from './dom.js';
+import { $, setData, setText, setValues } from './dom.js';
 
 /** PyTorch's repr of the module: Conv2d(3, 1, kernel_size=(3, 3), stride=(1, 1)). */
 export function conv2dRepr(p) {
@@ -103,6 +103,6 @@ export function renderGroups(root, model) {
   if (g === 1) what = `groups=1: every output channel reads all ${model.cin} input channel${model.cin === 1 ? '' : 's'}.`;
   else if (g === model.cin && cinG === 1) what = `groups=${g} = in_channels (depthwise): each output channel reads exactly one input channel${coutG > 1 ? ` (${coutG} outputs per input: depth multiplier ${coutG})` : ''}.`;
   else what = `groups=${g}: ${g} independent convolutions side by side; each output channel reads ${cinG} of the ${model.cin} input channels.`;
-  root.dataset.groups = String(g);
-  root.textContent = `${what} weight ${`[${model.cout}, ${cinG}, ${model.kh}, ${model.kw}]`}: ${params} weights (groups=1 would need ${dense}).`;
+  setData(root, 'groups', String(g));
+  setText(root, `${what} weight ${`[${model.cout}, ${cinG}, ${model.kh}, ${model.kw}]`}: ${params} weights (groups=1 would need ${dense}).`);
 }

@@ -4,6 +4,21 @@ export const $ = (sel, root = document) => root.querySelector(sel);
 
 const MAX_VALUES_ATTR = 4096;
 
+/** Set an element's text only when it changed (writing the same text still re-lays it out). */
+export function setText(el, text) {
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+/** Set a property (value, max, hidden, …) only when it changed. */
+export function setProp(el, key, value) {
+  if (el && el[key] !== value) el[key] = value;
+}
+
+/** Set an attribute only when it changed. */
+export function setAttr(el, name, value) {
+  if (el && el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
 /** Set a data-* attribute only when it changed (no needless style recalcs). */
 export function setData(el, key, value) {
   if (el && el.dataset[key] !== value) el.dataset[key] = value;

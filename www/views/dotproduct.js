@@ -4,6 +4,7 @@
 // raw w and x as data attributes, the total carries the trace's output value.
 
 import { formatValue } from './grid.js';
+import { setData, setProp, setText } from '../pages/dom.js';
 
 const MAX_TERMS = 96;
 
@@ -16,72 +17,106 @@ function el(tag, cls, textContent) {
 
 const paren = (v) => (v < 0 ? `(${formatValue(v)})` : formatValue(v));
 
-/** Render into `root` (replaces its children). */
+/** The DOM of the last render into a root: its structure key and the nodes updated in place. */
+const shown = new WeakMap();
+
+/**
+ * Render into `root`. When the terms have the same layout as the last render into it (same
+ * channels, same count — the kernel sliding, or an edit that keeps the kernel), the existing
+ * nodes get their new text and data in place; otherwise the children are rebuilt.
+ */
 export function render(root, model, focus) {
   const s = focus.steps;
   const co = focus.co;
-  root.dataset.outChannel = String(co);
-  root.dataset.oh = String(focus.oh);
-  root.dataset.ow = String(focus.ow);
-  root.dataset.output = String(s.output);
-  root.dataset.sum = String(s.sum);
-  root.dataset.bias = String(s.bias);
+  setData(root, 'outChannel', String(co));
+  setData(root, 'oh', String(focus.oh));
+  setData(root, 'ow', String(focus.ow));
+  setData(root, 'output', String(s.output));
+  setData(root, 'sum', String(s.sum));
+  setData(root, 'bias', String(s.bias));
 
-  const head = el('p', 'dp-head');
-  head.append(el('span', 'dp-y', `y[0, ${co}, ${focus.oh}, ${focus.ow}]`), ' = Σ wᵢ·xᵢ', model.bias ? ' + b' : '');
-
-  const terms = el('div', 'dp-terms');
-  let line = null;
-  let lineChannel = -1;
-  let shown = 0;
+  // the terms shown (at most MAX_TERMS), as plain data first
+  const items = [];
   let hidden = 0;
   let pads = 0;
   let holes = 0;
-  const area = model.kh * model.kw;
   s.taps.forEach((tap, n) => {
     if (tap.kind === 'skip') {
       holes++;
       return;
     }
     if (tap.kind === 'padding') pads++;
-    if (shown >= MAX_TERMS) {
-      hidden++;
-      return;
-    }
+    if (items.length >= MAX_TERMS) hidden++;
+    else items.push({ tap, n });
+  });
+  const area = model.kh * model.kw;
+  const taps = s.taps.length - holes;
+  const notes = [`${taps} term${taps === 1 ? '' : 's'}: ${model.cg} channel${model.cg === 1 ? '' : 's'} × ${area} kernel taps`];
+  if (pads) notes.push(`${pads} read the padding halo`);
+  if (holes) notes.push(`${holes} dilation hole${holes === 1 ? '' : 's'} skipped`);
+  const key = `${Boolean(model.bias)}|${hidden}|${items.map(({ tap }) => tap.c).join(',')}`;
+
+  let dom = shown.get(root);
+  if (!dom || dom.key !== key || root.firstChild !== dom.head) {
+    dom = build(root, items, hidden, Boolean(model.bias));
+    dom.key = key;
+    shown.set(root, dom);
+  }
+  setText(dom.y, `y[0, ${co}, ${focus.oh}, ${focus.ow}]`);
+  items.forEach(({ tap, n }, i) => {
+    const term = dom.terms[i];
+    setText(term, `${paren(tap.w)}·${paren(tap.x)}`);
+    term.classList.toggle('term-pad', tap.kind === 'padding');
+    setData(term, 'w', String(tap.w));
+    setData(term, 'x', String(tap.x));
+    setData(term, 'kind', tap.kind);
+    setData(term, 'tap', String(n));
+    setData(term, 'row', String((tap.c * model.kh + tap.i) * model.kw + tap.j));
+    setProp(term, 'title', `weight[${co}, ${tap.c - model.groupOfIn(tap.c) * model.cg}, ${tap.i}, ${tap.j}] = ${tap.w}\n`
+      + (tap.kind === 'padding'
+        ? `padding cell (${tap.ph}, ${tap.pw})${tap.ih >= 0 ? ` copying input[0, ${tap.c}, ${tap.ih}, ${tap.iw}]` : ''} = ${tap.x}`
+        : `input[0, ${tap.c}, ${tap.ih}, ${tap.iw}] = ${tap.x}`));
+  });
+  setText(dom.sum, formatValue(s.sum));
+  if (dom.b) setText(dom.b, paren(s.bias));
+  setText(dom.out, formatValue(s.output));
+  setText(dom.note, notes.join(' · '));
+}
+
+/** New children for `root`: the head, one line per channel with a span per term, the total. */
+function build(root, items, hidden, bias) {
+  const y = el('span', 'dp-y');
+  const head = el('p', 'dp-head');
+  head.append(y, ' = Σ wᵢ·xᵢ', bias ? ' + b' : '');
+
+  const termsBox = el('div', 'dp-terms');
+  const terms = [];
+  let line = null;
+  let lineChannel = -1;
+  for (const { tap } of items) {
     if (tap.c !== lineChannel) {
       line = el('div', 'dp-line');
       line.append(el('span', 'dp-chan', `c${tap.c}`));
-      terms.append(line);
+      termsBox.append(line);
       lineChannel = tap.c;
     } else {
       line.append(el('span', 'dp-op', '+'));
     }
-    const term = el('span', `term${tap.kind === 'padding' ? ' term-pad' : ''}`, `${paren(tap.w)}·${paren(tap.x)}`);
-    term.dataset.w = String(tap.w);
-    term.dataset.x = String(tap.x);
-    term.dataset.kind = tap.kind;
-    term.dataset.tap = String(n);
-    term.dataset.row = String((tap.c * model.kh + tap.i) * model.kw + tap.j);
-    term.title = `weight[${co}, ${tap.c - model.groupOfIn(tap.c) * model.cg}, ${tap.i}, ${tap.j}] = ${tap.w}\n`
-      + (tap.kind === 'padding'
-        ? `padding cell (${tap.ph}, ${tap.pw})${tap.ih >= 0 ? ` copying input[0, ${tap.c}, ${tap.ih}, ${tap.iw}]` : ''} = ${tap.x}`
-        : `input[0, ${tap.c}, ${tap.ih}, ${tap.iw}] = ${tap.x}`);
+    const term = el('span', 'term');
+    terms.push(term);
     line.append(term);
-    shown++;
-  });
-  if (hidden > 0) terms.append(el('div', 'dp-more', `… and ${hidden} more term${hidden === 1 ? '' : 's'}`));
+  }
+  if (hidden > 0) termsBox.append(el('div', 'dp-more', `… and ${hidden} more term${hidden === 1 ? '' : 's'}`));
 
   const total = el('p', 'dp-total');
-  total.append('= ', el('span', 'dp-sum', formatValue(s.sum)));
-  if (model.bias) total.append(' + ', el('span', 'dp-b', paren(s.bias)));
-  total.append(' = ', el('span', 'dp-out', formatValue(s.output)));
+  const sum = el('span', 'dp-sum');
+  const b = bias ? el('span', 'dp-b') : null;
+  const out = el('span', 'dp-out');
+  total.append('= ', sum);
+  if (b) total.append(' + ', b);
+  total.append(' = ', out);
+  const note = el('p', 'dp-note');
 
-  const notes = [];
-  const taps = s.taps.length - holes;
-  notes.push(`${taps} term${taps === 1 ? '' : 's'}: ${model.cg} channel${model.cg === 1 ? '' : 's'} × ${area} kernel taps`);
-  if (pads) notes.push(`${pads} read the padding halo`);
-  if (holes) notes.push(`${holes} dilation hole${holes === 1 ? '' : 's'} skipped`);
-  const note = el('p', 'dp-note', notes.join(' · '));
-
-  root.replaceChildren(head, terms, total, note);
+  root.replaceChildren(head, termsBox, total, note);
+  return { head, y, terms, sum, b, out, note };
 }
