@@ -35,27 +35,35 @@ function withValue(params, name, axis, v) {
 }
 
 /**
- * The valid values of one argument in lo…hi, given that `cur` is valid. Every argument here keeps
- * a convolution's geometry valid on an interval around a valid value (a longer kernel, a larger
- * dilation, a smaller input only ever make it fit less; reflect's limit is one more bound), so two
- * binary searches find its ends: ~12 probes instead of 64 while a slider drags.
+ * The valid values of one argument in lo…hi, given whether the current value `cur` is valid
+ * (`curOk`: the same for every slider — it is the current state — so the caller asks once). Every
+ * argument here keeps a convolution's geometry valid on an interval around a valid value (a longer
+ * kernel, a larger dilation, a smaller input only ever make it fit less; reflect's limit is one
+ * more bound), so each end is found by trying the limit first (most sliders reach it: one probe)
+ * and else by a binary search: a few probes instead of 64 while a slider drags.
  */
-function validInterval(ok, lo, hi, cur) {
-  if (!(cur >= lo && cur <= hi) || !ok(cur)) return range(lo, hi).filter(ok);
+function validInterval(ok, lo, hi, cur, curOk) {
+  if (!(cur >= lo && cur <= hi) || !curOk) return range(lo, hi).filter(ok);
   let a = lo;
   let b = cur;
-  while (a < b) {
-    const m = (a + b) >> 1;
-    if (ok(m)) b = m;
-    else a = m + 1;
+  if (a < b && !ok(a)) {
+    a++;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (ok(m)) b = m;
+      else a = m + 1;
+    }
   }
   let c = cur;
   let d = hi;
-  while (c < d) {
-    const m = (c + d + 1) >> 1;
-    if (ok(m)) c = m;
-    else d = m - 1;
-  }
+  if (c < d && !ok(d)) {
+    d--;
+    while (c < d) {
+      const m = (c + d + 1) >> 1;
+      if (ok(m)) c = m;
+      else d = m - 1;
+    }
+  } else c = d;
   return range(a, c);
 }
 
@@ -69,18 +77,49 @@ function channelValues(params) {
 }
 
 /**
+ * The key of a geometry probe that moves one axis: the arguments of that axis alone, plus
+ * padding's kind and mode. PyTorch checks a convolution's geometry axis by axis (kernel within the
+ * padded input, reflect / circular limits, 'same' only with stride 1 — the strides of both axes
+ * are in the key then), so when the state is valid, whether a probe on one axis is accepted
+ * depends on nothing else.
+ */
+function axisKey(q, axis) {
+  const pad = Array.isArray(q.padding) ? q.padding[axis] : `${q.padding}:${q.stride.join(',')}`;
+  return `${axis}|${axis ? q.width : q.height}|${q.kernel_size[axis]}|${q.stride[axis]}|${pad}|${q.dilation[axis]}|${q.padding_mode}`;
+}
+
+/** The probes of the last sliderValues call (one generation: what an edit did not move is reused). */
+let lastProbes = new Map();
+
+/**
  * For every slider, the list of values it can take in the current (valid) Conv2d state.
  * Keys: 'in_channels', 'kernel_size.0', 'kernel_size.1', … (axis 0 = height, 1 = width).
  * A list of one value means the slider is pinned (e.g. stride with padding='same').
  * `maxSide` caps the input height / width (the matrix view draws C up to a size).
+ * Each probe is a conv2dOutputSize call (~0.1 ms: its result object is built key by key across
+ * the wasm boundary); a probe the previous call made with the same arguments on its axis (an edit
+ * of the other axis, of the channels, of the values) is not made again.
  */
 export function sliderValues(api, params, { maxSide = PARAM.height.max } = {}) {
   const out = channelValues(params);
-  const geometryOk = (q) => accepts(() => outputSize(api, q));
-  for (const name of ['height', 'width']) {
-    const ok = (v) => geometryOk(withValue(params, name, -1, v));
-    out[name] = validInterval(ok, PARAM[name].min, maxSide, params[name]);
+  const probes = new Map();
+  let geometryOk = (q, axis) => {
+    const key = axisKey(q, axis);
+    let v = probes.get(key) ?? lastProbes.get(key);
+    if (v === undefined) v = accepts(() => outputSize(api, q));
+    probes.set(key, v);
+    return v;
+  };
+  const curOk = geometryOk(params, 0) && geometryOk(params, 1);
+  if (!curOk) {
+    // not a valid state (not what the page asks): no keys by axis, every value tried as it is
+    probes.clear();
+    geometryOk = (q) => accepts(() => outputSize(api, q));
   }
+  ['height', 'width'].forEach((name, axis) => {
+    const ok = (v) => geometryOk(withValue(params, name, -1, v), axis);
+    out[name] = validInterval(ok, PARAM[name].min, maxSide, params[name], curOk);
+  });
   for (const name of ['kernel_size', 'stride', 'padding', 'dilation']) {
     const p = PARAM[name];
     for (const axis of [0, 1]) {
@@ -89,10 +128,11 @@ export function sliderValues(api, params, { maxSide = PARAM.height.max } = {}) {
         out[key] = [];
         continue;
       }
-      const ok = (v) => geometryOk(withValue(params, name, axis, v));
-      out[key] = validInterval(ok, p.min, p.max, params[name][axis]);
+      const ok = (v) => geometryOk(withValue(params, name, axis, v), axis);
+      out[key] = validInterval(ok, p.min, p.max, params[name][axis], curOk);
     }
   }
+  lastProbes = probes;
   return out;
 }
 
@@ -107,11 +147,12 @@ export function transposeSliderValues(api, params) {
   const out = channelValues(params);
   const ok = (q) => accepts(() => transposeOutputSize(api, q));
   const scan = params.output_size !== null;
+  const curOk = scan || ok(params);
   const valuesOf = (name, axis) => {
     const p = PARAM[name];
     const test = (v) => ok(withValue(params, name, axis, v));
     const cur = axis < 0 ? params[name] : params[name][axis];
-    return scan ? range(p.min, p.max).filter(test) : validInterval(test, p.min, p.max, cur);
+    return scan ? range(p.min, p.max).filter(test) : validInterval(test, p.min, p.max, cur, curOk);
   };
   for (const name of ['height', 'width']) out[name] = valuesOf(name, -1);
   for (const name of ['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']) {
