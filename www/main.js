@@ -21,7 +21,7 @@ import { page as conv2dPage } from './pages/conv2d.js';
 import { page as transposePage } from './pages/convtranspose2d.js';
 import { page as unfoldPage } from './pages/unfoldfold.js';
 import { page as matrixPage } from './pages/matrix.js';
-import { $, setData, sizeText } from './pages/dom.js';
+import { $, setData, setText, setProp, setAttr, sizeText } from './pages/dom.js';
 import { paintLegendBar, formatValue } from './views/grid.js';
 import { buildPresetMenu } from './classroom/presetmenu.js';
 import { buildPythonPanel } from './classroom/pypanel.js';
@@ -102,7 +102,7 @@ async function main() {
 
   // legends
   const legends = [...document.querySelectorAll('.legend[data-scale]')].map((root) => {
-    const bar = document.createElement('canvas');
+    const bar = document.createElement('div');
     bar.className = 'legend-bar';
     const count = root.dataset.scale === 'count';
     paintLegendBar(bar, count ? 'count' : 'diverging');
@@ -120,15 +120,27 @@ async function main() {
     return { scale: root.dataset.scale, count, lo, hi };
   });
 
-  // canvas views
+  // canvas views. Each wrapper's width is cached from its ResizeObserver entries, so laying out
+  // after an edit never reads layout (no forced synchronous layout per canvas); a width of 0 (a
+  // pane that was hidden) is read once when that pane is laid out.
   const canvases = new Map();
   let needsLayout = true;
-  const resize = new ResizeObserver(() => {
-    needsLayout = true;
+  const byWrap = new Map();
+  const resize = new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const cv = byWrap.get(e.target);
+      const w = Math.floor(e.contentRect.width);
+      if (cv && cv.wrapWidth !== w) {
+        cv.wrapWidth = w;
+        needsLayout = true;
+      }
+    }
   });
   for (const el of document.querySelectorAll('canvas[data-canvas]')) {
     const wrap = el.parentElement;
-    canvases.set(el.dataset.canvas, { el, wrap, ctx: el.getContext('2d'), geom: null, width: 0 });
+    const cv = { el, wrap, ctx: el.getContext('2d'), geom: null, width: 0, wrapWidth: 0, grids: '' };
+    canvases.set(el.dataset.canvas, cv);
+    byWrap.set(wrap, cv);
     resize.observe(wrap);
   }
 
@@ -168,6 +180,20 @@ async function main() {
     pushPending = false;
   }
 
+  /**
+   * Write the URL in a task of its own after the frame (history.replaceState costs ~1 ms: not in
+   * the frame that repaints an edit), at most ~4 times a second.
+   */
+  let hashTimer = 0;
+  function scheduleHash() {
+    if (hashTimer) return;
+    const wait = Math.max(0, 250 - (performance.now() - hashWrittenAt));
+    hashTimer = setTimeout(() => {
+      hashTimer = 0;
+      if (hashPending && validState) writeHash(performance.now());
+    }, wait);
+  }
+
   /** Flush a pending drag into the current entry, then let the next write push a new one. */
   function pushHistory() {
     if (hashPending && validState) writeHash(performance.now());
@@ -182,10 +208,10 @@ async function main() {
   function syncModeChrome(mode) {
     for (const tab of tabs) {
       const on = tab.dataset.modeTab === mode;
-      tab.setAttribute('aria-selected', String(on));
-      tab.tabIndex = on ? 0 : -1;
+      setAttr(tab, 'aria-selected', String(on));
+      setProp(tab, 'tabIndex', on ? 0 : -1);
     }
-    $('#controls-title').textContent = MODE_INFO[mode].title;
+    setText($('#controls-title'), MODE_INFO[mode].title);
     controls.setMode(mode);
   }
 
@@ -216,11 +242,12 @@ async function main() {
       controls.sync(state, values);
       controls.clearErrors();
       classroom(state);
-      $('#status').hidden = true;
-      document.body.classList.remove('is-stale');
+      setProp($('#status'), 'hidden', true);
+      if (document.body.classList.contains('is-stale')) document.body.classList.remove('is-stale');
       renderModelDom();
       validState = cloneState(state);
       hashPending = true;
+      scheduleHash();
       needsLayout = true;
     } catch (e) {
       pushPending = false;
@@ -246,17 +273,17 @@ async function main() {
   }
 
   function renderModelDom() {
-    $('#module-repr').textContent = page.repr(store.state.params, model);
+    setText($('#module-repr'), page.repr(store.state.params, model));
     const [[inName, inShape], [outName, outShape]] = page.shapes(model);
-    $('#input-label').textContent = inName;
-    $('#output-label').textContent = outName;
-    $('#input-shape').textContent = sizeText(inShape);
-    $('#output-shape').textContent = sizeText(outShape);
+    setText($('#input-label'), inName);
+    setText($('#output-label'), outName);
+    setText($('#input-shape'), sizeText(inShape));
+    setText($('#output-shape'), sizeText(outShape));
     for (const lg of legends) {
       const m = model.scales[lg.scale];
       if (m === undefined) continue;
-      lg.lo.textContent = lg.count ? '0' : formatValue(-m);
-      lg.hi.textContent = formatValue(m);
+      setText(lg.lo, lg.count ? '0' : formatValue(-m));
+      setText(lg.hi, formatValue(m));
     }
     page.renderDom(model, ctx);
     focusKey = '';
@@ -290,24 +317,36 @@ async function main() {
     python.render(page.mode, model, state);
     imagePanel.sync(state);
     quiz.render(page.mode, model, state);
-    document.body.dataset.image = String(Boolean(state.image));
+    setData(document.body, 'image', String(Boolean(state.image)));
   }
 
   function layoutAll() {
     needsLayout = false;
     const dpr = Math.min(2, window.devicePixelRatio || 1);
+    // reads first (cached widths; a pane just shown is measured once), then writes
+    for (const [name] of page.views) {
+      const cv = canvases.get(name);
+      if (!cv.wrapWidth) cv.wrapWidth = Math.floor(cv.wrap.getBoundingClientRect().width);
+    }
     for (const [name, view] of page.views) {
       const cv = canvases.get(name);
-      const width = Math.max(120, Math.floor(cv.wrap.clientWidth));
+      const width = Math.max(120, cv.wrapWidth);
       cv.width = width;
       cv.geom = view.layout(model, width);
       const h = Math.max(40, cv.geom.height);
-      cv.el.width = Math.round(width * dpr);
-      cv.el.height = Math.round(h * dpr);
-      cv.el.style.height = `${h}px`;
+      // a canvas is resized (its backing store reallocated) only when its pixel size changed
+      const pw = Math.round(width * dpr);
+      const ph = Math.round(h * dpr);
+      if (cv.el.width !== pw) cv.el.width = pw;
+      if (cv.el.height !== ph) cv.el.height = ph;
+      if (cv.height !== h) cv.el.style.height = `${h}px`;
       cv.dpr = dpr;
       cv.height = h;
-      cv.el.dataset.grids = JSON.stringify(gridsOf(cv.geom));
+      const grids = JSON.stringify(gridsOf(cv.geom));
+      if (cv.grids !== grids) {
+        cv.grids = grids;
+        cv.el.dataset.grids = grids;
+      }
     }
     dirty = true;
   }
@@ -350,10 +389,11 @@ async function main() {
   const speed = $('#speed');
   const playBtn = $('[data-action="play"]');
   const timelineBar = $('.timeline');
+  const positionText = $('#position-text');
   function syncTimelineDom(position) {
-    scrubber.max = String(timeline.length - 1);
-    if (document.activeElement !== scrubber || timeline.playing) scrubber.value = String(position);
-    $('#position-text').textContent = page.positionText(model, position);
+    setProp(scrubber, 'max', String(timeline.length - 1));
+    if (document.activeElement !== scrubber || timeline.playing) setProp(scrubber, 'value', String(position));
+    setText(positionText, page.positionText(model, position));
     setData(timelineBar, 'position', String(position));
     setData(timelineBar, 'mode', page.mode);
     if (lastPlaying !== timeline.playing) {
@@ -522,7 +562,6 @@ async function main() {
   startLoop((now, dt) => {
     if (store.version !== computedVersion && !held) recompute();
     if (!model) return;
-    if (hashPending && now - hashWrittenAt > 250) writeHash(now);
     if (needsLayout) layoutAll();
     if (timeline.tick(dt, now)) dirty = true;
     if (timeline.playing !== lastPlaying) dirty = true;

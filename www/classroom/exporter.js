@@ -5,6 +5,7 @@
 
 import { gifBlob, pngBlob, downloadBlob } from '../export.js';
 import { $ } from '../pages/dom.js';
+import { useFont } from '../views/grid.js';
 
 /** GIF sizes: the width of each view in CSS pixels. */
 export const GIF_SIZES = { small: 220, medium: 320, large: 460 };
@@ -146,7 +147,7 @@ export function buildExport(ctx) {
 
 function caption(g, text) {
   g.fillStyle = '#1f2328';
-  g.font = '600 13px ui-monospace, Menlo, Consolas, monospace';
+  useFont(g, '600 13px ui-monospace, Menlo, Consolas, monospace');
   g.textBaseline = 'middle';
   g.fillText(text, PAD, PAD + 8);
 }

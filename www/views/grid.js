@@ -108,34 +108,82 @@ export function labelOf(data, i) {
 
 const imageCache = new WeakMap();
 
-/** A canvas of rows×cols pixels, one per cell, coloured by value (cached per data array). */
-export function valueImage(data, offset, rows, cols, maxAbs, pal = 'diverging') {
+/** Above this many pixels per side a tensor-wide image is not made (a per-grid one is). */
+const MAX_SHARED_SIDE = 8192;
+
+/** A canvas of rows×cols pixels, one per cell: data[offset…] coloured by value. */
+function paintImage(data, offset, rows, cols, maxAbs, pal) {
+  const lut = PALETTES[pal].lut;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, cols);
+  canvas.height = Math.max(1, rows);
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(canvas.width, canvas.height);
+  const px = img.data;
+  const n = Math.min(rows * cols, data.length - offset);
+  for (let i = 0; i < n; i++) {
+    const k = scaleIndex(data[offset + i], maxAbs, pal) * 3;
+    px[i * 4] = lut[k];
+    px[i * 4 + 1] = lut[k + 1];
+    px[i * 4 + 2] = lut[k + 2];
+    px[i * 4 + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
+
+/**
+ * The colour image of the rows×cols cells at data[offset…], one pixel per cell (cached per data
+ * array, so a recompute — which makes new arrays — invalidates it): { image, sy }, the cells being
+ * the image's rows sy…sy + rows. With `shared` (the caller scales without smoothing, so no pixel
+ * outside the rows is sampled) grids that tile the array — its channels, its kernels — share one
+ * image of the whole array, cols pixels wide: one canvas per tensor instead of one per grid.
+ */
+function valueImage(data, offset, rows, cols, maxAbs, pal, shared) {
   let byKey = imageCache.get(data);
   if (!byKey) {
     byKey = new Map();
     imageCache.set(data, byKey);
   }
-  const key = `${offset}:${rows}x${cols}:${maxAbs}:${pal}`;
-  const lut = PALETTES[pal].lut;
-  let canvas = byKey.get(key);
-  if (!canvas) {
-    canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, cols);
-    canvas.height = Math.max(1, rows);
-    const ctx = canvas.getContext('2d');
-    const img = ctx.createImageData(canvas.width, canvas.height);
-    const px = img.data;
-    for (let i = 0, n = rows * cols; i < n; i++) {
-      const k = scaleIndex(data[offset + i], maxAbs, pal) * 3;
-      px[i * 4] = lut[k];
-      px[i * 4 + 1] = lut[k + 1];
-      px[i * 4 + 2] = lut[k + 2];
-      px[i * 4 + 3] = 255;
+  const whole = Math.ceil(data.length / Math.max(1, cols));
+  if (shared && rows * cols < data.length && offset % cols === 0 && whole <= MAX_SHARED_SIDE && cols <= MAX_SHARED_SIDE) {
+    const key = `*${cols}:${maxAbs}:${pal}`;
+    let image = byKey.get(key);
+    if (!image) {
+      image = paintImage(data, 0, whole, cols, maxAbs, pal);
+      byKey.set(key, image);
     }
-    ctx.putImageData(img, 0, 0);
-    byKey.set(key, canvas);
+    return { image, sy: offset / cols };
   }
-  return canvas;
+  const key = `${offset}:${rows}x${cols}:${maxAbs}:${pal}`;
+  let image = byKey.get(key);
+  if (!image) {
+    image = paintImage(data, offset, rows, cols, maxAbs, pal);
+    byKey.set(key, image);
+  }
+  return { image, sy: 0 };
+}
+
+/**
+ * Tensors of at most this many values (a lecture-size input, kernels, biases, patches) are painted
+ * cell by cell: a few hundred fillRects cost less than making an image canvas for each new array.
+ */
+const MAX_PAINTED = 256;
+
+/** Paint the cells of a grid with their colours, cell edges on whole pixels (as the images). */
+function paintCells(ctx, g, data, offset, maxAbs, pal) {
+  const fill = PALETTES[pal].fill;
+  const xs = new Array(g.cols + 1);
+  for (let c = 0; c <= g.cols; c++) xs[c] = Math.round(g.x + c * g.cw);
+  for (let r = 0; r < g.rows; r++) {
+    const y0 = Math.round(g.y + r * g.ch);
+    const h = Math.round(g.y + (r + 1) * g.ch) - y0;
+    for (let c = 0; c < g.cols; c++) {
+      const v = data[offset + r * g.cols + c];
+      ctx.fillStyle = fill[scaleIndex(v, maxAbs, pal)];
+      ctx.fillRect(xs[c], y0, xs[c + 1] - xs[c], h);
+    }
+  }
 }
 
 /** Grid geometry. */
@@ -178,9 +226,14 @@ export function drawGrid(ctx, g, o) {
   const offset = o.offset ?? 0;
   const limit = Math.max(0, Math.min(n, o.limit ?? n));
   const pal = o.palette ?? 'diverging';
-  const img = valueImage(o.data, offset, g.rows, g.cols, o.maxAbs, pal);
-  ctx.imageSmoothingEnabled = g.cw < 1 || g.ch < 1;
-  ctx.drawImage(img, g.x, g.y, g.w, g.h);
+  const smooth = g.cw < 1 || g.ch < 1;
+  if (!smooth && o.data.length <= MAX_PAINTED) {
+    paintCells(ctx, g, o.data, offset, o.maxAbs, pal);
+  } else {
+    const { image, sy } = valueImage(o.data, offset, g.rows, g.cols, o.maxAbs, pal, !smooth);
+    ctx.imageSmoothingEnabled = smooth;
+    ctx.drawImage(image, 0, sy, g.cols, g.rows, g.x, g.y, g.w, g.h);
+  }
   if (limit < n) blankFrom(ctx, g, limit);
   const bw = o.blankWhere;
   const bo = bw ? bw.offset ?? 0 : 0;
@@ -191,7 +244,7 @@ export function drawGrid(ctx, g, o) {
   if (g.cw >= 6 && g.ch >= 6) gridLines(ctx, g);
   if ((o.numbers ?? true) && showsNumbers(g)) {
     const size = numberFont(g);
-    ctx.font = `500 ${size}px ui-monospace, "SF Mono", "Cascadia Mono", Menlo, Consolas, monospace`;
+    useFont(ctx, `500 ${size}px ${MONO}`);
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     const charW = size * 0.62;
@@ -350,12 +403,41 @@ export function arrow(ctx, x0, y0, x1, y1, color, width = 2) {
   ctx.fill();
 }
 
+const fontSet = new WeakMap();
+
+/**
+ * Set a context's font, skipping the (costly: parsed each time) assignment when the context
+ * already has it. A resize resets a context's state, so the canvas size is remembered with it.
+ * Every font set on a canvas the views draw on goes through here (a direct `ctx.font =` would
+ * leave the remembered one stale).
+ */
+export function useFont(ctx, font) {
+  const c = ctx.canvas;
+  const last = fontSet.get(ctx);
+  if (last && last.font === font && last.w === c.width && last.h === c.height) return;
+  ctx.font = font;
+  fontSet.set(ctx, { font, w: c.width, h: c.height });
+}
+
+const widths = new Map();
+
+/** measureText(s).width in the context's current font (set by useFont), cached per font. */
+export function textWidth(ctx, s) {
+  const key = `${fontSet.get(ctx)?.font ?? ctx.font}\n${s}`;
+  let w = widths.get(key);
+  if (w === undefined) {
+    if (widths.size > 4000) widths.clear();
+    w = ctx.measureText(s).width;
+    widths.set(key, w);
+  }
+  return w;
+}
+
+const SANS = 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const MONO = 'ui-monospace, "SF Mono", "Cascadia Mono", Menlo, Consolas, monospace';
+
 function setFont(ctx, opts) {
-  const size = opts.size ?? 12;
-  const family = opts.mono
-    ? 'ui-monospace, "SF Mono", "Cascadia Mono", Menlo, Consolas, monospace'
-    : 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-  ctx.font = `${opts.weight ?? 500} ${size}px ${family}`;
+  useFont(ctx, `${opts.weight ?? 500} ${opts.size ?? 12}px ${opts.mono ? MONO : SANS}`);
 }
 
 /** Text on the canvas. opts: { align, baseline, color, size = 12, weight = 500, mono = false } */
@@ -370,7 +452,7 @@ export function text(ctx, s, x, y, opts = {}) {
 /** Draw the first of `candidates` that fits in maxW (the last one regardless). */
 export function fitText(ctx, candidates, x, y, maxW, opts = {}) {
   setFont(ctx, opts);
-  const pick = candidates.find((c) => ctx.measureText(c).width <= maxW) ?? candidates[candidates.length - 1];
+  const pick = candidates.find((c) => textWidth(ctx, c) <= maxW) ?? candidates[candidates.length - 1];
   text(ctx, pick, x, y, opts);
 }
 
@@ -411,18 +493,12 @@ export function tileLayout({ count, rows, cols, width, maxCell = 40, minCell = 0
   return { cell, perRow, tiles, width, height };
 }
 
-/** Paint the colour-scale gradient into a small canvas (for the DOM legends). */
-export function paintLegendBar(canvas, pal = 'diverging') {
-  const lut = PALETTES[pal].lut;
-  canvas.width = 256;
-  canvas.height = 1;
-  const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(256, 1);
-  for (let i = 0; i < 256; i++) {
-    img.data[i * 4] = lut[i * 3];
-    img.data[i * 4 + 1] = lut[i * 3 + 1];
-    img.data[i * 4 + 2] = lut[i * 3 + 2];
-    img.data[i * 4 + 3] = 255;
-  }
-  ctx.putImageData(img, 0, 0);
+/**
+ * Give a DOM legend bar the colour scale as a CSS gradient through the palette's stops (the same
+ * linear interpolation as the 256-step table). A gradient, not a canvas: every canvas is a
+ * composited layer of its own, and the text after one in the page then needs layers too.
+ */
+export function paintLegendBar(el, pal = 'diverging') {
+  const stops = pal === 'count' ? COUNT_STOPS : STOPS;
+  el.style.backgroundImage = `linear-gradient(to right, ${stops.map(([r, g, b]) => `rgb(${r}, ${g}, ${b})`).join(', ')})`;
 }

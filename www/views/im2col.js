@@ -12,7 +12,7 @@
 // rows sit over the columns rows of group g's channels, and the empty blocks are never stored.
 
 import {
-  COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, hatchCells, fillCells, text,
+  COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, hatchCells, fillCells, text, useFont, textWidth,
   tileLayout, arrow,
 } from './grid.js';
 import { filledCount, revealCell } from './output.js';
@@ -114,10 +114,10 @@ function columnData(model, l) {
 }
 
 function label(ctx, s, short, x, y, maxW) {
-  ctx.font = '600 12px Inter, system-ui, sans-serif';
+  useFont(ctx, '600 12px Inter, system-ui, sans-serif');
   // the full label, the torch.Size, or (a narrow matrix) the bare dimensions
   const bare = short.replace(/^.*torch\.Size\((\[[^\]]*\])\)$/, '$1');
-  const pick = [s, short, bare].find((c) => ctx.measureText(c).width <= maxW) ?? bare;
+  const pick = [s, short, bare].find((c) => textWidth(ctx, c) <= maxW) ?? bare;
   text(ctx, pick, x, y, { size: 12, weight: 600 });
 }
 
