@@ -732,10 +732,12 @@ impl UnfoldGeometry {
         let blocks = match b {
             [Some(bh), Some(bw)] => [bh, bw],
             _ => {
+                // Every size is at most 2^24 (checked above), so |padded − eff| < 2^49 fits i64
+                // (an i128 division would add compiler-builtins' 128-bit division to the wasm).
                 let calc = [0, 1].map(|d| {
-                    let padded = image[d] as i128 + 2 * padding[d] as i128;
-                    let eff = dilation[d] as i128 * (kernel[d] as i128 - 1) + 1;
-                    (padded - eff).div_euclid(stride[d] as i128) + 1
+                    let padded = image[d] as i64 + 2 * padding[d] as i64;
+                    let eff = dilation[d] as i64 * (kernel[d] as i64 - 1) + 1;
+                    (padded - eff).div_euclid(stride[d] as i64) + 1
                 });
                 return Err(Error::new(
                     ErrorKind::OutputTooSmall,
@@ -744,9 +746,7 @@ impl UnfoldGeometry {
                         "Given {} with spatial size ({}, {}), kernel_size=({}, {}), dilation=({}, {}), padding=({}, {}), calculated shape of the array of sliding blocks as ({}, {}), but its components must be at least one.",
                         if image_arg == "output_size" { "output_size" } else { "input" },
                         image[0], image[1], kernel[0], kernel[1], dilation[0], dilation[1],
-                        // 0 ≤ calc.max(0) < 2^26 (sizes are capped at 2^24): printed as i64, with
-                        // less code than i128.
-                        padding[0], padding[1], calc[0].max(0) as i64, calc[1].max(0) as i64
+                        padding[0], padding[1], calc[0].max(0), calc[1].max(0)
                     ),
                 ));
             }
