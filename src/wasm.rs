@@ -31,10 +31,13 @@ fn bad(arg: &'static str, message: impl Into<String>) -> JsError {
     js_err(Error::value(arg, message))
 }
 
-/// Installs `console_error_panic_hook` when the module starts.
+/// Installs a panic hook when the module starts: a panic (a bug) is logged on the console as an
+/// `Error` (message and stack) before the module traps.
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&js_sys::Error::new(&info.to_string()));
+    }));
 }
 
 /// The crate version.
