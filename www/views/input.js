@@ -99,26 +99,27 @@ function drawUnused(ctx, model, g) {
   const uh = model.arithmetic.height.unused;
   const uw = model.arithmetic.width.unused;
   const spacing = Math.max(3, Math.min(5, g.cw / 5));
-  ctx.setLineDash([5, 3]);
-  ctx.lineWidth = 2;
-  ctx.strokeStyle = COLORS.unusedLine;
+  // solid hatching (as the key's swatch), then the dashed edge
+  const edge = (x0, y0, x1, y1) => {
+    ctx.setLineDash([5, 3]);
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = COLORS.unusedLine;
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    ctx.lineTo(x1, y1);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  };
   if (uh > 0) {
     hatchCells(ctx, g, model.hp - uh, 0, uh, model.wp, COLORS.unused, spacing);
     const y = g.y + (model.hp - uh) * g.ch;
-    ctx.beginPath();
-    ctx.moveTo(g.x, y);
-    ctx.lineTo(g.x + g.w, y);
-    ctx.stroke();
+    edge(g.x, y, g.x + g.w, y);
   }
   if (uw > 0) {
     hatchCells(ctx, g, 0, model.wp - uw, model.hp, uw, COLORS.unused, spacing);
     const x = g.x + (model.wp - uw) * g.cw;
-    ctx.beginPath();
-    ctx.moveTo(x, g.y);
-    ctx.lineTo(x, g.y + g.h);
-    ctx.stroke();
+    edge(x, g.y, x, g.y + g.h);
   }
-  ctx.setLineDash([]);
 }
 
 /**
