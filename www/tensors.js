@@ -15,18 +15,17 @@ export function mulberry32(seed) {
 
 const two = (x) => Math.round(x * 100) / 100;
 
-/** Fill `data` in place with one of the simple recipes. */
+/** Fill `data` in place with one of the simple recipes (one loop per recipe: every recompute). */
 function fillSimple(data, fill, seed, intRange) {
   const rand = mulberry32(seed);
-  for (let i = 0; i < data.length; i++) {
-    switch (fill) {
-      case 'ones': data[i] = 1; break;
-      case 'zeros': data[i] = 0; break;
-      case 'arange': data[i] = i; break;
-      case 'random': data[i] = two(rand() * 2 - 1); break;
-      case 'integers': data[i] = Math.floor(rand() * (2 * intRange + 1)) - intRange; break;
-      default: throw new Error(`unknown fill '${fill}'`);
-    }
+  const n = data.length;
+  switch (fill) {
+    case 'ones': data.fill(1); break;
+    case 'zeros': data.fill(0); break;
+    case 'arange': for (let i = 0; i < n; i++) data[i] = i; break;
+    case 'random': for (let i = 0; i < n; i++) data[i] = two(rand() * 2 - 1); break;
+    case 'integers': for (let i = 0; i < n; i++) data[i] = Math.floor(rand() * (2 * intRange + 1)) - intRange; break;
+    default: throw new Error(`unknown fill '${fill}'`);
   }
 }
 

@@ -111,12 +111,19 @@ const imageCache = new WeakMap();
 /** Above this many pixels per side a tensor-wide image is not made (a per-grid one is). */
 const MAX_SHARED_SIDE = 8192;
 
+/** A w×h canvas for an image (an OffscreenCanvas where there is one: ~3× cheaper to make). */
+function imageCanvas(w, h) {
+  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(w, h);
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  return canvas;
+}
+
 /** A canvas of rows×cols pixels, one per cell: data[offset…] coloured by value. */
 function paintImage(data, offset, rows, cols, maxAbs, pal) {
   const lut = PALETTES[pal].lut;
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.max(1, cols);
-  canvas.height = Math.max(1, rows);
+  const canvas = imageCanvas(Math.max(1, cols), Math.max(1, rows));
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(canvas.width, canvas.height);
   const px = img.data;
@@ -276,9 +283,7 @@ function blankImage(data, offset, rows, cols) {
   const key = `${offset}:${rows}x${cols}`;
   let canvas = byKey.get(key);
   if (!canvas) {
-    canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, cols);
-    canvas.height = Math.max(1, rows);
+    canvas = imageCanvas(Math.max(1, cols), Math.max(1, rows));
     const ctx = canvas.getContext('2d');
     const img = ctx.createImageData(canvas.width, canvas.height);
     const px = img.data;
