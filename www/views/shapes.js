@@ -1,6 +1,8 @@
 // Shapes: the output-size formula with the live numbers substituted (from trace.arithmetic), the
 // remainder the floor drops, and the chain of tensor shapes through pad → unfold → matmul → reshape.
 
+import { morph } from '../pages/dom.js';
+
 const size = (dims) => `torch.Size([${dims.join(', ')}])`;
 
 function el(tag, cls, textContent) {
@@ -75,5 +77,5 @@ export function render(root, model) {
   const leftovers = ah.unused > 0 || aw.unused > 0
     ? [unusedLine('height', ah, 'row'), unusedLine('width', aw, 'column')]
     : [exactLine()];
-  root.replaceChildren(general, formulaLine('H', ah), formulaLine('W', aw), ...leftovers, table);
+  morph(root, [general, formulaLine('H', ah), formulaLine('W', aw), ...leftovers, table]);
 }
