@@ -33,6 +33,8 @@ import { buildQuiz } from './classroom/quizpanel.js';
 const PAGES = { conv2d: conv2dPage, convTranspose2d: transposePage, unfold: unfoldPage, matrix: matrixPage };
 
 const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 12, 20, 40, 100, 250];
+/** Cells per second from which the timeline counts as playing fast (text is rewritten less often). */
+const FAST_PLAY = 20;
 
 function showNotice(text) {
   const n = $('#notice');
@@ -136,12 +138,29 @@ async function main() {
       }
     }
   });
+  // A canvas off screen (IntersectionObserver, 200 px margin) is not drawn in the frame that
+  // recomputes an edit; later frames catch the stale ones up, one per frame, the least recently
+  // drawn first — and one coming on screen at once.
+  const byCanvas = new Map();
+  const visibility = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const cv = byCanvas.get(e.target);
+      if (!cv) continue;
+      cv.onScreen = e.isIntersecting;
+      if (cv.onScreen && cv.stale) dirty = true;
+    }
+  }, { rootMargin: '200px 0px' });
   for (const el of document.querySelectorAll('canvas[data-canvas]')) {
     const wrap = el.parentElement;
-    const cv = { el, wrap, ctx: el.getContext('2d'), geom: null, width: 0, wrapWidth: 0, grids: '' };
+    const cv = {
+      el, wrap, ctx: el.getContext('2d'), geom: null, width: 0, wrapWidth: 0, grids: '',
+      onScreen: true, stale: true, drawnAt: -Infinity,
+    };
     canvases.set(el.dataset.canvas, cv);
     byWrap.set(wrap, cv);
+    byCanvas.set(el, cv);
     resize.observe(wrap);
+    visibility.observe(el);
   }
 
   let model = null;
@@ -156,6 +175,7 @@ async function main() {
   let validState = null;
   let hashWrittenAt = -Infinity;
   let focusKey = '';
+  let textAt = -Infinity;
   let lastSlide = 1;
   let lastPlaying = null;
   let pushPending = false;
@@ -203,6 +223,8 @@ async function main() {
   function showPage(pg) {
     for (const pane of document.querySelectorAll('[data-pane]')) pane.hidden = pane.dataset.pane !== pg.mode;
     document.body.dataset.mode = pg.mode;
+    // until the observer has seen the pane, its canvases count as on screen
+    for (const [name] of pg.views) canvases.get(name).onScreen = true;
   }
 
   function syncModeChrome(mode) {
@@ -296,6 +318,7 @@ async function main() {
   const quiz = buildQuiz(ctx);
   buildExport({
     api,
+    drawAll: () => drawAll(),
     canvases,
     current: () => ({ page, model, state: validState }),
     hold: (on) => {
@@ -363,25 +386,73 @@ async function main() {
     return out;
   }
 
-  function render(now) {
-    dirty = false;
+  /** What every view draws from at a time: timeline position, hover, focus, frame extras. */
+  function frameState(now) {
     const position = timeline.position;
     const linked = hover ?? pinned;
     const focus = page.focus(model, position, linked);
     const tframe = page.frame(model, timeline, focus, now);
+    return { position, linked, focus, tframe };
+  }
+
+  function drawView(cv, view, f, now) {
+    cv.ctx.setTransform(cv.dpr, 0, 0, cv.dpr, 0, 0);
+    cv.ctx.clearRect(0, 0, cv.width, cv.height);
+    view.draw(cv.ctx, model, f.tframe, f.focus, cv.geom);
+    cv.stale = false;
+    cv.drawnAt = now;
+  }
+
+  /** The off-screen stale view of the page drawn least recently (null: none). */
+  function stalest() {
+    let best = null;
+    for (const [name, view] of page.views) {
+      const cv = canvases.get(name);
+      if (!cv.onScreen && cv.stale && (!best || cv.drawnAt < best.cv.drawnAt)) best = { cv, view };
+    }
+    return best;
+  }
+
+  /** Every view of the page drawn now, on screen or not (the PNG export composes them). */
+  function drawAll() {
+    const now = performance.now();
+    const f = frameState(now);
+    for (const [name, view] of page.views) drawView(canvases.get(name), view, f, now);
+  }
+
+  /** A frame with nothing new: one stale off-screen view is brought up to date. */
+  function catchUp(now) {
+    const s = stalest();
+    if (s) drawView(s.cv, s.view, frameState(now), now);
+  }
+
+  function render(now, recomputed) {
+    dirty = false;
+    const f = frameState(now);
+    const { position, linked, focus, tframe } = f;
     lastSlide = tframe.slide;
     for (const [name, view] of page.views) {
       const cv = canvases.get(name);
-      cv.ctx.setTransform(cv.dpr, 0, 0, cv.dpr, 0, 0);
-      cv.ctx.clearRect(0, 0, cv.width, cv.height);
-      view.draw(cv.ctx, model, tframe, focus, cv.geom);
+      if (cv.onScreen) drawView(cv, view, f, now);
+      else cv.stale = true;
     }
+    if (!recomputed) {
+      const s = stalest();
+      if (s) drawView(s.cv, s.view, f, now);
+    }
+    // Playing fast, the dot product and the position text (which nobody reads at that pace) are
+    // rewritten at most ~8 times a second: new DOM text costs a layout and a paint of the page.
+    const fast = timeline.playing && timeline.speed >= FAST_PLAY;
+    const textDue = !fast || now - textAt >= 125;
     const key = `${modelId}:${page.focusKey(focus)}`;
-    const changed = key !== focusKey;
-    focusKey = key;
+    const changed = textDue && key !== focusKey;
+    if (changed) {
+      focusKey = key;
+      textAt = now;
+    }
     page.frameDom(model, focus, position, linked, changed);
     quiz.frame();
-    syncTimelineDom(position);
+    syncTimelineDom(position, textDue);
   }
 
   // timeline DOM
@@ -390,10 +461,10 @@ async function main() {
   const playBtn = $('[data-action="play"]');
   const timelineBar = $('.timeline');
   const positionText = $('#position-text');
-  function syncTimelineDom(position) {
+  function syncTimelineDom(position, textDue = true) {
     setProp(scrubber, 'max', String(timeline.length - 1));
     if (document.activeElement !== scrubber || timeline.playing) setProp(scrubber, 'value', String(position));
-    setText(positionText, page.positionText(model, position));
+    if (textDue) setText(positionText, page.positionText(model, position));
     setData(timelineBar, 'position', String(position));
     setData(timelineBar, 'mode', page.mode);
     if (lastPlaying !== timeline.playing) {
@@ -560,13 +631,15 @@ async function main() {
 
   timeline.play(performance.now());
   startLoop((now, dt) => {
-    if (store.version !== computedVersion && !held) recompute();
+    const recomputed = store.version !== computedVersion && !held;
+    if (recomputed) recompute();
     if (!model) return;
     if (needsLayout) layoutAll();
     if (timeline.tick(dt, now)) dirty = true;
     if (timeline.playing !== lastPlaying) dirty = true;
     if (lastSlide < 1) dirty = true;
-    if (dirty) render(now);
+    if (dirty) render(now, recomputed);
+    else catchUp(now);
   });
   document.body.classList.add('is-ready');
 }

@@ -47,8 +47,9 @@ export function framePositions(total, frameBytes) {
 
 /**
  * Wire the export tools (#export-png, #export-gif, #gif-size, #gif-speed, #export-progress).
- * ctx: { api, current() → { page, model, state }, canvases, hold(bool) (stop recomputes while a
- * GIF is drawn from the model), repr() → the module's text }.
+ * ctx: { api, current() → { page, model, state }, canvases, drawAll() (every view of the page drawn
+ * now), hold(bool) (stop recomputes while a GIF is drawn from the model), repr() → the module's
+ * text }.
  */
 export function buildExport(ctx) {
   const status = $('#export-status');
@@ -63,6 +64,7 @@ export function buildExport(ctx) {
 
   $('#export-png').addEventListener('click', async () => {
     const { page, state } = ctx.current();
+    ctx.drawAll(); // views off screen may not be drawn yet
     const shown = page.views
       .map(([name]) => ctx.canvases.get(name))
       .filter((cv) => cv && cv.el.getClientRects().length > 0 && cv.el.offsetParent !== null);
