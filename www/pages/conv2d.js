@@ -40,13 +40,15 @@ export const page = {
   frame(model, timeline, focus, now) {
     const position = timeline.position;
     const from = model.position(Math.min(timeline.prev, model.total - 1));
+    const slide = timeline.slide(now);
     return {
       position,
       // the stride: the cell to the left, or at a row's start the one above (stride along H)
       ghostSteps: focus.ow > 0 ? model.steps(focus.co, focus.l - 1)
         : focus.oh > 0 ? model.steps(focus.co, focus.l - model.wo) : null,
-      fromSteps: timeline.prev !== position ? model.steps(from.co, from.l) : null,
-      slide: timeline.slide(now),
+      // only while the footprint glides (a steps() call costs ~1 ms at the teaching size)
+      fromSteps: timeline.prev !== position && slide < 1 ? model.steps(from.co, from.l) : null,
+      slide,
     };
   },
 
