@@ -96,27 +96,58 @@ pub fn col2im_add(
 ) {
     let (c, h, w) = image.dim();
     let [kh, kw] = kernel;
+    let (Some(src), Some(img)) = (cols.as_slice(), image.as_slice_mut()) else {
+        // Not both contiguous (no caller does this): entry by entry.
+        for ((r, l), &v) in cols.indexed_iter() {
+            let (ch, i, j) = (r / (kh * kw), r / kw % kh, r % kw);
+            let (bi, bj) = (l / blocks[1], l % blocks[1]);
+            let y = (bi * stride[0] + i * dilation[0]).checked_sub(padding[0]);
+            let x = (bj * stride[1] + j * dilation[1]).checked_sub(padding[1]);
+            if let (Some(y), Some(x)) = (y.filter(|&y| y < h), x.filter(|&x| x < w)) {
+                image[[ch, y, x]] += v;
+            }
+        }
+        return;
+    };
+    let l = blocks[0] * blocks[1];
     for ch in 0..c {
-        let mut plane = image.index_axis_mut(ndarray::Axis(0), ch);
         for i in 0..kh {
+            let rows = inside(blocks[0], i * dilation[0], padding[0], stride[0], h);
             for j in 0..kw {
-                let src = cols.row((ch * kh + i) * kw + j);
-                for bi in 0..blocks[0] {
-                    let y = (bi * stride[0] + i * dilation[0]) as isize - padding[0] as isize;
-                    if y < 0 || y as usize >= h {
-                        continue;
-                    }
-                    let mut dst = plane.row_mut(y as usize);
-                    for bj in 0..blocks[1] {
-                        let x = (bj * stride[1] + j * dilation[1]) as isize - padding[1] as isize;
-                        if x >= 0 && (x as usize) < w {
-                            dst[x as usize] += src[bi * blocks[1] + bj];
-                        }
+                let row = &src[((ch * kh + i) * kw + j) * l..][..l];
+                let bjs = inside(blocks[1], j * dilation[1], padding[1], stride[1], w);
+                if bjs.is_empty() {
+                    continue;
+                }
+                let x0 = bjs.start * stride[1] + j * dilation[1] - padding[1];
+                for bi in rows.clone() {
+                    let y = bi * stride[0] + i * dilation[0] - padding[0];
+                    let dst = img[(ch * h + y) * w + x0..].iter_mut().step_by(stride[1]);
+                    let from = &row[bi * blocks[1]..][bjs.clone()];
+                    for (d, v) in dst.zip(from) {
+                        *d += v;
                     }
                 }
             }
         }
     }
+}
+
+/// The blocks `b < blocks` whose tap lands inside `0 .. len`: `0 ≤ b·stride + offset − pad < len`.
+fn inside(
+    blocks: usize,
+    offset: usize,
+    pad: usize,
+    stride: usize,
+    len: usize,
+) -> std::ops::Range<usize> {
+    let lo = pad.saturating_sub(offset).div_ceil(stride);
+    let hi = if len + pad > offset {
+        ((len + pad - offset - 1) / stride + 1).min(blocks)
+    } else {
+        0
+    };
+    lo..hi.max(lo)
 }
 
 /// How many kernel taps of how many blocks land on each cell of an `image`-sized grid: the
@@ -240,4 +271,93 @@ pub fn fold(
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{s, Array2, Array3};
+
+    /// col2im by its definition, one entry at a time.
+    fn col2im_naive(
+        cols: &Array2<f32>,
+        blocks: [usize; 2],
+        [kh, kw]: [usize; 2],
+        [dh, dw]: [usize; 2],
+        [ph, pw]: [usize; 2],
+        [sh, sw]: [usize; 2],
+        image: &mut Array3<f32>,
+    ) {
+        let (c, h, w) = image.dim();
+        for ch in 0..c {
+            for i in 0..kh {
+                for j in 0..kw {
+                    for bi in 0..blocks[0] {
+                        for bj in 0..blocks[1] {
+                            let y = (bi * sh + i * dh) as isize - ph as isize;
+                            let x = (bj * sw + j * dw) as isize - pw as isize;
+                            if (0..h as isize).contains(&y) && (0..w as isize).contains(&x) {
+                                image[[ch, y as usize, x as usize]] +=
+                                    cols[[(ch * kh + i) * kw + j, bi * blocks[1] + bj]];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn col2im_add_matches_its_definition() {
+        // Every combination of small sizes, including padding wider than the kernel's reach
+        // (taps that land nowhere) and blocks past the image's edge.
+        let mut cases = 0;
+        for (h, w) in [(1, 1), (3, 5), (6, 4)] {
+            for (kh, kw) in [(1, 1), (2, 3), (3, 2)] {
+                for (dh, dw) in [(1, 1), (2, 3)] {
+                    for (ph, pw) in [(0, 0), (1, 2), (4, 5)] {
+                        for (sh, sw) in [(1, 1), (2, 3), (3, 1)] {
+                            let blocks = [4, 3];
+                            let c = 2;
+                            let cols = Array2::from_shape_fn(
+                                (c * kh * kw, blocks[0] * blocks[1]),
+                                |(r, l)| (r * 7 + l * 3) as f32 * 0.25 - 1.0,
+                            );
+                            let args = ([kh, kw], [dh, dw], [ph, pw], [sh, sw]);
+                            let mut want = Array3::from_elem((c, h, w), 0.5);
+                            col2im_naive(&cols, blocks, args.0, args.1, args.2, args.3, &mut want);
+                            let mut got = Array3::from_elem((c, h, w), 0.5);
+                            col2im_add(
+                                cols.view(),
+                                blocks,
+                                args.0,
+                                args.1,
+                                args.2,
+                                args.3,
+                                got.view_mut(),
+                            );
+                            assert_eq!(got, want, "{args:?} on {h}×{w}");
+                            // A non-contiguous image (every other column of a wider one) and
+                            // transposed columns take the fallback paths.
+                            let mut wide = Array3::from_elem((c, h, 2 * w), 0.5);
+                            let cols_t = cols.t().to_owned();
+                            col2im_add(
+                                cols_t.t(),
+                                blocks,
+                                args.0,
+                                args.1,
+                                args.2,
+                                args.3,
+                                wide.slice_mut(s![.., .., ..;2]),
+                            );
+                            assert_eq!(wide.slice(s![.., .., ..;2]), want);
+                            assert!(wide.slice(s![.., .., 1..;2]).iter().all(|&v| v == 0.5));
+                            cases += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(cases, 3 * 3 * 2 * 3 * 3);
+    }
 }
