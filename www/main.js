@@ -22,7 +22,7 @@ import { page as transposePage } from './pages/convtranspose2d.js';
 import { page as unfoldPage } from './pages/unfoldfold.js';
 import { page as matrixPage } from './pages/matrix.js';
 import { $, setData, setText, setProp, setAttr, sizeText } from './pages/dom.js';
-import { paintLegendBar, formatValue } from './views/grid.js';
+import { paintLegendBar, formatValue, newImageGeneration } from './views/grid.js';
 import { buildPresetMenu } from './classroom/presetmenu.js';
 import { buildPythonPanel } from './classroom/pypanel.js';
 import { buildExport } from './classroom/exporter.js';
@@ -246,6 +246,7 @@ async function main() {
       const built = next.build(api, state, store.lastEdited);
       const values = next.bounds(api, state.params);
       if (model) model.dispose();
+      newImageGeneration();
       const switched = page !== next;
       model = built;
       page = next;

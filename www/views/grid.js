@@ -140,11 +140,50 @@ function paintImage(data, offset, rows, cols, maxAbs, pal) {
 }
 
 /**
+ * The images drawn since the last recompute and in the one before it ({ data, from, n, key, gen }
+ * by image, at most MAX_KEPT): a recompute makes new arrays, often with the same values (the input
+ * and the weights when only the stride moved); their image is reused instead of painted again.
+ */
+const kept = new Map();
+const MAX_KEPT = 64;
+let generation = 0;
+
+/** A recompute made a new model: images unused since the one before are let go. */
+export function newImageGeneration() {
+  generation++;
+  for (const [image, e] of kept) if (e.gen < generation - 1) kept.delete(image);
+}
+
+function sameValues(a, b, from, n) {
+  for (let i = from, end = from + n; i < end; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A kept image of the same key showing the same values (data[from…from + n]), or null. */
+function reusable(data, from, n, key) {
+  for (const [image, e] of kept) {
+    if (e.key === key && e.n === n && e.from === from && e.data.length === data.length
+      && e.data !== data && sameValues(e.data, data, from, n)) return image;
+  }
+  return null;
+}
+
+function keep(image, data, from, n, key) {
+  const e = kept.get(image);
+  if (e) {
+    e.gen = generation;
+    return;
+  }
+  if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value);
+  kept.set(image, { data, from, n, key, gen: generation });
+}
+
+/**
  * The colour image of the rows×cols cells at data[offset…], one pixel per cell (cached per data
- * array, so a recompute — which makes new arrays — invalidates it): { image, sy }, the cells being
- * the image's rows sy…sy + rows. With `shared` (the caller scales without smoothing, so no pixel
- * outside the rows is sampled) grids that tile the array — its channels, its kernels — share one
- * image of the whole array, cols pixels wide: one canvas per tensor instead of one per grid.
+ * array; an image of the last recompute with the same values is reused): { image, sy }, the cells
+ * being the image's rows sy…sy + rows. With `shared` (the caller scales without smoothing, so no
+ * pixel outside the rows is sampled) grids that tile the array — its channels, its kernels —
+ * share one image of the whole array, cols pixels wide: one canvas per tensor, not per grid.
  */
 function valueImage(data, offset, rows, cols, maxAbs, pal, shared) {
   let byKey = imageCache.get(data);
@@ -153,22 +192,18 @@ function valueImage(data, offset, rows, cols, maxAbs, pal, shared) {
     imageCache.set(data, byKey);
   }
   const whole = Math.ceil(data.length / Math.max(1, cols));
-  if (shared && rows * cols < data.length && offset % cols === 0 && whole <= MAX_SHARED_SIDE && cols <= MAX_SHARED_SIDE) {
-    const key = `*${cols}:${maxAbs}:${pal}`;
-    let image = byKey.get(key);
-    if (!image) {
-      image = paintImage(data, 0, whole, cols, maxAbs, pal);
-      byKey.set(key, image);
-    }
-    return { image, sy: offset / cols };
-  }
-  const key = `${offset}:${rows}x${cols}:${maxAbs}:${pal}`;
+  const atlas = shared && rows * cols < data.length && offset % cols === 0 && whole <= MAX_SHARED_SIDE && cols <= MAX_SHARED_SIDE;
+  const key = atlas ? `*${cols}:${maxAbs}:${pal}` : `${offset}:${rows}x${cols}:${maxAbs}:${pal}`;
+  const from = atlas ? 0 : offset;
+  const n = atlas ? data.length : rows * cols;
   let image = byKey.get(key);
   if (!image) {
-    image = paintImage(data, offset, rows, cols, maxAbs, pal);
+    image = reusable(data, from, n, key)
+      ?? (atlas ? paintImage(data, 0, whole, cols, maxAbs, pal) : paintImage(data, offset, rows, cols, maxAbs, pal));
     byKey.set(key, image);
   }
-  return { image, sy: 0 };
+  keep(image, data, from, n, key);
+  return { image, sy: atlas ? offset / cols : 0 };
 }
 
 /**
