@@ -345,11 +345,14 @@ console.log(`  frame gap: median ${a.frame_gap_ms.median} ms, p95 ${a.frame_gap_
 results.met[a.config] = a.frame_work_ms.p95 <= TARGETS.frame_work_p95_ms;
 if (results.page_errors.length) console.log(`page errors: ${results.page_errors.join('; ')}`);
 
-console.log('\ntargets (issue #7):');
+console.log('\ntargets (issue #7), on the whole frame (script alone in brackets):');
 for (const e of results.edits) {
-  console.log(`  edit work p95 ≤ ${TARGETS.edit_work_p95_ms} ms, ${e.config.split(':')[0]}: ${e.edit_work_ms.p95} ms  ${verdict(e.edit_work_ms.p95, TARGETS.edit_work_p95_ms)}`);
+  console.log(`  edit work p95 ≤ ${TARGETS.edit_work_p95_ms} ms, ${e.config.split(':')[0]}: ${e.edit_work_ms.p95} ms (${e.edit_script_ms.p95} ms)  ${verdict(e.edit_work_ms.p95, TARGETS.edit_work_p95_ms)}`);
 }
-console.log(`  frame work p95 ≤ ${TARGETS.frame_work_p95_ms} ms, 64×64 playing: ${a.frame_work_ms.p95} ms  ${verdict(a.frame_work_ms.p95, TARGETS.frame_work_p95_ms)}`);
+console.log(`  frame work p95 ≤ ${TARGETS.frame_work_p95_ms} ms, 64×64 playing: ${a.frame_work_ms.p95} ms (${a.frame_script_ms.p95} ms)  ${verdict(a.frame_work_ms.p95, TARGETS.frame_work_p95_ms)}`);
+if (Math.max(results.loadavg_before[0], results.loadavg_after[0]) > 1.5) {
+  console.log(`  (load average ${results.loadavg_before[0]} → ${results.loadavg_after[0]} on ${os.cpus().length} cores: other processes share the CPU, times are inflated)`);
+}
 results.all_met = Object.values(results.met).every(Boolean);
 console.log(results.all_met ? 'all targets met' : 'NOT all targets met');
 fs.mkdirSync(path.dirname(outFile), { recursive: true });
