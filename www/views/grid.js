@@ -269,11 +269,11 @@ export function drawGrid(ctx, g, o) {
   const limit = Math.max(0, Math.min(n, o.limit ?? n));
   const pal = o.palette ?? 'diverging';
   const smooth = g.cw < 1 || g.ch < 1;
+  ctx.imageSmoothingEnabled = smooth; // the value image and the blank overlay alike
   if (!smooth && o.data.length <= MAX_PAINTED) {
     paintCells(ctx, g, o.data, offset, o.maxAbs, pal);
   } else {
     const { image, sy } = valueImage(o.data, offset, g.rows, g.cols, o.maxAbs, pal, !smooth);
-    ctx.imageSmoothingEnabled = smooth;
     ctx.drawImage(image, 0, sy, g.cols, g.rows, g.x, g.y, g.w, g.h);
   }
   if (limit < n) blankFrom(ctx, g, limit);
