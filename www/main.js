@@ -131,7 +131,7 @@ async function main() {
   const resize = new ResizeObserver((entries) => {
     for (const e of entries) {
       const cv = byWrap.get(e.target);
-      const w = Math.floor(e.contentRect.width);
+      const w = Math.round(e.contentRect.width);
       if (cv && cv.wrapWidth !== w) {
         cv.wrapWidth = w;
         needsLayout = true;
@@ -350,7 +350,7 @@ async function main() {
     // reads first (cached widths; a pane just shown is measured once), then writes
     for (const [name] of page.views) {
       const cv = canvases.get(name);
-      if (!cv.wrapWidth) cv.wrapWidth = Math.floor(cv.wrap.getBoundingClientRect().width);
+      if (!cv.wrapWidth) cv.wrapWidth = Math.round(cv.wrap.getBoundingClientRect().width);
     }
     for (const [name, view] of page.views) {
       const cv = canvases.get(name);
