@@ -3,7 +3,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use ndarray::{
-    Array, Array1, Array3, Array4, ArrayView, ArrayView1, Dimension, IxDyn, ShapeArg, ShapeError,
+    Array, Array1, Array3, Array4, ArrayView, ArrayView1, Dimension, ShapeArg, ShapeError,
 };
 
 /// The largest number of elements any one tensor or intermediate may hold: 2²⁴ (16,777,216
@@ -171,10 +171,18 @@ fn from_parts<D: Dimension>(
         ));
     }
     check_finite(arg, &data)?;
-    from_vec(IxDyn(&dims), data)
-        .ok()
-        .and_then(|a| a.into_dimensionality::<D>().ok())
-        .ok_or_else(|| Error::shape(arg, format!("cannot view data as shape {shape:?}")))
+    // The dimension type itself (no IxDyn on the way: its code costs wasm bytes). `rank` is D's
+    // number of axes in every caller; a mismatch would be refused here, not panic.
+    let mut dim = D::default();
+    if dim.ndim() != dims.len() {
+        return Err(Error::shape(
+            arg,
+            format!("cannot view data as shape {shape:?}"),
+        ));
+    }
+    dim.slice_mut().copy_from_slice(&dims);
+    from_vec(dim, data)
+        .map_err(|_| Error::shape(arg, format!("cannot view data as shape {shape:?}")))
 }
 
 /// A checked 4-D tensor (N, C, H, W) from its shape and row-major data.
@@ -247,12 +255,19 @@ mod tests {
         let data: Vec<f32> = (0..24).map(|v| v as f32).collect();
         let a = from_vec((2, 3, 4), data.clone()).unwrap();
         assert_eq!(a, Array3::from_shape_vec((2, 3, 4), data.clone()).unwrap());
-        let d = from_vec(IxDyn(&[4, 6]), data.clone()).unwrap();
+        let d = from_vec(ndarray::IxDyn(&[4, 6]), data.clone()).unwrap();
         assert_eq!(d.shape(), &[4, 6]);
         assert_eq!(d[[3, 5]], 23.0);
         assert!(from_vec((5, 5), data.clone()).is_err());
         assert!(from_vec((2, 3), data.clone()).is_err());
         assert_eq!(from_vec_exact((24,), data.clone()).to_vec(), data);
+        // The checked constructors build their dimension type directly.
+        let t = tensor3("columns", &[2, 3, 4], data.clone()).unwrap();
+        assert_eq!((t.dim(), t[[1, 2, 3]]), ((2, 3, 4), 23.0));
+        let t = tensor1("bias", &[24], data.clone()).unwrap();
+        assert_eq!(t.to_vec(), data);
+        let e = tensor4("input", &[2, 3, 4], data).unwrap_err();
+        assert_eq!((e.arg(), e.kind()), ("input", ErrorKind::Shape));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 // The size of the built module (www/pkg/convviz_bg.wasm, from `make build`): a measurement of an
 // artifact, not a timing. Issue #7's target is 150 KB = 150,000 bytes and 60 KB = 60,000 bytes
 // gzipped (level 9, as bench/run.mjs reports it). Until the module gets there, the check that
-// holds is a ceiling just above its size (173,472 bytes, 73,798 gzipped, when this was written),
+// holds is a ceiling just above its size (171,587 bytes, 73,024 gzipped, when this was written),
 // so that growth is caught where it happens: lower CEILING as the module shrinks, and raise it
 // only with a measured reason in the commit that does. `node bench/wasm-size.mjs FILE` shows
 // where the bytes go.
@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET = { raw: 150_000, gzip: 60_000 };
-const CEILING = { raw: 175_000, gzip: 75_000 };
+const CEILING = { raw: 173_500, gzip: 74_000 };
 
 const file = fileURLToPath(new URL('../../www/pkg/convviz_bg.wasm', import.meta.url));
 const bytes = fs.readFileSync(file);
