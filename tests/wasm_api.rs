@@ -306,3 +306,96 @@ fn conv_transpose2d_layer_round_trip_sizes() {
     let e = layer.forward(tensor(&[1, 2, 1, 1], 1.0)).err().unwrap();
     assert!(message(e).starts_with("output_size:"));
 }
+
+/// The objects built on the JS side of the boundary: every padding mode and tap kind by name,
+/// pairs as arrays, -1 for a hole's missing kernel / input indices, booleans as booleans.
+#[wasm_bindgen_test]
+fn result_objects_carry_names_pairs_and_booleans() {
+    for mode in ["zeros", "reflect", "replicate", "circular"] {
+        let t = wasm::conv2d_trace(
+            tensor(&[1, 1, 5, 6], 1.0),
+            tensor(&[2, 1, 2, 3], 1.0),
+            JsValue::NULL,
+            opts(&[
+                ("padding", 1.into()),
+                ("dilation", JsValue::from(&Array::of2(&2.into(), &1.into()))),
+                ("paddingMode", mode.into()),
+            ]),
+        )
+        .unwrap();
+        let p = t.params();
+        assert_eq!(get(&p, "paddingMode").as_string().as_deref(), Some(mode));
+        let pair = |k: &str| -> Vec<f64> {
+            get(&p, k)
+                .unchecked_into::<Array>()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect()
+        };
+        assert_eq!(pair("kernelSize"), vec![2.0, 3.0]);
+        assert_eq!(pair("dilation"), vec![2.0, 1.0]);
+        assert_eq!(pair("outputSize"), vec![5.0, 6.0]);
+        assert_eq!(get(&p, "outChannels").as_f64(), Some(2.0));
+        let w = get(&t.arithmetic(), "width");
+        assert_eq!(get(&w, "effectiveKernel").as_f64(), Some(3.0));
+        assert_eq!(get(&w, "unused").as_f64(), Some(0.0));
+        // corner output cell: padding taps, input taps
+        let taps = get(&t.steps(0.0, 1.0, 0.0, 0.0).unwrap(), "taps").unchecked_into::<Array>();
+        let kinds: Vec<String> = taps
+            .iter()
+            .map(|t| get(&t, "kind").as_string().unwrap())
+            .collect();
+        // the 3 × 3 footprint of a 2 × 3 kernel dilated (2, 1): a row of holes in the middle
+        assert_eq!(kinds.len(), 9);
+        assert_eq!(
+            (&*kinds[0], &*kinds[3], &*kinds[6], &*kinds[7]),
+            ("padding", "skip", "padding", "input")
+        );
+        let first = taps.get(0);
+        assert_eq!(get(&first, "ph").as_f64(), Some(0.0));
+        let (ih, x) = (get(&first, "ih").as_f64(), get(&first, "x").as_f64());
+        if mode == "zeros" {
+            assert_eq!((ih, x), (Some(-1.0), Some(0.0)));
+        } else {
+            assert_eq!(x, Some(1.0), "{mode}: a halo copy of an input cell");
+        }
+    }
+    // a dilation hole: kind 'skip', kernel indices -1
+    let t = wasm::conv2d_trace(
+        tensor(&[1, 1, 5, 5], 1.0),
+        tensor(&[1, 1, 2, 2], 1.0),
+        JsValue::NULL,
+        opts(&[("dilation", 2.into())]),
+    )
+    .unwrap();
+    let taps = get(&t.steps(0.0, 0.0, 0.0, 0.0).unwrap(), "taps").unchecked_into::<Array>();
+    let skip = taps
+        .iter()
+        .find(|t| get(t, "kind").as_string().as_deref() == Some("skip"))
+        .expect("a dilated kernel's footprint has holes");
+    assert_eq!(get(&skip, "i").as_f64(), Some(-1.0));
+    // ConvTranspose2d: a stamp's inOutput is a boolean; zeroInsert's padding an object
+    let tt = wasm::conv_transpose2d_trace(
+        tensor(&[1, 1, 2, 2], 1.0),
+        tensor(&[1, 1, 3, 3], 1.0),
+        JsValue::NULL,
+        opts(&[("stride", 2.into()), ("padding", 1.into())]),
+    )
+    .unwrap();
+    let cells = get(&tt.stamp(0.0, 0.0, 0.0, 0.0).unwrap(), "cells").unchecked_into::<Array>();
+    assert_eq!(cells.length(), 9);
+    let flags: Vec<JsValue> = cells.iter().map(|c| get(&c, "inOutput")).collect();
+    assert!(flags.iter().all(|f| f.as_bool().is_some()));
+    assert!(
+        flags.iter().any(|f| f.as_bool() == Some(false)),
+        "the corner stamp is cropped"
+    );
+    assert!(flags.iter().any(|f| f.as_bool() == Some(true)));
+    let zp = get(&tt.zero_insert(), "padding");
+    assert_eq!(get(&zp, "top").as_f64(), Some(1.0));
+    let tp = tt.params();
+    assert_eq!(get(&tp, "fullSize").unchecked_into::<Array>().length(), 2);
+    let ta = get(&tt.arithmetic(), "height");
+    assert_eq!(get(&ta, "output").as_f64(), Some(3.0));
+    assert_eq!(get(&ta, "maxOutput").as_f64(), Some(4.0));
+}
