@@ -2,7 +2,7 @@
 #
 #   make serve   build the wasm package and serve the repo root at http://127.0.0.1:$(PORT)/
 #   make test    install what is missing (make deps), then run every check; last line "N passed, M failed"
-#   make build   Rust -> wasm32 -> wasm-bindgen (www/pkg) -> wasm-opt (when on PATH)
+#   make build   Rust -> wasm32 -> wasm-bindgen (www/pkg, www/pkg/gif) -> wasm-opt (when on PATH)
 #   make deps    idempotent installs: wasm32 target, wasm-bindgen-cli, chromium, binaryen, npm ci
 #   make bench   node bench/run.mjs
 #   make clean   remove build outputs
@@ -22,6 +22,10 @@ WASM_TARGET := wasm32-unknown-unknown
 RAW_WASM := target/$(WASM_TARGET)/release/convviz.wasm
 PKG := www/pkg
 PKG_STAMP := $(PKG)/.built
+# The GIF encoder (crates/gif): a module of its own, which the page imports on the first GIF export.
+RAW_GIF_WASM := target/$(WASM_TARGET)/release/convviz_gif.wasm
+GIF_PKG := $(PKG)/gif
+GIF_STAMP := $(GIF_PKG)/.built
 # What the package was made with: a change (new CLI, a wasm-opt appearing) remakes it.
 STAMP_TEXT = $$(wasm-bindgen --version) / $$(bash tools/wasm-opt.sh --candidates)
 # apt needs root: use sudo when we are not root and sudo exists.
@@ -41,22 +45,34 @@ wasm-target:
 wasm-bindgen-cli: | rust-components
 	@bash tools/ensure-wasm-bindgen.sh
 
-# cargo decides itself whether the .wasm is stale (it does not touch a fresh output); wasm-bindgen
-# and wasm-opt rerun only when that file, this Makefile, the CLI version or the wasm-opt candidates
-# changed. wasm-opt is optional (tools/wasm-opt.sh).
+# cargo decides itself whether a .wasm is stale (it does not touch a fresh output); wasm-bindgen
+# and wasm-opt rerun for a package only when its .wasm, this Makefile, tools/wasm-opt.sh, the CLI
+# version or the wasm-opt candidates changed. wasm-opt is optional (tools/wasm-opt.sh).
 build: wasm-target wasm-bindgen-cli
-	cargo build --release --target $(WASM_TARGET)
+	cargo build --release --target $(WASM_TARGET) --workspace
 	@if [ ! -f $(PKG)/convviz.js ] || [ ! -f $(PKG)/convviz_bg.wasm ] || \
 	    [ "$$(cat $(PKG_STAMP) 2>/dev/null)" != "$(STAMP_TEXT)" ]; then \
 	  rm -f $(PKG_STAMP); fi
-	@$(MAKE) --no-print-directory $(PKG_STAMP)
+	@if [ ! -f $(GIF_PKG)/convviz_gif.js ] || [ ! -f $(GIF_PKG)/convviz_gif_bg.wasm ] || \
+	    [ "$$(cat $(GIF_STAMP) 2>/dev/null)" != "$(STAMP_TEXT)" ]; then \
+	  rm -f $(GIF_STAMP); fi
+	@$(MAKE) --no-print-directory $(PKG_STAMP) $(GIF_STAMP)
 
+# www/pkg is remade whole but for gif/, which has its own rule.
 $(PKG_STAMP): $(RAW_WASM) Makefile tools/wasm-opt.sh
-	rm -rf $(PKG)
+	mkdir -p $(PKG)
+	find $(PKG) -mindepth 1 -maxdepth 1 ! -name gif -exec rm -rf {} +
 	wasm-bindgen --target web --out-dir $(PKG) --out-name convviz $(RAW_WASM)
-	bash tools/wasm-opt.sh $(PKG)
+	bash tools/wasm-opt.sh $(PKG) convviz
 	@echo "$(STAMP_TEXT)" > $@
 	@ls -l $(PKG)
+
+$(GIF_STAMP): $(RAW_GIF_WASM) Makefile tools/wasm-opt.sh
+	rm -rf $(GIF_PKG)
+	wasm-bindgen --target web --out-dir $(GIF_PKG) --out-name convviz_gif $(RAW_GIF_WASM)
+	bash tools/wasm-opt.sh $(GIF_PKG) convviz_gif
+	@echo "$(STAMP_TEXT)" > $@
+	@ls -l $(GIF_PKG)
 
 # ---------------------------------------------------------------- serve
 

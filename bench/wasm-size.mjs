@@ -57,7 +57,7 @@ console.log(`\nlargest of ${bodies.length} functions:`);
 for (const f of named.slice(0, top)) console.log(`  ${String(f.size).padStart(7)}  ${f.name.slice(0, 110)}`);
 const crate = (n) => {
   const m = n.match(/(?:_ZN|_R[A-Za-z]*?)\d*([a-z_][a-z0-9_]*)/i);
-  for (const c of ['convviz', 'ndarray', 'matrixmultiply', 'wasm_bindgen', 'js_sys', 'dlmalloc', 'core', 'alloc', 'std', 'console_error_panic_hook']) if (n.includes(c)) return c;
+  for (const c of ['convviz_gif', 'convviz', 'ndarray', 'matrixmultiply', 'wasm_bindgen', 'js_sys', 'dlmalloc', 'core', 'alloc', 'std', 'console_error_panic_hook', 'talc']) if (n.includes(c)) return c;
   return m ? m[1] : '?';
 };
 const by = new Map();

@@ -20,14 +20,12 @@
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
 //! | [`init`] | PyTorch's default parameter initialisation |
 //! | [`layer`] | prepared `Conv2d` / `ConvTranspose2d` modules: weights checked and packed once |
-//! | [`gif`] | animated-GIF encoding of exported animations (a small GIF89a + LZW writer) |
 #![warn(missing_docs)]
 
 pub mod conv2d;
 pub mod conv_transpose2d;
 pub mod error;
 pub mod gemm;
-pub mod gif;
 pub mod init;
 pub mod layer;
 pub mod matrix;

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Load a wasm-bindgen `--target web` package in Node and make one real call, to prove the module
-// (for example after wasm-opt) still instantiates and works.
-// usage: node tools/check-pkg.mjs [PKG_DIR=www/pkg] [WASM_FILE=PKG_DIR/convviz_bg.wasm]
+// (for example after wasm-opt) still instantiates and works: conv2d for the main package (www/pkg),
+// encodeGif for the GIF package (www/pkg/gif, NAME convviz_gif).
+// usage: node tools/check-pkg.mjs [PKG_DIR=www/pkg] [WASM_FILE=PKG_DIR/NAME_bg.wasm] [NAME=convviz]
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const dir = path.resolve(process.argv[2] ?? 'www/pkg');
-const wasmFile = path.resolve(process.argv[3] ?? path.join(dir, 'convviz_bg.wasm'));
+const name = process.argv[4] ?? 'convviz';
+const wasmFile = path.resolve(process.argv[3] || path.join(dir, `${name}_bg.wasm`));
 try {
-  const pkg = await import(pathToFileURL(path.join(dir, 'convviz.js')).href);
+  const pkg = await import(pathToFileURL(path.join(dir, `${name}.js`)).href);
   pkg.initSync({ module: fs.readFileSync(wasmFile) });
   const info = [];
   if (typeof pkg.version === 'function') info.push(`version ${pkg.version()}`);
@@ -20,6 +22,12 @@ try {
       throw new Error(`conv2d(ones(1,3,5,5), ones(1,3,3,3)) gave shape [${y.shape}] data [${y.data}]`);
     }
     info.push('conv2d ok');
+  }
+  if (typeof pkg.encodeGif === 'function') {
+    const gif = pkg.encodeGif(2, 1, new Uint8Array([255, 0, 0, 255, 0, 0, 255, 255]), 100);
+    const head = new TextDecoder().decode(gif.subarray(0, 6));
+    if (head !== 'GIF89a' || gif.at(-1) !== 0x3b) throw new Error(`encodeGif gave ${gif.length} bytes starting ${head}`);
+    info.push('encodeGif ok');
   }
   console.log(`check-pkg: ${path.relative(process.cwd(), wasmFile)} loads (${info.join(', ') || 'no exports checked'})`);
 } catch (e) {

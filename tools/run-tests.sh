@@ -28,13 +28,14 @@ skip_step() { # name, reason
   names+=("$1") results+=("SKIP") secs+=(0)
 }
 
-run_step fmt cargo fmt --check
-run_step clippy cargo clippy --all-targets -- -D warnings
-run_step clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
-run_step cargo-test cargo test
+# --workspace: the main crate and the GIF encoder (crates/gif).
+run_step fmt cargo fmt --all --check
+run_step clippy cargo clippy --workspace --all-targets -- -D warnings
+run_step clippy-wasm cargo clippy --workspace --target wasm32-unknown-unknown --lib -- -D warnings
+run_step cargo-test cargo test --workspace
 if [ -f tests/wasm_api.rs ]; then
   run_step wasm-bindgen-test env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --target wasm32-unknown-unknown --test wasm_api
+    cargo test -p convviz --target wasm32-unknown-unknown --test wasm_api
 else
   skip_step wasm-bindgen-test "tests/wasm_api.rs does not exist yet"
 fi

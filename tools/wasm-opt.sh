@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Optimise www/pkg/convviz_bg.wasm with wasm-opt -O3, keeping the result only if the package still
-# loads and computes in Node (tools/check-pkg.mjs); otherwise keep wasm-bindgen's output.
+# Optimise a wasm-bindgen package's module (www/pkg/convviz_bg.wasm, www/pkg/gif/convviz_gif_bg.wasm)
+# with wasm-opt -O3, keeping the result only if the package still loads and works in Node
+# (tools/check-pkg.mjs); otherwise keep wasm-bindgen's output.
 #
 # Candidates, in order: node_modules/.bin/wasm-opt (npm `binaryen`, a devDependency: a recent
 # Binaryen), then `wasm-opt` on PATH (Debian 12's binaryen 108 is too old for wasm-bindgen's
@@ -10,7 +11,8 @@
 # -O3, not -Oz: -Oz made the module 2.9 KB smaller (gzipped: the same) and the GEMM / conv cases
 # 5-10 % slower in A/B runs.
 #
-# usage: tools/wasm-opt.sh [PKG_DIR=www/pkg]     tools/wasm-opt.sh --candidates  (list them)
+# usage: tools/wasm-opt.sh [PKG_DIR=www/pkg] [NAME=convviz]  (the package's --out-name)
+#        tools/wasm-opt.sh --candidates  (list them)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -26,7 +28,8 @@ if [ "${1:-}" = "--candidates" ]; then
 fi
 
 pkg=${1:-www/pkg}
-wasm="$pkg/convviz_bg.wasm"
+name=${2:-convviz}
+wasm="$pkg/${name}_bg.wasm"
 # rustc's wasm32 defaults (Rust >= 1.82/1.87) plus +simd128 from .cargo/config.toml.
 features=(--enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
           --enable-mutable-globals --enable-reference-types --enable-multivalue)
@@ -43,7 +46,7 @@ while IFS= read -r opt; do
     rm -f "$tmp"
     continue
   fi
-  if node "$here/check-pkg.mjs" "$pkg" "$tmp" >/dev/null 2>&1; then
+  if node "$here/check-pkg.mjs" "$pkg" "$tmp" "$name" >/dev/null 2>&1; then
     mv "$tmp" "$wasm"
     echo "wasm-opt -O3 ($version, $opt): $before -> $(stat -c %s "$wasm") bytes"
     exit 0

@@ -1,12 +1,55 @@
-// Export: the sliding animation as an animated GIF (encoded by the wasm core's `encodeGif`,
-// which uses the maintained `gif` crate) and the current frame as a PNG (the canvas's own
-// encoder). The page captures frames; these helpers turn them into files.
+// Export: the sliding animation as an animated GIF (encoded by `encodeGif` of the GIF package,
+// www/pkg/gif: a small wasm module of its own, crates/gif, loaded on the first GIF export) and
+// the current frame as a PNG (the canvas's own encoder). The page captures frames; these helpers
+// turn them into files.
+
+/** The GIF package's JS (built by `make build`), next to the main package. */
+export const GIF_PACKAGE = new URL('./pkg/gif/convviz_gif.js', import.meta.url).href;
+
+/** The GIF package could not be fetched or instantiated (offline, a missing build, …). */
+export class GifLoadError extends Error {
+  constructor(cause) {
+    super(`the GIF encoder did not load (${cause?.message ?? cause})`, { cause });
+    this.name = 'GifLoadError';
+  }
+}
+
+const loads = new Map(); // url -> the promise of its package
+const failures = new Map(); // url -> how many loads failed
+
+/**
+ * The GIF package, imported and initialised on the first call (the module every visitor
+ * downloads carries only the maths; this one comes when a GIF is first exported). Later calls
+ * get the same promise; after a failure the next call tries again (with a query string, since a
+ * browser may keep a failed module import in its module map).
+ * @param {string} [url] the package's JS (default GIF_PACKAGE)
+ * @returns {Promise<{encodeGif: Function}>} rejects with a GifLoadError
+ */
+export function loadGifEncoder(url = GIF_PACKAGE) {
+  let p = loads.get(url);
+  if (!p) {
+    const failed = failures.get(url) ?? 0;
+    p = import(failed === 0 ? url : `${url}?attempt=${failed + 1}`)
+      .then(async (pkg) => {
+        await pkg.default(); // fetches and instantiates convviz_gif_bg.wasm next to the JS
+        return pkg;
+      })
+      .catch((e) => {
+        loads.delete(url);
+        failures.set(url, failed + 1);
+        throw new GifLoadError(e);
+      });
+    loads.set(url, p);
+  }
+  return p;
+}
 
 /**
  * Frames (ImageData, or anything with { width, height, data: RGBA bytes }) to a GIF Blob.
- * All frames must have the same size. Throws the core's Error (naming width / height / rgba /
+ * All frames must have the same size. Throws the encoder's Error (naming width / height / rgba /
  * delay_ms) for bad input: delayMs from 20 to 655350; at most 64 MiB of RGBA in all.
- * @param {{encodeGif: Function}} api the wasm package (its `encodeGif`)
+ * @param {{encodeGif: Function}} api the GIF package (from loadGifEncoder), or anything with its
+ *   `encodeGif`
  * @param {Array<{width: number, height: number, data: Uint8ClampedArray|Uint8Array}>} frames
  * @param {number} delayMs how long each frame shows
  * @returns {Blob} type image/gif; the animation loops

@@ -7,7 +7,7 @@
 
 import init, {
   conv2d, conv2dTrace, conv2dOutputSize, convTranspose2d, convTranspose2dTrace, convTranspose2dOutputSize,
-  unfold, fold, convMatrix, defaultInit, encodeGif,
+  unfold, fold, convMatrix, defaultInit,
 } from './pkg/convviz.js';
 import { Store, fromHash, toHash, cloneState } from './state.js';
 import { INPUT_FILLS, WEIGHT_FILLS, MODE_INFO, NUMERIC_PADDING_MODES } from './params.js';
@@ -55,7 +55,7 @@ async function main() {
   await init();
   const api = {
     conv2d, conv2dTrace, conv2dOutputSize, convTranspose2d, convTranspose2dTrace, convTranspose2dOutputSize,
-    unfold, fold, convMatrix, defaultInit, encodeGif,
+    unfold, fold, convMatrix, defaultInit,
   };
 
   const loaded = fromHash(location.hash);

@@ -301,6 +301,64 @@ test('GIF export: a file named after the arguments, one frame per output cell; P
   await close();
 });
 
+test('GIF export: the encoder module is fetched on the first GIF export only; a failed load is a message and the next click works', async () => {
+  const { page, errors, close } = await app.open();
+  const gifRequests = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/www/pkg/gif/')) gifRequests.push(new URL(r.url()).pathname);
+  });
+  await choosePreset(page, 'padding-strides');
+  await page.selectOption('#gif-size', 'small');
+  await page.selectOption('#gif-speed', 'fast');
+  assert.deepEqual(gifRequests, [], 'nothing of the GIF module before an export');
+  assert.equal(await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/pkg/gif/')).length), 0);
+
+  // 1. the module cannot be fetched: a clear message, the button usable again, the page working
+  await page.route('**/www/pkg/gif/**', (route) => route.abort());
+  await page.locator('#export-gif').click();
+  await page.waitForFunction(() => document.querySelector('#export-status').dataset.result === 'error', null, { timeout: 10000 });
+  assert.equal(await text(page, '#export-status'), 'Could not load the GIF encoder. The rest of the page works; press Animated GIF to try again.');
+  assert.match(await page.locator('#export-status').getAttribute('title'), /^the GIF encoder did not load \(.+\)$/, 'the browser\'s reason in the tooltip');
+  assert.equal(await page.locator('#export-gif').isEnabled(), true);
+  assert.equal(await page.locator('#export-gif').getAttribute('aria-busy'), null);
+  await choosePreset(page, 'lecture-down');
+  await shapeIs(page, sizeText(expectedShape(presetById('lecture-down'))));
+  await page.unroute('**/www/pkg/gif/**');
+
+  // 2. a slow module: the button stays busy and says so until it has come, then the file
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/www/pkg/gif/**', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await choosePreset(page, 'padding-strides');
+  const downloaded = page.waitForEvent('download');
+  await page.locator('#export-gif').click();
+  await page.waitForFunction(() => /loading the GIF encoder/i.test(document.querySelector('#export-status').textContent), null, { timeout: 10000 });
+  assert.equal(await page.locator('#export-gif').isDisabled(), true);
+  assert.equal(await page.locator('#export-gif').getAttribute('aria-busy'), 'true');
+  release();
+  const download = await downloaded;
+  assert.equal(gifFrames(fs.readFileSync(await download.path())), 9);
+  assert.equal(await dataset(page, '#export-status', 'result'), 'gif');
+  assert.equal(await page.locator('#export-gif').getAttribute('aria-busy'), null);
+  await page.unroute('**/www/pkg/gif/**');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'gif-export-lazy.png') });
+
+  // 3. later exports reuse the module: no new request
+  const before = gifRequests.length;
+  const [again] = await Promise.all([page.waitForEvent('download'), page.locator('#export-gif').click()]);
+  assert.equal(gifFrames(fs.readFileSync(await again.path())), 9);
+  assert.equal(gifRequests.length, before, 'the module is fetched once');
+  assert.ok(gifRequests.some((u) => u.endsWith('/convviz_gif_bg.wasm')), `the wasm came: ${gifRequests}`);
+  // only the aborted fetch of step 1 is a console problem
+  assert.deepEqual(clean(errors).filter((e) => !/\/www\/pkg\/gif\/|Failed to fetch dynamically imported module|net::ERR_FAILED/.test(e)), []);
+  await close();
+});
+
 test('an uploaded PNG becomes the input at the chosen size and channels; kernels filter it; the link keeps the settings', async () => {
   const { page, errors, close } = await app.open();
   // a 60×40 PNG: red left half, blue right half (made by the browser's own encoder)

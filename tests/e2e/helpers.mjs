@@ -29,8 +29,8 @@ function chromiumPath() {
  */
 export async function launch() {
   const pkgDir = process.env.CONVVIZ_PKG_DIR;
-  if (!pkgDir && !fs.existsSync(path.join(ROOT, 'www/pkg/convviz.js'))) {
-    throw new Error('www/pkg/convviz.js is missing: run `make build` first');
+  for (const built of ['www/pkg/convviz.js', 'www/pkg/gif/convviz_gif.js']) {
+    if (!pkgDir && !fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run \`make build\` first`);
   }
   const server = await startServer({ root: ROOT, port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
@@ -47,8 +47,9 @@ export async function launch() {
     page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.url()}`));
     if (pkgDir) {
       await page.route('**/www/pkg/**', (route) => {
-        const name = new URL(route.request().url()).pathname.split('/').pop();
-        const file = path.join(pkgDir, name);
+        // the path below www/pkg/ (convviz.js, gif/convviz_gif.js, ...)
+        const name = decodeURIComponent(new URL(route.request().url()).pathname.split('/www/pkg/').pop());
+        const file = path.join(pkgDir, path.normalize(name).replace(/^(\.\.[/\\])+/, ''));
         if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: 'missing' });
         const type = name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
         return route.fulfill({ status: 200, contentType: type, body: fs.readFileSync(file) });

@@ -1,9 +1,20 @@
-// encodeGif through the wasm package: a GIF file comes back for RGBA frames (Uint8Array or
+// encodeGif through the GIF package (www/pkg/gif, built from crates/gif by `make build`; the page
+// imports it on the first GIF export): a GIF file comes back for RGBA frames (Uint8Array or
 // Uint8ClampedArray, as ImageData holds them), and every bad argument is an Error naming it. The
-// pixels themselves are checked by decoding in tests/gif_export.rs.
+// pixels themselves are checked by decoding in crates/gif/tests/gif_export.rs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import api from './pkg.mjs';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as api from '../../www/pkg/gif/convviz_gif.js';
+import main from './pkg.mjs';
+
+api.initSync({ module: fs.readFileSync(fileURLToPath(new URL('../../www/pkg/gif/convviz_gif_bg.wasm', import.meta.url))) });
+
+test('the GIF encoder is only in the GIF package, not in the module every visitor loads', () => {
+  assert.equal(typeof api.encodeGif, 'function');
+  assert.equal(main.encodeGif, undefined);
+});
 
 function frames(width, height, count) {
   const data = new Uint8Array(width * height * 4 * count);
@@ -62,6 +73,26 @@ test('encodeGif: bad arguments are Errors naming them, and the module keeps work
     assert.throws(() => api.encodeGif(...args), (e) => e instanceof Error && re.test(e.message), String(args.slice(0, 2)));
   }
   assert.ok(api.encodeGif(2, 2, ok, 100).length > 20);
+});
+
+test('encodeGif: the messages, word for word (as when encodeGif was part of the main module)', () => {
+  const ok = frames(2, 2, 1);
+  const cases = [
+    [[0, 2, ok, 100], 'width: must be between 1 and 65535 pixels (got 0)'],
+    [[2.5, 2, ok, 100], 'width: expected an integer, got 2.5'],
+    [['2', 2, ok, 100], "width: expected an integer, got '2'"],
+    [[2, NaN, ok, 100], 'height: expected an integer, got NaN'],
+    [[2, 2, ok, -Infinity], 'delay_ms: expected an integer, got -inf'],
+    [[2, 2, ok, 1e300], 'delay_ms: 1e+300 is too large'],
+    [[2, 2, ok, 5], 'delay_ms: must be between 20 and 655350 milliseconds (got 5)'],
+    [[2, 2, ok.subarray(1), 100], 'rgba: expected whole frames of width·height·4 = 2·2·4 = 16 bytes, got 15 bytes'],
+    [[2, 2, [1, 2], 100], 'rgba: expected a Uint8Array or Uint8ClampedArray of RGBA bytes, got an array'],
+    [[2, 2, undefined, 100], 'rgba: expected a Uint8Array or Uint8ClampedArray of RGBA bytes, got undefined'],
+    [[2, 2, new Float32Array(16), 100], 'rgba: expected a Uint8Array or Uint8ClampedArray of RGBA bytes, got an object'],
+  ];
+  for (const [args, message] of cases) {
+    assert.throws(() => api.encodeGif(...args), (e) => e instanceof Error && e.message === message, message);
+  }
 });
 
 test('gifBlob (www/export.js) concatenates ImageData-like frames into one image/gif Blob', async () => {

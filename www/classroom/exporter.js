@@ -1,9 +1,10 @@
 // Export: the current frame as a PNG (the visible view canvases composed as on the page) and the
 // whole sliding animation as a GIF (conv_arithmetic style: each timeline position drawn offscreen
-// by the page's own view draw functions, then encoded by the core's `encodeGif`). No maths here:
-// every frame is the views drawing the model at one position.
+// by the page's own view draw functions, then encoded by `encodeGif` of the GIF package, a wasm
+// module of its own that is fetched on the first GIF export, while its frames are drawn). No maths
+// here: every frame is the views drawing the model at one position.
 
-import { gifBlob, pngBlob, downloadBlob } from '../export.js';
+import { gifBlob, pngBlob, downloadBlob, loadGifEncoder, GifLoadError } from '../export.js';
 import { $ } from '../pages/dom.js';
 import { useFont } from '../views/grid.js';
 
@@ -47,9 +48,10 @@ export function framePositions(total, frameBytes) {
 
 /**
  * Wire the export tools (#export-png, #export-gif, #gif-size, #gif-speed, #export-progress).
- * ctx: { api, current() → { page, model, state }, canvases, drawAll() (every view of the page drawn
+ * ctx: { current() → { page, model, state }, canvases, drawAll() (every view of the page drawn
  * now), hold(bool) (stop recomputes while a GIF is drawn from the model), repr() → the module's
- * text }.
+ * text }. The GIF encoder is loaded on the first GIF export (loadGifEncoder): the button stays
+ * busy until then, and a failed load is a message beside it (the next click tries again).
  */
 export function buildExport(ctx) {
   const status = $('#export-status');
@@ -58,6 +60,7 @@ export function buildExport(ctx) {
 
   function say(text, result) {
     status.textContent = text;
+    status.removeAttribute('title');
     if (result) status.dataset.result = result;
     else delete status.dataset.result;
   }
@@ -107,11 +110,22 @@ export function buildExport(ctx) {
     const g = canvas.getContext('2d', { willReadFrequently: true });
     const frames = [];
     gifBtn.disabled = true;
+    gifBtn.setAttribute('aria-busy', 'true');
     ctx.hold(true);
     progress.hidden = false;
     progress.max = positions.length;
+    // The encoder's module downloads while the frames are drawn (the first export only).
+    let encoder = null;
+    let loadError = null;
+    const loading = loadGifEncoder().then((m) => {
+      encoder = m;
+    }, (e) => {
+      loadError = e;
+    });
+    const loadNote = () => (encoder ? '' : ' (loading the GIF encoder)');
     try {
       for (let i = 0; i < positions.length; i++) {
+        if (loadError) throw loadError;
         const p = positions[i];
         const tl = { position: p, prev: p, playing: false, slide: () => 1 };
         const focus = page.focus(model, p, null);
@@ -126,22 +140,32 @@ export function buildExport(ctx) {
         });
         frames.push(g.getImageData(0, 0, w, h));
         progress.value = i + 1;
-        say(`Drawing frame ${i + 1} / ${positions.length}…`);
+        say(`Drawing frame ${i + 1} / ${positions.length}…${loadNote()}`);
         if (i % 4 === 3) await new Promise(requestAnimationFrame);
       }
+      if (!encoder && !loadError) say('Loading the GIF encoder…');
+      await loading;
+      if (loadError) throw loadError;
       say('Encoding…');
       await new Promise(requestAnimationFrame);
-      const blob = gifBlob(ctx.api, frames, delay);
+      const blob = gifBlob(encoder, frames, delay);
       const name = exportName(page.mode, state.params, 'gif');
       downloadBlob(blob, name);
       status.dataset.frames = String(frames.length);
       const sampled = positions.length < model.total ? ` (every ${Math.round(model.total / positions.length)}th of ${model.total} positions)` : '';
       say(`Saved ${name}: ${frames.length} frames${sampled}, ${Math.round(blob.size / 1024)} KB`, 'gif');
     } catch (e) {
-      say(`Could not make the GIF: ${e.message}`, 'error');
+      if (e instanceof GifLoadError) {
+        // The browser's reason (often a long URL) goes in the tooltip.
+        say('Could not load the GIF encoder. The rest of the page works; press Animated GIF to try again.', 'error');
+        status.title = e.message;
+      } else {
+        say(`Could not make the GIF: ${e.message}`, 'error');
+      }
     } finally {
       ctx.hold(false);
       gifBtn.disabled = false;
+      gifBtn.removeAttribute('aria-busy');
       progress.hidden = true;
     }
   });

@@ -1,6 +1,14 @@
-//! Animated GIF export: RGBA frames, as a `<canvas>` hands them out, to the bytes of a GIF file.
+//! # convviz-gif
 //!
-//! A small GIF89a writer of its own: this module checks the arguments, turns RGBA into palette
+//! Animated GIF export for convviz: RGBA frames, as a `<canvas>` hands them out, to the bytes of
+//! a GIF file.
+//!
+//! A crate (and a wasm module) of its own, apart from the maths of `convviz`: the page loads it
+//! with a dynamic `import()` the first time someone exports a GIF, so that the module every
+//! visitor downloads carries only the convolutions. [`encode_gif`] is the pure encoder; [`wasm`]
+//! is its JavaScript boundary (`encodeGif`); [`error`] the error type.
+//!
+//! A small GIF89a writer of its own: this crate checks the arguments, turns RGBA into palette
 //! indices, crops each frame to what changed and writes the blocks with an LZW encoder.
 //!
 //! ```text
@@ -34,7 +42,18 @@
 //! instead of 300 KB thanks to the cropping; with thousands of colours, median cut takes
 //! 0.1–0.7 s where NeuQuant (speed 10) takes 0.9–1.4 s, for a file half the size.
 
-use crate::error::{Error, ErrorKind, Result};
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod wasm;
+
+pub use error::{Error, ErrorKind, Result};
+
+/// The wasm allocator: `talc`, as in the main module (smaller than the standard library's
+/// dlmalloc).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// The cap on the RGBA bytes of all frames together: 64 MiB (e.g. 140 frames of 400 × 300).
 pub const MAX_GIF_INPUT_BYTES: usize = 64 << 20;
@@ -67,7 +86,7 @@ pub const MAX_GIF_DELAY_MS: u32 = 655_350;
 /// per frame. There is one GIF frame per input frame.
 ///
 /// ```
-/// use convviz::gif::encode_gif;
+/// use convviz_gif::encode_gif;
 /// // Two 2 × 1 frames: red|blue, then blue|red.
 /// let frames = [255, 0, 0, 255, 0, 0, 255, 255, 0, 0, 255, 255, 255, 0, 0, 255];
 /// let bytes = encode_gif(2, 1, &frames, 500, true).unwrap();

@@ -1,9 +1,8 @@
-//! GIF export: frames encoded by `convviz::gif::encode_gif` decode to the same pictures, with
+//! GIF export: frames encoded by `convviz_gif::encode_gif` decode to the same pictures, with
 //! two decoders independent of the encoder — the `gif` crate's and a strict one written here
 //! from the GIF89a specification — and every bad argument is an error naming it.
 
-use convviz::gif::{encode_gif, MAX_GIF_FRAMES, MAX_GIF_INPUT_BYTES};
-use convviz::ErrorKind;
+use convviz_gif::{encode_gif, ErrorKind, MAX_GIF_FRAMES, MAX_GIF_INPUT_BYTES};
 
 /// A decoded GIF: logical screen size, repeat, and each frame composited onto the screen.
 struct Decoded {
@@ -304,7 +303,7 @@ fn more_than_256_colours_still_encode() {
 #[test]
 fn bad_arguments_are_errors_naming_them() {
     let frame = vec![255u8; 2 * 2 * 4];
-    let err = |r: convviz::Result<Vec<u8>>| r.unwrap_err();
+    let err = |r: convviz_gif::Result<Vec<u8>>| r.unwrap_err();
 
     let e = err(encode_gif(0, 2, &frame, 100, true));
     assert_eq!((e.arg(), e.kind()), ("width", ErrorKind::InvalidValue));
