@@ -31,13 +31,11 @@ fn bad(arg: &'static str, message: impl Into<String>) -> JsError {
     js_err(Error::value(arg, message))
 }
 
-/// Installs a panic hook when the module starts: a panic (a bug) is logged on the console as an
-/// `Error` (message and stack) before the module traps.
+/// Installs `console_error_panic_hook` when the module starts: a panic (a bug) is logged on the
+/// console with its message and stack before the module traps.
 #[wasm_bindgen(start)]
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&js_sys::Error::new(&info.to_string()));
-    }));
+    console_error_panic_hook::set_once();
 }
 
 /// The crate version.
