@@ -1019,23 +1019,26 @@ impl ConvTranspose2dTrace {
                 index("iw", iw)?,
             )
             .map_err(js_err)?;
-        let cells = Array::new();
+        let mut v = Vec::with_capacity(8 * s.cells.len());
         for c in &s.cells {
-            let o = Object::new();
-            set(&o, "c", c.c as f64);
-            set(&o, "i", c.i as f64);
-            set(&o, "j", c.j as f64);
-            set(&o, "fh", c.fh as f64);
-            set(&o, "fw", c.fw as f64);
-            set(&o, "inOutput", c.in_output);
-            set(&o, "w", c.w as f64);
-            set(&o, "product", c.product as f64);
-            cells.push(&o);
+            v.extend([
+                c.c as f64,
+                c.i as f64,
+                c.j as f64,
+                c.fh as f64,
+                c.fw as f64,
+                f64::from(u8::from(c.in_output)),
+                c.w as f64,
+                c.product as f64,
+            ]);
         }
-        let o = Object::new();
-        set(&o, "value", s.value as f64);
-        set(&o, "cells", cells);
-        Ok(o.into())
+        let o = record("value", &[s.value as f64]);
+        set(
+            o.unchecked_ref(),
+            "cells",
+            records("c,i,j,fh,fw,inOutput?,w,product", &v),
+        );
+        Ok(o)
     }
 }
 
