@@ -22,7 +22,7 @@ const text = (page, sel) => page.locator(sel).textContent();
 const dataset = (page, sel, key) => page.locator(sel).evaluate((el, k) => el.dataset[k], key);
 const shapeIs = (page, t) => page.waitForFunction((want) => document.querySelector('#output-shape').textContent === want, t, { timeout: 5000 });
 /** Console problems, without the favicon request a test's own reload cancels. */
-const clean = (errors) => errors.filter((e) => !/requestfailed: .*favicon\.svg$/.test(e));
+const clean = (errors) => errors.filter((e) => !/requestfailed: .*favicon\.(png|svg)$/.test(e));
 const sizeText = (shape) => `torch.Size([${shape.join(', ')}])`;
 
 /** PyTorch's output shape of a preset, by the formulas (not by the page). */
