@@ -32,6 +32,9 @@ import { buildQuiz } from './classroom/quizpanel.js';
 /** The pages, by mode name (the names params.js lists and the hash accepts). */
 const PAGES = { conv2d: conv2dPage, convTranspose2d: transposePage, unfold: unfoldPage, matrix: matrixPage };
 
+/** Device pixels by which a canvas's backing store grows (see layoutAll). */
+const BACKING_STEP = 128;
+
 const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 12, 20, 40, 100, 250];
 /** Cells per second from which the timeline counts as playing fast (text is rewritten less often). */
 const FAST_PLAY = 20;
@@ -358,12 +361,16 @@ async function main() {
       cv.width = width;
       cv.geom = view.layout(model, width);
       const h = Math.max(40, cv.geom.height);
-      // a canvas is resized (its backing store reallocated) only when its pixel size changed
+      // The element is as tall as the picture; its backing store is reallocated only when it must
+      // grow (in steps) or is far too tall, and object-fit shows the store's top rows unscaled. A
+      // new store costs a synchronous round trip to the GPU process at the next commit (2-10 ms
+      // with software compositing), and most edits change some canvas's height.
       const pw = Math.round(width * dpr);
       const ph = Math.round(h * dpr);
       if (cv.el.width !== pw) cv.el.width = pw;
-      if (cv.el.height !== ph) cv.el.height = ph;
+      if (cv.el.height < ph || cv.el.height > 4 * ph + 1024) cv.el.height = Math.ceil(ph / BACKING_STEP) * BACKING_STEP;
       if (cv.height !== h) cv.el.style.height = `${h}px`;
+      if (cv.dpr !== dpr) cv.el.style.objectFit = dpr === 1 ? 'none' : 'cover';
       cv.dpr = dpr;
       cv.height = h;
       const grids = JSON.stringify(gridsOf(cv.geom));
@@ -414,8 +421,16 @@ async function main() {
     return best;
   }
 
-  /** Every view of the page drawn now, on screen or not (the PNG export composes them). */
+  /**
+   * Every view of the page drawn now, on screen or not, each backing store cut to its picture: the
+   * PNG export composes the canvas elements whole.
+   */
   function drawAll() {
+    for (const [name] of page.views) {
+      const cv = canvases.get(name);
+      const ph = Math.round(cv.height * cv.dpr);
+      if (cv.el.height !== ph) cv.el.height = ph;
+    }
     const now = performance.now();
     const f = frameState(now);
     for (const [name, view] of page.views) drawView(canvases.get(name), view, f, now);
