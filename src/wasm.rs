@@ -298,12 +298,11 @@ fn tensor_parts(arg: &'static str, v: &JsValue, rank: usize) -> JsResult<(Vec<i6
             Ok(())
         }
     };
-    let data: Vec<f32> = if let Some(f) = data_v.dyn_ref::<Float32Array>() {
-        got_len(f.length() as f64)?;
-        f.to_vec()
-    } else if let Some(f) = data_v.dyn_ref::<js_sys::Float64Array>() {
-        got_len(f.length() as f64)?;
-        f.to_vec().into_iter().map(|x| x as f32).collect()
+    let data: Vec<f32> = if numeric_typed_array(&data_v) {
+        got_len(data_v.unchecked_ref::<Float32Array>().length() as f64)?;
+        let mut out = vec![0.0; len];
+        copy_into(&data_v, &mut out);
+        out
     } else if Array::is_array(&data_v) {
         let a: &Array = data_v.unchecked_ref();
         got_len(a.length() as f64)?;
@@ -319,11 +318,6 @@ fn tensor_parts(arg: &'static str, v: &JsValue, rank: usize) -> JsResult<(Vec<i6
             out.push(x as f32);
         }
         out
-    } else if let Some(t) = numeric_typed_array(&data_v) {
-        got_len(t.length() as f64)?;
-        let mut out = vec![0.0; len];
-        t.copy_to(&mut out);
-        out
     } else {
         return Err(bad(
             arg,
@@ -333,16 +327,18 @@ fn tensor_parts(arg: &'static str, v: &JsValue, rank: usize) -> JsResult<(Vec<i6
     Ok((shape, data))
 }
 
-/// Integer typed arrays, converted through a Float32Array copy (never throws: they hold numbers).
-fn numeric_typed_array(v: &JsValue) -> Option<Float32Array> {
-    let ok = v.is_instance_of::<js_sys::Int8Array>()
+/// Whether `v` is a typed array of numbers (not of BigInts): [`copy_into`] converts any of them
+/// to `f32` as a cast would (never throws).
+fn numeric_typed_array(v: &JsValue) -> bool {
+    v.is_instance_of::<Float32Array>()
+        || v.is_instance_of::<js_sys::Float64Array>()
+        || v.is_instance_of::<js_sys::Int8Array>()
         || v.is_instance_of::<js_sys::Uint8Array>()
         || v.is_instance_of::<js_sys::Uint8ClampedArray>()
         || v.is_instance_of::<js_sys::Int16Array>()
         || v.is_instance_of::<js_sys::Uint16Array>()
         || v.is_instance_of::<js_sys::Int32Array>()
-        || v.is_instance_of::<js_sys::Uint32Array>();
-    ok.then(|| Float32Array::new(v))
+        || v.is_instance_of::<js_sys::Uint32Array>()
 }
 
 fn tensor4_arg(arg: &'static str, v: &JsValue) -> JsResult<ndarray::Array4<f32>> {
@@ -404,6 +400,9 @@ export function keyed(names, keys, values) {
   names.split(',').forEach((n, i) => { o[n] = fill(l, values, i * l.width); });
   return o;
 }
+export function copyInto(src, dst) {
+  dst.set(src);
+}
 export function tensor(shape, data) {
   return { shape: Array.from(shape), data: data.slice() };
 }
@@ -418,6 +417,11 @@ extern "C" {
     /// `{ shape: number[], data }`, `data` a fresh `Float32Array` copied out of wasm memory.
     #[wasm_bindgen(js_name = tensor)]
     fn tensor_f32(shape: &[f64], data: &[f32]) -> JsValue;
+    /// `dst.set(src)`: the values of a numeric typed array of `dst.len()` elements, converted
+    /// to `f32` (js-sys's `copy_to` would do it too, but asserts the length with `Debug`
+    /// formatting the module does not otherwise need).
+    #[wasm_bindgen(js_name = copyInto)]
+    fn copy_into(src: &JsValue, dst: &mut [f32]);
     /// The same with an `Int32Array`.
     #[wasm_bindgen(js_name = tensor)]
     fn tensor_i32(shape: &[f64], data: &[i32]) -> JsValue;
@@ -1095,7 +1099,7 @@ fn flat_input(
         )));
     }
     buf.resize(len, 0.0);
-    f.copy_to(buf);
+    copy_into(f, buf);
     Ok((len / image, channels, h, w))
 }
 
