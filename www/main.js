@@ -78,9 +78,7 @@ async function main() {
     timeline,
     /** The next URL write adds a history entry (a discrete change: preset, mode, image, fill). */
     pushHistory: () => pushHistory(),
-    markDirty: () => {
-      dirty = true;
-    },
+    markDirty: () => invalidate(),
   };
   for (const pg of Object.values(PAGES)) if (pg.init) pg.init(ctx);
 
@@ -138,19 +136,20 @@ async function main() {
       if (cv && cv.wrapWidth !== w) {
         cv.wrapWidth = w;
         needsLayout = true;
+        wake();
       }
     }
   });
-  // A canvas off screen (IntersectionObserver, 200 px margin) is not drawn in the frame that
-  // recomputes an edit; later frames catch the stale ones up, one per frame, the least recently
-  // drawn first — and one coming on screen at once.
+  // A canvas off screen (IntersectionObserver, 200 px margin) is not drawn by frames; it is
+  // caught up when the page is idle (the least recently drawn first), and at once when it comes
+  // on screen.
   const byCanvas = new Map();
   const visibility = new IntersectionObserver((entries) => {
     for (const e of entries) {
       const cv = byCanvas.get(e.target);
       if (!cv) continue;
       cv.onScreen = e.isIntersecting;
-      if (cv.onScreen && cv.stale) dirty = true;
+      if (cv.onScreen && cv.stale) invalidate();
     }
   }, { rootMargin: '200px 0px' });
   for (const el of document.querySelectorAll('canvas[data-canvas]')) {
@@ -183,6 +182,16 @@ async function main() {
   let lastPlaying = null;
   let pushPending = false;
   let held = false; // a GIF export is drawing from the model: recomputes wait
+  let loop = null; // the frame loop (startLoop), once the page is wired
+  /** Ask for a frame (the loop runs only while something changes or moves). */
+  function wake() {
+    if (loop) loop.wake();
+  }
+  /** Something on screen changed: draw it in the next frame. */
+  function invalidate() {
+    dirty = true;
+    wake();
+  }
   const editor = createEditor($('#views'));
 
   /**
@@ -327,6 +336,7 @@ async function main() {
     current: () => ({ page, model, state: validState }),
     hold: (on) => {
       held = on;
+      if (!on) wake();
     },
     repr: () => $('#module-repr').textContent,
   });
@@ -436,13 +446,27 @@ async function main() {
     for (const [name, view] of page.views) drawView(canvases.get(name), view, f, now);
   }
 
-  /** A frame with nothing new: one stale off-screen view is brought up to date. */
-  function catchUp(now) {
-    const s = stalest();
-    if (s) drawView(s.cv, s.view, frameState(now), now);
+  /**
+   * Off-screen views left stale are drawn when the page is idle, one per idle period (never in a
+   * frame: they would lengthen the frame that shows an edit or a step).
+   */
+  const whenIdle = typeof requestIdleCallback === 'function'
+    ? (f) => requestIdleCallback(f, { timeout: 1000 })
+    : (f) => setTimeout(f, 100);
+  let catchUpPending = false;
+  function scheduleCatchUp() {
+    if (catchUpPending || !model || !stalest()) return;
+    catchUpPending = true;
+    whenIdle(() => {
+      catchUpPending = false;
+      if (!model) return;
+      const s = stalest();
+      if (s) drawView(s.cv, s.view, frameState(performance.now()), performance.now());
+      scheduleCatchUp();
+    });
   }
 
-  function render(now, recomputed) {
+  function render(now) {
     dirty = false;
     const f = frameState(now);
     const { position, linked, focus, tframe } = f;
@@ -451,10 +475,6 @@ async function main() {
       const cv = canvases.get(name);
       if (cv.onScreen) drawView(cv, view, f, now);
       else cv.stale = true;
-    }
-    if (!recomputed) {
-      const s = stalest();
-      if (s) drawView(s.cv, s.view, f, now);
     }
     // Playing fast, the dot product and the position text (which nobody reads at that pace) are
     // rewritten at most ~8 times a second: new DOM text costs a layout and a paint of the page.
@@ -500,12 +520,12 @@ async function main() {
   for (const b of document.querySelectorAll('.timeline [data-action]')) {
     b.addEventListener('click', () => {
       actions[b.dataset.action]();
-      dirty = true;
+      invalidate();
     });
   }
   scrubber.addEventListener('input', () => {
     timeline.seek(Number(scrubber.value), performance.now());
-    dirty = true;
+    invalidate();
   });
   const syncSpeed = () => {
     timeline.speed = SPEEDS[Number(speed.value)] ?? 1.5;
@@ -521,7 +541,7 @@ async function main() {
       pinned = null;
       hover = null;
       editor.close();
-      dirty = true;
+      invalidate();
       return;
     }
     if (e.altKey || e.ctrlKey || e.metaKey) return;
@@ -534,7 +554,7 @@ async function main() {
     if (t && key === 'play' && t.closest('button') && !t.closest('.timeline')) return;
     e.preventDefault();
     actions[key]();
-    dirty = true;
+    invalidate();
   });
   // arrow keys move between the mode tabs (the ARIA tabs pattern)
   $('.mode-tabs').addEventListener('keydown', (e) => {
@@ -568,26 +588,26 @@ async function main() {
         const t = h ? h.target : null;
         if (!sameTarget(t, hover)) {
           hover = t;
-          dirty = true;
+          invalidate();
         }
         cv.el.classList.toggle('is-pointing', Boolean(t));
       });
       cv.el.addEventListener('pointerleave', () => {
         if (hover) {
           hover = null;
-          dirty = true;
+          invalidate();
         }
       });
       cv.el.addEventListener('click', (e) => {
         const h = targetAt(e);
         if (!h) {
           pinned = null;
-          dirty = true;
+          invalidate();
           return;
         }
         const t = h.target;
         if (pg.onClick && pg.onClick(t, ctx)) {
-          dirty = true;
+          invalidate();
           return;
         }
         const ed = view.editTarget ? view.editTarget(model, t) : null;
@@ -607,7 +627,7 @@ async function main() {
         } else {
           pinned = sameTarget(pinned, t) ? null : t;
         }
-        dirty = true;
+        invalidate();
       });
     }
   }
@@ -619,11 +639,11 @@ async function main() {
     if (!term || !model || page !== conv2dPage) return;
     const f = page.focus(model, timeline.position, pinned);
     hover = { kind: 'column', r: Number(term.dataset.row), l: f.l };
-    dirty = true;
+    invalidate();
   });
   dp.addEventListener('pointerleave', () => {
     hover = null;
-    dirty = true;
+    invalidate();
   });
 
   // back / forward and edited links: the hash is the state. A hash naming an element of the page
@@ -646,16 +666,19 @@ async function main() {
   window.addEventListener('popstate', followHash);
 
   timeline.play(performance.now());
-  startLoop((now, dt) => {
-    const recomputed = store.version !== computedVersion && !held;
-    if (recomputed) recompute();
-    if (!model) return;
+  store.onChange = wake;
+  // A frame recomputes when the state moved, then draws what changed; the loop asks for the next
+  // frame only while the timeline plays or glides (an idle page runs no frames).
+  loop = startLoop((now, dt) => {
+    if (store.version !== computedVersion && !held) recompute();
+    if (!model) return false;
     if (needsLayout) layoutAll();
     if (timeline.tick(dt, now)) dirty = true;
     if (timeline.playing !== lastPlaying) dirty = true;
     if (lastSlide < 1) dirty = true;
-    if (dirty) render(now, recomputed);
-    else catchUp(now);
+    if (dirty) render(now);
+    scheduleCatchUp();
+    return timeline.playing || lastSlide < 1 || dirty || needsLayout || (store.version !== computedVersion && !held);
   });
   document.body.classList.add('is-ready');
 }

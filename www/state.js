@@ -327,6 +327,8 @@ export class Store {
   constructor(state) {
     this.state = state;
     this.version = 1;
+    /** Called after every change (the page's loop wakes up to show it). */
+    this.onChange = null;
     /** The parameter the learner touched last: where an error without a named argument is shown. */
     this.lastEdited = null;
   }
@@ -338,7 +340,7 @@ export class Store {
     this.state.params[name] = Array.isArray(value) ? [...value] : value;
     if (['height', 'width', 'in_channels'].includes(name)) this.state.image = null;
     this.lastEdited = name;
-    this.version++;
+    this.changed();
   }
 
   /** Refill a tensor ('input' or 'weight'); drops that tensor's cell edits. */
@@ -348,14 +350,14 @@ export class Store {
     if (tensor === 'input') this.state.image = null;
     if (tensor === 'weight') this.state.edits.bias = {};
     this.lastEdited = null;
-    this.version++;
+    this.changed();
   }
 
   /** Set one cell ('input' key "c,h,w", 'weight' key "o,i,h,w", 'bias' key "o"). */
   setCell(tensor, key, value) {
     this.state.edits[tensor][key] = value;
     this.lastEdited = null;
-    this.version++;
+    this.changed();
   }
 
   /** Set one view choice (see defaultUi). */
@@ -363,7 +365,7 @@ export class Store {
     if (JSON.stringify(this.state.ui[key]) === JSON.stringify(value)) return;
     this.state.ui[key] = Array.isArray(value) ? [...value] : value;
     this.lastEdited = null;
-    this.version++;
+    this.changed();
   }
 
   /** Switch mode, applying `params` (parameter values the new mode needs) in the same step. */
@@ -394,13 +396,19 @@ export class Store {
     if (image !== undefined) this.state.image = image ? { ...image } : null;
     for (const [t, cells] of Object.entries(edits ?? {})) this.state.edits[t] = { ...cells };
     this.lastEdited = Object.keys(params).length === 1 ? Object.keys(params)[0] : null;
+    this.changed();
+  }
+
+  /** Count a change and tell the listener. */
+  changed() {
     this.version++;
+    if (this.onChange) this.onChange();
   }
 
   /** Replace the whole state (e.g. from a hash change). */
   replace(state) {
     this.state = state;
     this.lastEdited = null;
-    this.version++;
+    this.changed();
   }
 }

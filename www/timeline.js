@@ -1,5 +1,6 @@
 // The timeline: which output cell is current, play / pause / step / scrub / speed, and the one
-// requestAnimationFrame loop of the page (never setInterval).
+// requestAnimationFrame loop of the page (never setInterval), which runs only while something
+// changes or moves.
 //
 // Position p runs over every output cell, channel by channel, row-major: p = co·L + oh·W_out + ow.
 // While playing, `t` advances by speed·dt (cells per second); the current cell is ⌊t⌋. A move
@@ -103,23 +104,34 @@ export class Timeline {
 }
 
 /**
- * Run `onFrame(now, dt)` on every animation frame until the returned stop() is called.
- * dt is in seconds and clamped (a background tab must not jump the animation).
+ * Run `onFrame(now, dt)` on animation frames while it asks for more: it returns true to get the
+ * next frame. An idle page requests none; `wake()` asks for one (a change to show). dt is in
+ * seconds and clamped (a background tab must not jump the animation), 0 for the first frame
+ * after an idle gap.
+ * @returns {{ wake(): void, stop(): void }}
  */
 export function startLoop(onFrame) {
   let last = null;
   let handle = 0;
   let stopped = false;
   const frame = (now) => {
+    handle = 0;
     if (stopped) return;
     const dt = last === null ? 0 : Math.min(0.1, (now - last) / 1000);
     last = now;
-    onFrame(now, dt);
-    handle = requestAnimationFrame(frame);
+    if (onFrame(now, dt)) handle = requestAnimationFrame(frame);
+    else last = null;
   };
-  handle = requestAnimationFrame(frame);
-  return () => {
-    stopped = true;
-    cancelAnimationFrame(handle);
+  const wake = () => {
+    if (!handle && !stopped) handle = requestAnimationFrame(frame);
+  };
+  wake();
+  return {
+    wake,
+    stop() {
+      stopped = true;
+      cancelAnimationFrame(handle);
+      handle = 0;
+    },
   };
 }
