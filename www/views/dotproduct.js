@@ -20,6 +20,22 @@ const paren = (v) => (v < 0 ? `(${formatValue(v)})` : formatValue(v));
 /** The DOM of the last render into a root: its structure key and the nodes updated in place. */
 const shown = new WeakMap();
 
+/** What a term's tooltip says, by term: written into its title on pointerover only. */
+const tips = new WeakMap();
+
+function tipText({ tap, co, ci }) {
+  return `weight[${co}, ${ci}, ${tap.i}, ${tap.j}] = ${tap.w}\n`
+    + (tap.kind === 'padding'
+      ? `padding cell (${tap.ph}, ${tap.pw})${tap.ih >= 0 ? ` copying input[0, ${tap.c}, ${tap.ih}, ${tap.iw}]` : ''} = ${tap.x}`
+      : `input[0, ${tap.c}, ${tap.ih}, ${tap.iw}] = ${tap.x}`);
+}
+
+function showTip(e) {
+  const term = e.target instanceof Element ? e.target.closest('.term') : null;
+  const tip = term && tips.get(term);
+  if (tip) setProp(term, 'title', tipText(tip));
+}
+
 /**
  * Render into `root`. When the terms have the same layout as the last render into it (same
  * channels, same count — the kernel sliding, or an edit that keeps the kernel), the existing
@@ -58,24 +74,30 @@ export function render(root, model, focus) {
 
   let dom = shown.get(root);
   if (!dom || dom.key !== key || root.firstChild !== dom.head) {
+    if (!dom) root.addEventListener('pointerover', showTip);
     dom = build(root, items, hidden, Boolean(model.bias));
     dom.key = key;
     shown.set(root, dom);
   }
   setText(dom.y, `y[0, ${co}, ${focus.oh}, ${focus.ow}]`);
+  // each term's text and data-* compared with what this render wrote last (no DOM reads)
   items.forEach(({ tap, n }, i) => {
     const term = dom.terms[i];
-    setText(term, `${paren(tap.w)}·${paren(tap.x)}`);
-    term.classList.toggle('term-pad', tap.kind === 'padding');
-    setData(term, 'w', String(tap.w));
-    setData(term, 'x', String(tap.x));
-    setData(term, 'kind', tap.kind);
-    setData(term, 'tap', String(n));
-    setData(term, 'row', String((tap.c * model.kh + tap.i) * model.kw + tap.j));
-    setProp(term, 'title', `weight[${co}, ${tap.c - model.groupOfIn(tap.c) * model.cg}, ${tap.i}, ${tap.j}] = ${tap.w}\n`
-      + (tap.kind === 'padding'
-        ? `padding cell (${tap.ph}, ${tap.pw})${tap.ih >= 0 ? ` copying input[0, ${tap.c}, ${tap.ih}, ${tap.iw}]` : ''} = ${tap.x}`
-        : `input[0, ${tap.c}, ${tap.ih}, ${tap.iw}] = ${tap.x}`));
+    const last = dom.last[i];
+    const text = `${paren(tap.w)}·${paren(tap.x)}`;
+    if (last.text !== text) term.textContent = last.text = text;
+    const pad = tap.kind === 'padding';
+    if (last.pad !== pad) term.classList.toggle('term-pad', (last.pad = pad));
+    const put = (k, v) => {
+      if (last[k] !== v) term.dataset[k] = last[k] = v;
+    };
+    put('w', String(tap.w));
+    put('x', String(tap.x));
+    put('kind', tap.kind);
+    put('tap', String(n));
+    put('row', String((tap.c * model.kh + tap.i) * model.kw + tap.j));
+    // the tooltip is written when the pointer reaches the term (a title change restyles it)
+    tips.set(term, { tap, co, ci: tap.c - model.groupOfIn(tap.c) * model.cg });
   });
   setText(dom.sum, formatValue(s.sum));
   if (dom.b) setText(dom.b, paren(s.bias));
@@ -118,5 +140,5 @@ function build(root, items, hidden, bias) {
   const note = el('p', 'dp-note');
 
   root.replaceChildren(head, termsBox, total, note);
-  return { head, y, terms, sum, b, out, note };
+  return { head, y, terms, last: terms.map(() => ({})), sum, b, out, note };
 }
