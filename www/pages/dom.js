@@ -24,34 +24,78 @@ export function setData(el, key, value) {
   if (el && el.dataset[key] !== value) el.dataset[key] = value;
 }
 
-/** A tensor's values as a JSON data-* attribute (dropped when too large to be useful). */
-export function setValues(el, key, data) {
-  if (!el) return;
-  if (data && data.length <= MAX_VALUES_ATTR) setData(el, key, JSON.stringify(Array.from(data)));
-  else delete el.dataset[key];
+/** What setValues wrote last, by element and key: { data, json }. */
+const valuesShown = new WeakMap();
+
+/** JSON of an array of numbers (join is one pass; a non-finite value is spelled null as in JSON). */
+function numbersJson(data) {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return JSON.stringify(Array.from(data));
+  return `[${data.join(',')}]`;
 }
 
 /**
- * Make `root`'s children look like `next` (freshly built nodes) while keeping the nodes that are
- * already there: an element of the same tag and class keeps its node (its data-* attributes and
- * children are brought in line), a text node only gets its new text. A rebuilt DOM costs the
- * browser new layout objects and text shaping for every node; this only for what changed.
+ * A tensor's values as a JSON data-* attribute (dropped when too large to be useful). The same
+ * array is not written twice (a model's arrays never change), nor the same text.
+ */
+export function setValues(el, key, data) {
+  if (!el) return;
+  let shown = valuesShown.get(el);
+  if (!shown) valuesShown.set(el, (shown = {}));
+  const last = shown[key];
+  if (last && last.data === data) return;
+  if (data && data.length <= MAX_VALUES_ATTR) {
+    const json = numbersJson(data);
+    if (!last || last.json !== json || el.dataset[key] !== json) el.dataset[key] = json;
+    shown[key] = { data, json };
+  } else {
+    delete el.dataset[key];
+    shown[key] = null;
+  }
+}
+
+/**
+ * A description of an element for `morph`: tag, class, data-* values and children (strings are
+ * text nodes). Plain objects: describing a DOM costs far less than building one.
+ */
+export function h(tag, cls, data, ...kids) {
+  return { tag, cls: cls ?? '', data: data ?? null, kids };
+}
+
+function create(v) {
+  if (typeof v === 'string') return document.createTextNode(v);
+  const e = document.createElement(v.tag);
+  if (v.cls) e.className = v.cls;
+  if (v.data) Object.assign(e.dataset, v.data);
+  for (const k of v.kids) e.append(create(k));
+  return e;
+}
+
+/**
+ * Make `root`'s children look like `next` (descriptions made by `h`, strings for text) while
+ * keeping the nodes that are already there: an element of the same tag and class keeps its node
+ * (its data-* attributes and children are brought in line), a text node only gets its new text.
+ * A rebuilt DOM costs the browser new layout objects and text shaping for every node; this only
+ * for what changed.
  */
 export function morph(root, next) {
   const old = root.childNodes;
-  let i = 0;
-  for (; i < next.length; i++) {
+  for (let i = 0; i < next.length; i++) {
     const a = old[i];
     const b = next[i];
-    if (!a) root.append(b);
-    else if (a.nodeType === Node.TEXT_NODE && b.nodeType === Node.TEXT_NODE) {
-      if (a.data !== b.data) a.data = b.data;
-    } else if (a.nodeType === Node.ELEMENT_NODE && b.nodeType === Node.ELEMENT_NODE
-      && a.tagName === b.tagName && a.className === b.className) {
-      for (const k of Object.keys(a.dataset)) if (!(k in b.dataset)) delete a.dataset[k];
-      for (const [k, v] of Object.entries(b.dataset)) setData(a, k, v);
-      morph(a, [...b.childNodes]);
-    } else root.replaceChild(b, a);
+    if (!a) root.append(create(b));
+    else if (typeof b === 'string') {
+      if (a.nodeType === Node.TEXT_NODE) {
+        if (a.data !== b) a.data = b;
+      } else root.replaceChild(create(b), a);
+    } else if (a.nodeType === Node.ELEMENT_NODE && a.localName === b.tag && a.className === b.cls) {
+      const keys = b.data ? Object.keys(b.data) : [];
+      for (const k of keys) setData(a, k, b.data[k]);
+      // attributes beyond the class and the described data-*: drop the data-* ones
+      if (a.attributes.length > keys.length + (b.cls ? 1 : 0)) {
+        for (const k of Object.keys(a.dataset)) if (!keys.includes(k)) delete a.dataset[k];
+      }
+      morph(a, b.kids);
+    } else root.replaceChild(create(b), a);
   }
   while (old.length > next.length) root.lastChild.remove();
 }

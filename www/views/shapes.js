@@ -1,58 +1,41 @@
 // Shapes: the output-size formula with the live numbers substituted (from trace.arithmetic), the
 // remainder the floor drops, and the chain of tensor shapes through pad → unfold → matmul → reshape.
 
-import { morph } from '../pages/dom.js';
+import { h, morph } from '../pages/dom.js';
 
 const size = (dims) => `torch.Size([${dims.join(', ')}])`;
 
-function el(tag, cls, textContent) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (textContent !== undefined) e.textContent = textContent;
-  return e;
-}
-
 function v(s) {
-  return el('span', 'num', String(s));
+  return h('span', 'num', null, String(s));
 }
 
 /** One formula line: H_out = ⌊(5 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = ⌊4 / 2⌋ + 1 = 3 */
 function formulaLine(name, a) {
-  const p = el('p', 'f-live');
-  p.dataset.output = String(a.output);
   const pad = a.padBefore === a.padAfter ? ['2·', v(a.padBefore)] : [v(a.padBefore), ' + ', v(a.padAfter)];
-  p.append(
-    el('span', 'f-lhs', `${name}_out`), ' = ⌊(', v(a.input), ' + ', ...pad, ' − ', v(a.dilation), '·(', v(a.kernel),
+  return h('p', 'f-live', { output: String(a.output) },
+    h('span', 'f-lhs', null, `${name}_out`), ' = ⌊(', v(a.input), ' + ', ...pad, ' − ', v(a.dilation), '·(', v(a.kernel),
     ' − 1) − 1) / ', v(a.stride), '⌋ + 1 = ⌊', v(a.numerator), ' / ', v(a.stride), '⌋ + 1 = ',
-    el('strong', 'f-result', String(a.output)),
+    h('strong', 'f-result', null, String(a.output)),
   );
-  return p;
 }
 
 function unusedLine(name, a, what) {
   const rem = a.numerator % a.stride;
-  const p = el('p', a.unused > 0 ? 'f-unused has-unused' : 'f-unused');
-  p.dataset.unused = String(a.unused);
-  if (a.unused > 0) {
-    p.textContent = `${name}: ${a.numerator} / ${a.stride} leaves remainder ${rem}, so the last ${a.unused} padded ${what}${a.unused === 1 ? '' : 's'} ${a.unused === 1 ? 'is' : 'are'} never read (hatched red in the input).`;
-  } else {
-    p.textContent = `${name}: the kernel’s last position ends exactly on the last padded ${what}; nothing is left over.`;
-  }
-  return p;
+  const text = a.unused > 0
+    ? `${name}: ${a.numerator} / ${a.stride} leaves remainder ${rem}, so the last ${a.unused} padded ${what}${a.unused === 1 ? '' : 's'} ${a.unused === 1 ? 'is' : 'are'} never read (hatched red in the input).`
+    : `${name}: the kernel’s last position ends exactly on the last padded ${what}; nothing is left over.`;
+  return h('p', a.unused > 0 ? 'f-unused has-unused' : 'f-unused', { unused: String(a.unused) }, text);
 }
 
 function exactLine() {
-  const p = el('p', 'f-unused', 'The floor drops nothing: the kernel’s last position ends exactly on the last padded row and column.');
-  p.dataset.unused = '0';
-  return p;
+  return h('p', 'f-unused', { unused: '0' }, 'The floor drops nothing: the kernel’s last position ends exactly on the last padded row and column.');
 }
 
 /** Render into `root`. */
 export function render(root, model) {
   const { height: ah, width: aw } = model.arithmetic;
-  const general = el('p', 'f-general');
-  general.append(
-    el('span', 'f-lhs', 'H_out'),
+  const general = h('p', 'f-general', null,
+    h('span', 'f-lhs', null, 'H_out'),
     ' = ⌊(H + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1   (W_out alike)',
   );
   const rows = [
@@ -64,16 +47,10 @@ export function render(root, model) {
     ['product', model.product.shape, 'N, C_out, L'],
     ['output y', model.output.shape, 'N, C_out, H_out, W_out'],
   ];
-  const table = el('table', 'shape-chain');
-  const tbody = el('tbody');
-  for (const [name, shape, meaning] of rows) {
-    const tr = el('tr');
-    const td = el('td');
-    td.append(el('span', 'size', size(shape)), el('span', 'meaning', meaning));
-    tr.append(el('th', null, name), td);
-    tbody.append(tr);
-  }
-  table.append(tbody);
+  const table = h('table', 'shape-chain', null, h('tbody', null, null, ...rows.map(([name, shape, meaning]) => h('tr', null, null,
+    h('th', null, null, name),
+    h('td', null, null, h('span', 'size', null, size(shape)), h('span', 'meaning', null, meaning)),
+  ))));
   const leftovers = ah.unused > 0 || aw.unused > 0
     ? [unusedLine('height', ah, 'row'), unusedLine('width', aw, 'column')]
     : [exactLine()];
