@@ -19,9 +19,11 @@ const COUNT_STOPS = [
   [65, 171, 93], [35, 139, 69], [0, 109, 44], [0, 68, 27],
 ];
 
-/** A 256-step palette from colour stops: { lut, fill, ink }. */
+/** A 256-step palette from colour stops: { lut, rgba, fill, ink }. */
 function palette(stops) {
   const lut = new Uint8ClampedArray(256 * 3);
+  const rgba = new Uint32Array(256); // opaque pixels in the platform's byte order, for image fills
+  const bytes = new Uint8Array(rgba.buffer);
   const fill = new Array(256);
   const ink = new Array(256);
   for (let i = 0; i < 256; i++) {
@@ -30,14 +32,16 @@ function palette(stops) {
     const f = t - k;
     const rgb = [0, 1, 2].map((d) => Math.round(stops[k][d] + (stops[k + 1][d] - stops[k][d]) * f));
     lut.set(rgb, i * 3);
+    bytes.set([...rgb, 255], i * 4);
     fill[i] = `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
     const lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
     ink[i] = lum < 140 ? '#ffffff' : '#1f2328';
   }
-  return { lut, fill, ink };
+  return { lut, rgba, fill, ink };
 }
 
 const PALETTES = { diverging: palette(STOPS), count: palette(COUNT_STOPS) };
+const BLACK = new Uint32Array(new Uint8Array([0, 0, 0, 255]).buffer)[0];
 
 /** Colours used for overlays, in one place. */
 export const COLORS = {
@@ -111,38 +115,72 @@ const imageCache = new WeakMap();
 /** Above this many pixels per side a tensor-wide image is not made (a per-grid one is). */
 const MAX_SHARED_SIDE = 8192;
 
-/** A w×h canvas for an image (an OffscreenCanvas where there is one: ~3× cheaper to make). */
+/**
+ * Value images let go by `newImageGeneration`, by size ("w×h"), with their context: a new image of
+ * a size seen before reuses one (making an OffscreenCanvas and its context costs more than
+ * filling it).
+ */
+const spare = new Map();
+const MAX_SPARE = 32;
+
+/** A w×h canvas for an image and its context (an OffscreenCanvas where there is one). */
 function imageCanvas(w, h) {
-  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(w, h);
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  return canvas;
+  const pool = spare.get(`${w}x${h}`);
+  if (pool && pool.length) return pool.pop();
+  let canvas;
+  if (typeof OffscreenCanvas === 'function') canvas = new OffscreenCanvas(w, h);
+  else {
+    canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+  }
+  return { canvas, ctx: canvas.getContext('2d') };
 }
 
 /** A canvas of rows×cols pixels, one per cell: data[offset…] coloured by value. */
 function paintImage(data, offset, rows, cols, maxAbs, pal) {
-  const lut = PALETTES[pal].lut;
-  const canvas = imageCanvas(Math.max(1, cols), Math.max(1, rows));
-  const ctx = canvas.getContext('2d');
+  const rgba = PALETTES[pal].rgba;
+  const made = imageCanvas(Math.max(1, cols), Math.max(1, rows));
+  const { canvas, ctx } = made;
   const img = ctx.createImageData(canvas.width, canvas.height);
-  const px = img.data;
+  const px = new Uint32Array(img.data.buffer);
   const n = Math.min(rows * cols, data.length - offset);
-  for (let i = 0; i < n; i++) {
-    const k = scaleIndex(data[offset + i], maxAbs, pal) * 3;
-    px[i * 4] = lut[k];
-    px[i * 4 + 1] = lut[k + 1];
-    px[i * 4 + 2] = lut[k + 2];
-    px[i * 4 + 3] = 255;
+  // scaleIndex inlined; a NaN has no colour and is painted opaque black
+  if (pal === 'count') {
+    for (let i = 0; i < n; i++) px[i] = rgba[Math.round(Math.max(0, Math.min(1, data[offset + i] / maxAbs)) * 255)] ?? BLACK;
+  } else {
+    for (let i = 0; i < n; i++) px[i] = rgba[Math.round((Math.max(-1, Math.min(1, data[offset + i] / maxAbs)) + 1) * 127.5)] ?? BLACK;
   }
   ctx.putImageData(img, 0, 0);
+  made.canvas = canvas;
+  imageContexts.set(canvas, made);
   return canvas;
 }
 
+/** The { canvas, ctx } of each value image made here (to hand it to `spare` when let go). */
+const imageContexts = new WeakMap();
+
+function retire(image, e) {
+  const made = imageContexts.get(image);
+  if (!made) return;
+  // the arrays it showed no longer find it
+  for (const a of e.arrays) {
+    const byKey = imageCache.get(a);
+    if (byKey && byKey.get(e.key) === image) byKey.delete(e.key);
+  }
+  const k = `${image.width}x${image.height}`;
+  let pool = spare.get(k);
+  if (!pool) spare.set(k, (pool = []));
+  let count = 0;
+  for (const p of spare.values()) count += p.length;
+  if (count < MAX_SPARE) pool.push(made);
+}
+
 /**
- * The images drawn since the last recompute and in the one before it ({ data, from, n, key, gen }
- * by image, at most MAX_KEPT): a recompute makes new arrays, often with the same values (the input
- * and the weights when only the stride moved); their image is reused instead of painted again.
+ * The images drawn since the last recompute and in the one before it ({ data, from, n, key, gen,
+ * arrays } by image, at most MAX_KEPT): a recompute makes new arrays, often with the same values
+ * (the input and the weights when only the stride moved); their image is reused instead of painted
+ * again. An image let go goes to `spare` for the next image of its size.
  */
 const kept = new Map();
 const MAX_KEPT = 64;
@@ -151,7 +189,12 @@ let generation = 0;
 /** A recompute made a new model: images unused since the one before are let go. */
 export function newImageGeneration() {
   generation++;
-  for (const [image, e] of kept) if (e.gen < generation - 1) kept.delete(image);
+  for (const [image, e] of kept) {
+    if (e.gen < generation - 1) {
+      kept.delete(image);
+      retire(image, e);
+    }
+  }
 }
 
 function sameValues(a, b, from, n) {
@@ -172,10 +215,15 @@ function keep(image, data, from, n, key) {
   const e = kept.get(image);
   if (e) {
     e.gen = generation;
+    if (!e.arrays.includes(data)) e.arrays.push(data);
     return;
   }
-  if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value);
-  kept.set(image, { data, from, n, key, gen: generation });
+  if (kept.size >= MAX_KEPT) {
+    const [old, oe] = kept.entries().next().value;
+    kept.delete(old);
+    retire(old, oe);
+  }
+  kept.set(image, { data, from, n, key, gen: generation, arrays: [data] });
 }
 
 /**
@@ -318,8 +366,8 @@ function blankImage(data, offset, rows, cols) {
   const key = `${offset}:${rows}x${cols}`;
   let canvas = byKey.get(key);
   if (!canvas) {
-    canvas = imageCanvas(Math.max(1, cols), Math.max(1, rows));
-    const ctx = canvas.getContext('2d');
+    let ctx;
+    ({ canvas, ctx } = imageCanvas(Math.max(1, cols), Math.max(1, rows)));
     const img = ctx.createImageData(canvas.width, canvas.height);
     const px = img.data;
     for (let i = 0, n = rows * cols; i < n; i++) {
