@@ -40,16 +40,26 @@ function applyEdits(data, shape, edits) {
   }
 }
 
-/** The input tensor [1, C_in, H, W] of a state: its image when it has one of that shape, else the fill; then the edits. */
+/** The last input made: { key, image, tensor } (an edit of a hyperparameter keeps the input). */
+let lastInput = null;
+
+/**
+ * The input tensor [1, C_in, H, W] of a state: its image when it has one of that shape, else the
+ * fill; then the edits. The same state's input is the same object (callers only read it).
+ */
 export function makeInput(state) {
   const p = state.params;
   const shape = [1, p.in_channels, p.height, p.width];
-  const data = new Float32Array(shape[1] * shape[2] * shape[3]);
   const im = state.image && state.image.tensor;
+  const key = `${shape}|${state.input.fill}|${state.input.seed}|${JSON.stringify(state.edits.input)}`;
+  if (lastInput && lastInput.key === key && lastInput.image === im) return lastInput.tensor;
+  const data = new Float32Array(shape[1] * shape[2] * shape[3]);
   if (im && im.data.length === data.length && im.shape.slice(1).join() === shape.slice(1).join()) data.set(im.data);
   else fillSimple(data, state.input.fill, state.input.seed, 2);
   applyEdits(data, shape.slice(1), state.edits.input);
-  return { shape, data };
+  const tensor = { shape, data };
+  lastInput = { key, image: im, tensor };
+  return tensor;
 }
 
 /**
