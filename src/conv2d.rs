@@ -4,12 +4,12 @@
 //! every stage for the page, with the golden data's names.
 
 use crate::error::Result;
-use crate::gemm::{gather_row, matmul_ordered_into, PackedA, NR};
-use crate::pad::{halo_source, pad, source_index};
+use crate::gemm::{gather_row, matmul_ordered, PackedA, NR};
+use crate::pad::{halo_source, pad_planes, source_index};
 use crate::params::{Conv2dGeometry, Conv2dOptions, PaddingMode};
-use crate::tensor::{check_bias, check_view_finite};
-use crate::unfold::im2col;
-use ndarray::{s, Array1, Array2, Array3, Array4, ArrayView1, ArrayView2, ArrayView4, Axis};
+use crate::tensor::{check_bias, check_view_finite, flat, from_vec_exact};
+use crate::unfold::im2col_into;
+use ndarray::{Array1, Array2, Array3, Array4, ArrayView1, ArrayView4};
 
 /// Validate the arguments and the tensors of a `Conv2d` call.
 ///
@@ -67,15 +67,17 @@ pub(crate) fn check_finite4(arg: &'static str, a: &ArrayView4<f32>) -> Result<()
 /// `weight.reshape(C_out, C_in/groups · kh · kw)`.
 pub fn weight_matrix(weight: ArrayView4<f32>) -> Array2<f32> {
     let (o, c, kh, kw) = weight.dim();
-    let flat: Vec<f32> = weight.iter().copied().collect();
-    crate::tensor::from_vec_exact((o, c * kh * kw), flat)
+    from_vec_exact((o, c * kh * kw), flat(&weight).into_owned())
 }
 
-fn add_bias(out: &mut Array3<f32>, bias: Option<ArrayView1<f32>>) {
-    if let Some(b) = bias {
-        for mut plane in out.axis_iter_mut(Axis(0)) {
-            for (mut row, &bv) in plane.axis_iter_mut(Axis(0)).zip(b.iter()) {
-                row.mapv_inplace(|v| v + bv);
+/// Add `bias[ch]` to every value of plane `ch` of `out` (planes of `plane` values, channels
+/// cycling through the bias: N × C planes).
+pub(crate) fn add_bias(out: &mut [f32], plane: usize, bias: Option<&[f32]>) {
+    if let Some(b) = bias.filter(|b| !b.is_empty()) {
+        for (p, values) in out.chunks_exact_mut(plane.max(1)).enumerate() {
+            let bv = b[p % b.len()];
+            for v in values {
+                *v += bv;
             }
         }
     }
@@ -355,46 +357,51 @@ impl Conv2dTrace {
     ) -> Result<Self> {
         let g = conv2d_geometry(&input, &weight, bias, opts)?;
         g.check_trace_size()?;
-        let padded_input = pad(input, g.pad_before, g.padded, g.padding_mode);
+        let (x, w) = (flat(&input).into_owned(), flat(&weight).into_owned());
+        let bias = bias.map(|b| b.to_vec());
+        let (n, cin, cout) = (g.batch, g.in_channels, g.out_channels);
+        let [hp, wp] = g.padded;
+        let padded = pad_planes(&x, n * cin, g.input, g.pad_before, g.padded, g.padding_mode);
         let halo = halo_source(g.input, g.pad_before, g.padded, g.padding_mode);
-        let wm = weight_matrix(weight);
-        let l = g.positions();
-        let k = g.patch_len();
-        let (cout_g, rows) = (g.out_per_group(), g.in_channels * g.kernel[0] * g.kernel[1]);
-        let mut columns = Array3::<f32>::zeros((g.batch, rows, l));
-        let mut product = Array3::<f32>::zeros((g.batch, g.out_channels, l));
-        for b in 0..g.batch {
-            let cols = im2col(
-                padded_input.index_axis(Axis(0), b),
+        let (l, k) = (g.positions(), g.patch_len());
+        let (cout_g, rows) = (g.out_per_group(), cin * g.kernel[0] * g.kernel[1]);
+        let mut columns = vec![0.0; n * rows * l];
+        let mut product = vec![0.0; n * cout * l];
+        for b in 0..n {
+            let cols = &mut columns[b * rows * l..][..rows * l];
+            im2col_into(
+                &padded[b * cin * hp * wp..][..cin * hp * wp],
+                g.padded,
                 g.kernel,
                 g.dilation,
                 g.stride,
                 g.output,
+                cols,
             );
             for grp in 0..g.groups {
-                let a: ArrayView2<f32> = wm.slice(s![grp * cout_g..(grp + 1) * cout_g, ..]);
-                let bm = cols.slice(s![grp * k..(grp + 1) * k, ..]);
-                let mut dst = product.slice_mut(s![b, grp * cout_g..(grp + 1) * cout_g, ..]);
-                matmul_ordered_into(a, bm, &mut dst);
+                matmul_ordered(
+                    &w[grp * cout_g * k..][..cout_g * k],
+                    &cols[grp * k * l..][..k * l],
+                    &mut product[(b * cout + grp * cout_g) * l..][..cout_g * l],
+                    k,
+                );
             }
-            columns.index_axis_mut(Axis(0), b).assign(&cols);
         }
-        let mut out = product.clone();
-        add_bias(&mut out, bias);
-        let output = out
-            .into_shape_with_order((g.batch, g.out_channels, g.output[0], g.output[1]))
-            .expect("L = H_out·W_out");
+        let mut output = product.clone();
+        add_bias(&mut output, l, bias.as_deref());
+        let [ho, wo] = g.output;
+        let (ih, iw) = (g.input[0], g.input[1]);
         Ok(Conv2dTrace {
             geometry: g,
-            input: input.to_owned(),
-            weight: weight.to_owned(),
-            bias: bias.map(|b| b.to_owned()),
-            padded_input,
+            input: from_vec_exact((n, cin, ih, iw), x),
+            weight: from_vec_exact(weight.raw_dim(), w.clone()),
+            bias: bias.map(Array1::from_vec),
+            padded_input: from_vec_exact((n, cin, hp, wp), padded),
             halo_source: halo,
-            columns,
-            weight_matrix: wm,
-            product,
-            output,
+            columns: from_vec_exact((n, rows, l), columns),
+            weight_matrix: from_vec_exact((cout, k), w),
+            product: from_vec_exact((n, cout, l), product),
+            output: from_vec_exact((n, cout, ho, wo), output),
         })
     }
 }

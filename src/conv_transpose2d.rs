@@ -10,13 +10,15 @@
 //!                  crops instead), convolved at stride 1 with the flipped, in/out-swapped kernel.
 //! ```
 
-use crate::conv2d::conv2d;
+use crate::conv2d::{add_bias, conv2d};
 use crate::error::Result;
 use crate::gemm::matmul_into;
 use crate::params::{Conv2dOptions, ConvTranspose2dGeometry, ConvTranspose2dOptions, Padding};
-use crate::tensor::{check_bias, check_view_finite, checked_len};
-use crate::unfold::{col2im_add, overlap_counts};
-use ndarray::{s, Array1, Array2, Array3, Array4, ArrayView1, ArrayView4, Axis};
+use crate::tensor::{
+    check_bias, check_view_finite, checked_len, flat, from_vec_exact, view2, view2_mut,
+};
+use crate::unfold::{col2im_into, overlap_counts};
+use ndarray::{Array1, Array2, Array3, Array4, ArrayView1, ArrayView4};
 
 /// Validate the arguments and tensors of a `ConvTranspose2d` call.
 ///
@@ -37,48 +39,28 @@ pub fn conv_transpose2d_geometry(
     Ok(g)
 }
 
-/// `columns` of one image (C_out·kh·kw, H·W): per group, `W[g]ᵀ · X[g]` where `W[g]` is the
-/// group's weight block reshaped to (C_in/g, C_out/g·kh·kw) and `X[g]` its input channels
-/// reshaped to (C_in/g, H·W).
-fn columns_of(
-    g: &ConvTranspose2dGeometry,
-    x: ArrayView4<f32>,
-    wt: &Array2<f32>,
-    b: usize,
-) -> Array2<f32> {
+/// `columns` of one image into `cols` (C_out·kh·kw × H·W, every value written): per group,
+/// `W[g]ᵀ · X[g]` where `W[g]` is the group's block of `wt`, the weight as a row-major
+/// (C_in, C_out/g·kh·kw) matrix, and `X[g]` the group's channels of `x` (the image's
+/// C_in·H·W values) as a (C_in/g, H·W) matrix.
+fn columns_into(g: &ConvTranspose2dGeometry, x: &[f32], wt: &[f32], cols: &mut [f32]) {
     let (cin_g, k_rows) = (
         g.in_per_group(),
         g.out_per_group() * g.kernel[0] * g.kernel[1],
     );
     let hw = g.input[0] * g.input[1];
-    let mut cols = Array2::<f32>::zeros((g.groups * k_rows, hw));
     for grp in 0..g.groups {
-        let xg = x
-            .slice(s![b, grp * cin_g..(grp + 1) * cin_g, .., ..])
-            .to_shape((cin_g, hw))
-            .expect("contiguous planes")
-            .to_owned();
-        let wg = wt.slice(s![grp * cin_g..(grp + 1) * cin_g, ..]);
-        let mut dst = cols.slice_mut(s![grp * k_rows..(grp + 1) * k_rows, ..]);
-        matmul_into(wg.t(), xg.view(), &mut dst);
+        let xg = view2(cin_g, hw, &x[grp * cin_g * hw..]);
+        let wg = view2(cin_g, k_rows, &wt[grp * cin_g * k_rows..]);
+        let mut dst = view2_mut(k_rows, hw, &mut cols[grp * k_rows * hw..]);
+        matmul_into(wg.t(), xg, &mut dst);
     }
-    cols
 }
 
-/// The weight (C_in, C_out/groups, kh, kw) as a (C_in, C_out/groups · kh · kw) matrix.
-pub(crate) fn weight_rows(weight: ArrayView4<f32>) -> Array2<f32> {
-    let (ci, co, kh, kw) = weight.dim();
-    crate::tensor::from_vec_exact((ci, co * kh * kw), weight.iter().copied().collect())
-}
-
-fn add_bias4(out: &mut Array4<f32>, bias: Option<ArrayView1<f32>>) {
-    if let Some(b) = bias {
-        for mut img in out.axis_iter_mut(Axis(0)) {
-            for (mut plane, &bv) in img.axis_iter_mut(Axis(0)).zip(b.iter()) {
-                plane.mapv_inplace(|v| v + bv);
-            }
-        }
-    }
+/// The weight (C_in, C_out/groups, kh, kw) as a row-major (C_in, C_out/groups · kh · kw)
+/// matrix: its values in row-major order.
+pub(crate) fn weight_rows(weight: ArrayView4<f32>) -> Vec<f32> {
+    flat(&weight).into_owned()
 }
 
 /// `F.conv_transpose2d` (with `forward`'s `output_size`): (N, C_in, H, W) and a weight
@@ -105,7 +87,13 @@ pub fn conv_transpose2d(
     opts: &ConvTranspose2dOptions,
 ) -> Result<Array4<f32>> {
     let g = conv_transpose2d_geometry(&input, &weight, bias, opts)?;
-    Ok(conv_transpose2d_rows(input, &g, &weight_rows(weight), bias))
+    let bias = bias.map(|b| b.to_vec());
+    Ok(conv_transpose2d_rows(
+        input,
+        &g,
+        &flat(&weight),
+        bias.as_deref(),
+    ))
 }
 
 /// The transposed convolution of an input already checked against `g` (see
@@ -113,24 +101,30 @@ pub fn conv_transpose2d(
 pub(crate) fn conv_transpose2d_rows(
     input: ArrayView4<f32>,
     g: &ConvTranspose2dGeometry,
-    wt: &Array2<f32>,
-    bias: Option<ArrayView1<f32>>,
+    wt: &[f32],
+    bias: Option<&[f32]>,
 ) -> Array4<f32> {
-    let mut out = Array4::<f32>::zeros((g.batch, g.out_channels, g.output[0], g.output[1]));
+    let x = flat(&input);
+    let [ho, wo] = g.output;
+    let image_in = g.in_channels * g.input[0] * g.input[1];
+    let image_out = g.out_channels * ho * wo;
+    let mut out = vec![0.0; g.batch * image_out];
+    let mut cols = vec![0.0; g.out_channels * g.kernel[0] * g.kernel[1] * g.input[0] * g.input[1]];
     for b in 0..g.batch {
-        let cols = columns_of(g, input, wt, b);
-        col2im_add(
-            cols.view(),
+        columns_into(g, &x[b * image_in..], wt, &mut cols);
+        col2im_into(
+            &cols,
             g.input,
             g.kernel,
             g.dilation,
             g.padding,
             g.stride,
-            out.index_axis_mut(Axis(0), b),
+            g.output,
+            &mut out[b * image_out..][..image_out],
         );
     }
-    add_bias4(&mut out, bias);
-    out
+    add_bias(&mut out, ho * wo, bias);
+    from_vec_exact((g.batch, g.out_channels, ho, wo), out)
 }
 
 /// The zero-insertion equivalent of a transposed convolution (the conv_arithmetic picture).
@@ -187,40 +181,48 @@ impl ConvTranspose2dTrace {
         opts: &ConvTranspose2dOptions,
     ) -> Result<Self> {
         let g = conv_transpose2d_geometry(&input, &weight, bias, opts)?;
+        let (x, w) = (flat(&input).into_owned(), flat(&weight).into_owned());
+        let bias = bias.map(|b| b.to_vec());
+        let (n, cin, cout) = (g.batch, g.in_channels, g.out_channels);
         let [kh, kw] = g.kernel;
-        let wt = weight_rows(weight);
-        let hw = g.input[0] * g.input[1];
-        let mut columns = Array3::<f32>::zeros((g.batch, g.out_channels * kh * kw, hw));
-        let mut full = Array4::<f32>::zeros((g.batch, g.out_channels, g.full[0], g.full[1]));
-        for b in 0..g.batch {
-            let cols = columns_of(&g, input, &wt, b);
-            col2im_add(
-                cols.view(),
+        let ([h, wi], [hf, wf], [ho, wo]) = (g.input, g.full, g.output);
+        let (rows, hw) = (cout * kh * kw, h * wi);
+        let mut columns = vec![0.0; n * rows * hw];
+        let mut full = vec![0.0; n * cout * hf * wf];
+        for b in 0..n {
+            let cols = &mut columns[b * rows * hw..][..rows * hw];
+            // The weight (C_in, C_out/groups, kh, kw) is, row-major, its (C_in, ·) matrix.
+            columns_into(&g, &x[b * cin * hw..], &w, cols);
+            col2im_into(
+                cols,
                 g.input,
                 g.kernel,
                 g.dilation,
                 [0, 0],
                 g.stride,
-                full.index_axis_mut(Axis(0), b),
+                g.full,
+                &mut full[b * cout * hf * wf..][..cout * hf * wf],
             );
-            columns.index_axis_mut(Axis(0), b).assign(&cols);
         }
         let overlap = overlap_counts(g.full, g.input, g.kernel, g.dilation, [0, 0], g.stride);
         let [ph, pw] = g.padding;
-        let mut output = full
-            .slice(s![.., .., ph..ph + g.output[0], pw..pw + g.output[1]])
-            .to_owned();
-        add_bias4(&mut output, bias);
-        let zero_insertion = zero_insertion(&g, input, weight, bias)?;
+        let mut output = Vec::with_capacity(n * cout * ho * wo);
+        for plane in full.chunks_exact((hf * wf).max(1)) {
+            for r in ph..ph + ho {
+                output.extend_from_slice(&plane[r * wf + pw..][..wo]);
+            }
+        }
+        add_bias(&mut output, ho * wo, bias.as_deref());
+        let zero_insertion = zero_insertion(&g, &x, weight, bias.as_deref())?;
         Ok(ConvTranspose2dTrace {
             geometry: g,
-            input: input.to_owned(),
-            weight: weight.to_owned(),
-            bias: bias.map(|b| b.to_owned()),
-            columns,
-            full,
+            input: from_vec_exact((n, cin, h, wi), x),
+            weight: from_vec_exact(weight.raw_dim(), w),
+            bias: bias.map(Array1::from_vec),
+            columns: from_vec_exact((n, rows, hw), columns),
+            full: from_vec_exact((n, cout, hf, wf), full),
             overlap,
-            output,
+            output: from_vec_exact((n, cout, ho, wo), output),
             zero_insertion,
         })
     }
@@ -231,17 +233,26 @@ impl ConvTranspose2dTrace {
 pub fn flip_weight(weight: ArrayView4<f32>, groups: usize) -> Array4<f32> {
     let (cin, cout_g, kh, kw) = weight.dim();
     let cin_g = cin / groups;
-    Array4::from_shape_fn((cout_g * groups, cin_g, kh, kw), |(oc, c, i, j)| {
-        let grp = oc / cout_g;
-        weight[[grp * cin_g + c, oc % cout_g, kh - 1 - i, kw - 1 - j]]
-    })
+    let w = flat(&weight);
+    let mut out = Vec::with_capacity(w.len());
+    for oc in 0..cout_g * groups {
+        let (grp, o) = (oc / cout_g, oc % cout_g);
+        for c in 0..cin_g {
+            for i in (0..kh).rev() {
+                let row = &w[(((grp * cin_g + c) * cout_g + o) * kh + i) * kw..][..kw];
+                out.extend(row.iter().rev());
+            }
+        }
+    }
+    from_vec_exact((cout_g * groups, cin_g, kh, kw), out)
 }
 
+/// The zero-insertion route of the trace; `x` holds the input's values row-major.
 fn zero_insertion(
     g: &ConvTranspose2dGeometry,
-    input: ArrayView4<f32>,
+    x: &[f32],
     weight: ArrayView4<f32>,
-    bias: Option<ArrayView1<f32>>,
+    bias: Option<&[f32]>,
 ) -> Result<ZeroInsertion> {
     let mut before = [0i64; 2];
     let mut after = [0i64; 2];
@@ -262,21 +273,24 @@ fn zero_insertion(
     };
     let rows: Vec<Option<usize>> = (0..size[0]).map(|z| map(z, 0)).collect();
     let cols: Vec<Option<usize>> = (0..size[1]).map(|z| map(z, 1)).collect();
-    let mut source = Array2::<i32>::from_elem((size[0], size[1] * 2), -1);
-    let mut zin = Array4::<f32>::zeros((g.batch, g.in_channels, size[0], size[1]));
+    let [h, w] = g.input;
+    let planes = g.batch * g.in_channels;
+    let mut source = vec![-1i32; size[0] * size[1] * 2];
+    let mut zin = vec![0.0; planes * size[0] * size[1]];
     for (zh, r) in rows.iter().enumerate() {
         let Some(r) = *r else { continue };
         for (zw, c) in cols.iter().enumerate() {
             let Some(c) = *c else { continue };
-            source[[zh, 2 * zw]] = r as i32;
-            source[[zh, 2 * zw + 1]] = c as i32;
-            for b in 0..g.batch {
-                for ch in 0..g.in_channels {
-                    zin[[b, ch, zh, zw]] = input[[b, ch, r, c]];
-                }
+            let at = zh * size[1] + zw;
+            source[2 * at] = r as i32;
+            source[2 * at + 1] = c as i32;
+            for p in 0..planes {
+                zin[p * size[0] * size[1] + at] = x[(p * h + r) * w + c];
             }
         }
     }
+    let zin = from_vec_exact((g.batch, g.in_channels, size[0], size[1]), zin);
+    let source = from_vec_exact((size[0], size[1] * 2), source);
     let flipped = flip_weight(weight, g.groups);
     let opts = Conv2dOptions {
         stride: [1, 1],
@@ -285,7 +299,12 @@ fn zero_insertion(
         groups: g.groups as i64,
         ..Default::default()
     };
-    let output = conv2d(zin.view(), flipped.view(), bias, &opts)?;
+    let output = conv2d(
+        zin.view(),
+        flipped.view(),
+        bias.map(ArrayView1::from),
+        &opts,
+    )?;
     Ok(ZeroInsertion {
         input: zin,
         padding: [before[0], after[0], before[1], after[1]],

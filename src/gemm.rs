@@ -495,16 +495,36 @@ pub fn matmul_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut ArrayViewMut2
 pub fn matmul_ordered_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut ArrayViewMut2<f32>) {
     let (m, k) = a.dim();
     let n = b.ncols();
-    assert_eq!(b.nrows(), k, "inner dimensions differ");
-    assert_eq!(c.dim(), (m, n), "output shape differs");
+    assert!(b.nrows() == k, "inner dimensions differ");
+    assert!(c.dim() == (m, n), "output shape differs");
+    let mut t = vec![0.0; m * n];
+    matmul_ordered(
+        &crate::tensor::flat(&a),
+        &crate::tensor::flat(&b),
+        &mut t,
+        k,
+    );
+    for (i, row) in t.chunks_exact(n.max(1)).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            c[[i, j]] = v;
+        }
+    }
+}
+
+/// [`matmul_ordered_into`] over row-major data: `a` is m × `k`, `b` is `k` × n and `c` m × n
+/// (m and n follow from the lengths).
+pub(crate) fn matmul_ordered(a: &[f32], b: &[f32], c: &mut [f32], k: usize) {
+    let n = b.len() / k.max(1);
     c.fill(0.0);
-    for i in 0..m {
-        let mut crow = c.row_mut(i);
-        for kk in 0..k {
-            let aik = a[[i, kk]];
-            let brow = b.row(kk);
+    if k == 0 || n == 0 {
+        return;
+    }
+    for (crow, arow) in c.chunks_exact_mut(n).zip(a.chunks_exact(k)) {
+        for (&aik, brow) in arow.iter().zip(b.chunks_exact(n)) {
             // Row-wise accumulation keeps k order per entry and vectorises over j.
-            crow.zip_mut_with(&brow, |acc, &bv| *acc += aik * bv);
+            for (acc, &bv) in crow.iter_mut().zip(brow) {
+                *acc += aik * bv;
+            }
         }
     }
 }

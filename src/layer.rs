@@ -14,7 +14,7 @@ use crate::params::{
     ConvTranspose2dOptions,
 };
 use crate::tensor::{check_bias, check_view_finite};
-use ndarray::{Array1, Array2, Array4, ArrayView4};
+use ndarray::{Array1, Array4, ArrayView4};
 
 /// The checks a layer's own tensors get once: a finite weight with no zero-sized dimension
 /// (PyTorch cannot build such a module), and a bias of `out_channels` finite values.
@@ -140,9 +140,9 @@ impl Conv2dLayer {
 #[derive(Debug, Clone)]
 pub struct ConvTranspose2dLayer {
     weight: Array4<f32>,
-    bias: Option<Array1<f32>>,
+    bias: Option<Vec<f32>>,
     opts: ConvTranspose2dOptions,
-    rows: Array2<f32>,
+    rows: Vec<f32>,
 }
 
 impl ConvTranspose2dLayer {
@@ -163,7 +163,7 @@ impl ConvTranspose2dLayer {
         let rows = weight_rows(weight.view());
         Ok(ConvTranspose2dLayer {
             weight,
-            bias,
+            bias: bias.map(|b| b.to_vec()),
             opts,
             rows,
         })
@@ -210,7 +210,7 @@ impl ConvTranspose2dLayer {
             input,
             &g,
             &self.rows,
-            self.bias.as_ref().map(|b| b.view()),
+            self.bias.as_deref(),
         ))
     }
 }

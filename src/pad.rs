@@ -1,6 +1,7 @@
 //! Padding by `padding_mode`, and where each cell of the padded input came from.
 
 use crate::params::PaddingMode;
+use crate::tensor::{flat, from_vec_exact};
 use ndarray::{Array2, Array4, ArrayView4};
 
 /// The input index that padded index `p` (counted from the start of the padded axis) reads,
@@ -60,18 +61,57 @@ pub fn halo_source(
     padded: [usize; 2],
     mode: PaddingMode,
 ) -> Array2<i32> {
-    let rows: Vec<Option<usize>> = (0..padded[0])
-        .map(|p| source_index(p, input[0], pad_before[0], mode))
-        .collect();
-    let cols: Vec<Option<usize>> = (0..padded[1])
-        .map(|p| source_index(p, input[1], pad_before[1], mode))
-        .collect();
-    let mut out = Array2::from_elem((padded[0], padded[1] * 2), -1i32);
-    for (ph, r) in rows.iter().enumerate() {
-        for (pw, c) in cols.iter().enumerate() {
-            if let (Some(r), Some(c)) = (r, c) {
-                out[[ph, 2 * pw]] = *r as i32;
-                out[[ph, 2 * pw + 1]] = *c as i32;
+    let [rows, cols] = sources(input, pad_before, padded, mode);
+    let mut out = vec![-1i32; padded[0] * padded[1] * 2];
+    for (row, r) in out.chunks_exact_mut((padded[1] * 2).max(1)).zip(&rows) {
+        let Some(r) = *r else { continue };
+        for (cell, c) in row.chunks_exact_mut(2).zip(&cols) {
+            if let Some(c) = *c {
+                cell[0] = r as i32;
+                cell[1] = c as i32;
+            }
+        }
+    }
+    from_vec_exact((padded[0], padded[1] * 2), out)
+}
+
+/// [`source_index`] of every padded row and of every padded column.
+fn sources(
+    input: [usize; 2],
+    pad_before: [usize; 2],
+    padded: [usize; 2],
+    mode: PaddingMode,
+) -> [Vec<Option<usize>>; 2] {
+    [0, 1].map(|d| {
+        (0..padded[d])
+            .map(|p| source_index(p, input[d], pad_before[d], mode))
+            .collect()
+    })
+}
+
+/// [`pad`] over row-major data: `x` holds `planes` planes of `input` (H × W) values, the
+/// result as many planes of `padded` values.
+pub(crate) fn pad_planes(
+    x: &[f32],
+    planes: usize,
+    input: [usize; 2],
+    pad_before: [usize; 2],
+    padded: [usize; 2],
+    mode: PaddingMode,
+) -> Vec<f32> {
+    let [rows, cols] = sources(input, pad_before, padded, mode);
+    let mut out = vec![0.0; planes * padded[0] * padded[1]];
+    for (dst, src) in out
+        .chunks_exact_mut((padded[0] * padded[1]).max(1))
+        .zip(x.chunks_exact((input[0] * input[1]).max(1)))
+    {
+        for (drow, r) in dst.chunks_exact_mut(padded[1].max(1)).zip(&rows) {
+            let Some(r) = *r else { continue };
+            let srow = &src[r * input[1]..][..input[1]];
+            for (d, c) in drow.iter_mut().zip(&cols) {
+                if let Some(c) = *c {
+                    *d = srow[c];
+                }
             }
         }
     }
@@ -87,26 +127,6 @@ pub fn pad(
     mode: PaddingMode,
 ) -> Array4<f32> {
     let (n, c, h, w) = input.dim();
-    let rows: Vec<Option<usize>> = (0..padded[0])
-        .map(|p| source_index(p, h, pad_before[0], mode))
-        .collect();
-    let cols: Vec<Option<usize>> = (0..padded[1])
-        .map(|p| source_index(p, w, pad_before[1], mode))
-        .collect();
-    let mut out = Array4::<f32>::zeros((n, c, padded[0], padded[1]));
-    for b in 0..n {
-        for ch in 0..c {
-            let src = input.slice(ndarray::s![b, ch, .., ..]);
-            let mut dst = out.slice_mut(ndarray::s![b, ch, .., ..]);
-            for (ph, r) in rows.iter().enumerate() {
-                let Some(r) = *r else { continue };
-                for (pw, col) in cols.iter().enumerate() {
-                    if let Some(col) = *col {
-                        dst[[ph, pw]] = src[[r, col]];
-                    }
-                }
-            }
-        }
-    }
-    out
+    let out = pad_planes(&flat(&input), n * c, [h, w], pad_before, padded, mode);
+    from_vec_exact((n, c, padded[0], padded[1]), out)
 }

@@ -3,8 +3,10 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use ndarray::{
-    Array, Array1, Array3, Array4, ArrayView, ArrayView1, Dimension, ShapeArg, ShapeError,
+    Array, Array1, Array3, Array4, ArrayView, ArrayView1, ArrayView2, ArrayViewMut2, Dimension,
+    IntoDimension, ShapeError,
 };
+use std::borrow::Cow;
 
 /// The largest number of elements any one tensor or intermediate may hold: 2²⁴ (16,777,216
 /// `f32`s, 64 MiB).
@@ -135,22 +137,55 @@ fn non_finite(arg: &'static str, i: usize, v: f32) -> Error {
 ///
 /// The same result, without the code of ndarray's check for custom strides, which
 /// `from_shape_vec` compiles in for every dimension type (with a stable sort: about 6 KB of the
-/// wasm module).
-pub(crate) fn from_vec<A, Sh: ShapeArg>(
+/// wasm module), nor of its reshaping.
+pub(crate) fn from_vec<A, Sh: IntoDimension>(
     shape: Sh,
     data: Vec<A>,
 ) -> std::result::Result<Array<A, Sh::Dim>, ShapeError> {
-    Array1::from_vec(data).into_shape_with_order(shape)
+    let dim = shape.into_dimension();
+    if dim.size_checked() != Some(data.len()) {
+        return Err(ShapeError::from_kind(ndarray::ErrorKind::IncompatibleShape));
+    }
+    // SAFETY: `data` holds exactly the shape's number of elements, laid out row-major (the
+    // default strides), which is all `from_shape_vec_unchecked` asks.
+    Ok(unsafe { Array::from_shape_vec_unchecked(dim, data) })
 }
 
 /// [`from_vec`] where the caller guarantees that the length matches.
 ///
 /// **Panics** if it does not (a bug), without formatting the [`ShapeError`] as `expect` would.
-pub(crate) fn from_vec_exact<A, Sh: ShapeArg>(shape: Sh, data: Vec<A>) -> Array<A, Sh::Dim> {
+pub(crate) fn from_vec_exact<A, Sh: IntoDimension>(shape: Sh, data: Vec<A>) -> Array<A, Sh::Dim> {
     match from_vec(shape, data) {
         Ok(a) => a,
         Err(_) => panic!("the data length matches the shape"),
     }
+}
+
+/// The values of `a` in row-major order: borrowed when `a` is row-major already (as every
+/// tensor from JavaScript is), else a copy.
+pub(crate) fn flat<'a, D: Dimension>(a: &ArrayView<'a, f32, D>) -> Cow<'a, [f32]> {
+    match a.to_slice() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(a.iter().copied().collect()),
+    }
+}
+
+/// A row-major `rows × cols` view of the first `rows·cols` values of `s`.
+///
+/// **Panics** if `s` is shorter.
+pub(crate) fn view2(rows: usize, cols: usize, s: &[f32]) -> ArrayView2<'_, f32> {
+    assert!(rows * cols <= s.len(), "a view inside its slice");
+    // SAFETY: row-major strides over rows·cols ≤ s.len() values of `s`, borrowed for the view.
+    unsafe { ArrayView2::from_shape_ptr((rows, cols), s.as_ptr()) }
+}
+
+/// A mutable [`view2`].
+///
+/// **Panics** if `s` is shorter than `rows·cols`.
+pub(crate) fn view2_mut(rows: usize, cols: usize, s: &mut [f32]) -> ArrayViewMut2<'_, f32> {
+    assert!(rows * cols <= s.len(), "a view inside its slice");
+    // SAFETY: as `view2`, borrowed mutably for the view.
+    unsafe { ArrayViewMut2::from_shape_ptr((rows, cols), s.as_mut_ptr()) }
 }
 
 fn from_parts<D: Dimension>(

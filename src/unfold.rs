@@ -21,39 +21,30 @@
 
 use crate::error::{Error, Result};
 use crate::params::{Pair, UnfoldGeometry, UnfoldOptions};
-use crate::tensor::checked_len;
-use ndarray::{
-    Array2, Array3, Array4, ArrayView2, ArrayView3, ArrayView4, ArrayViewMut2, ArrayViewMut3,
-};
+use crate::tensor::{check_finite, checked_len, flat, from_vec_exact};
+use ndarray::{Array2, Array3, Array4, ArrayView2, ArrayView3, ArrayView4, ArrayViewMut3};
 
-/// im2col of one image whose padding is already applied: `padded` (C, Hp, Wp) → `out`
-/// (C·kh·kw, rows·W_out), for the output rows `row0 .. row0 + rows` only (a row tile).
-pub fn im2col_rows(
-    padded: ArrayView3<f32>,
+/// im2col of one image whose padding is already applied, over row-major data: `padded` holds
+/// C planes of `size` = (Hp, Wp) values, `out` (C·kh·kw) × (H_out·W_out) values.
+pub(crate) fn im2col_into(
+    padded: &[f32],
+    size: [usize; 2],
     kernel: [usize; 2],
     dilation: [usize; 2],
     stride: [usize; 2],
-    out_w: usize,
-    row0: usize,
-    mut out: ArrayViewMut2<f32>,
+    output: [usize; 2],
+    out: &mut [f32],
 ) {
-    let (c, _, _) = padded.dim();
-    let rows = out.ncols() / out_w.max(1);
     let [kh, kw] = kernel;
-    for ch in 0..c {
-        let plane = padded.index_axis(ndarray::Axis(0), ch);
-        for i in 0..kh {
-            for j in 0..kw {
-                let r = (ch * kh + i) * kw + j;
-                let mut dst = out.row_mut(r);
-                for t in 0..rows {
-                    let ph = (row0 + t) * stride[0] + i * dilation[0];
-                    let src = plane.row(ph);
-                    let base = t * out_w;
-                    for ow in 0..out_w {
-                        dst[base + ow] = src[ow * stride[1] + j * dilation[1]];
-                    }
-                }
+    let [ho, wo] = output;
+    let (l, plane) = (ho * wo, size[0] * size[1]);
+    for (r, dst) in out.chunks_exact_mut(l.max(1)).enumerate() {
+        let (ch, i, j) = (r / (kh * kw), r / kw % kh, r % kw);
+        for (oh, drow) in dst.chunks_exact_mut(wo.max(1)).enumerate() {
+            let ph = oh * stride[0] + i * dilation[0];
+            let src = &padded[ch * plane + ph * size[1] + j * dilation[1]..];
+            for (ow, d) in drow.iter_mut().enumerate() {
+                *d = src[ow * stride[1]];
             }
         }
     }
@@ -67,18 +58,18 @@ pub fn im2col(
     stride: [usize; 2],
     output: [usize; 2],
 ) -> Array2<f32> {
-    let c = padded.dim().0;
-    let mut out = Array2::zeros((c * kernel[0] * kernel[1], output[0] * output[1]));
-    im2col_rows(
-        padded,
+    let (c, hp, wp) = padded.dim();
+    let mut out = vec![0.0; c * kernel[0] * kernel[1] * output[0] * output[1]];
+    im2col_into(
+        &crate::tensor::flat(&padded),
+        [hp, wp],
         kernel,
         dilation,
         stride,
-        output[1],
-        0,
-        out.view_mut(),
+        output,
+        &mut out,
     );
-    out
+    from_vec_exact((c * kernel[0] * kernel[1], output[0] * output[1]), out)
 }
 
 /// col2im: scatter-add `cols` (C·kh·kw, bh·bw) onto `image` (C, H, W), block (bh_i, bw_i) at
@@ -94,7 +85,7 @@ pub fn col2im_add(
     stride: [usize; 2],
     mut image: ArrayViewMut3<f32>,
 ) {
-    let (c, h, w) = image.dim();
+    let (_, h, w) = image.dim();
     let [kh, kw] = kernel;
     let (Some(src), Some(img)) = (cols.as_slice(), image.as_slice_mut()) else {
         // Not both contiguous (no caller does this): entry by entry.
@@ -109,6 +100,25 @@ pub fn col2im_add(
         }
         return;
     };
+    col2im_into(src, blocks, kernel, dilation, padding, stride, [h, w], img);
+}
+
+/// [`col2im_add`] over row-major data: `src` holds (C·kh·kw) × (bh·bw) values, `img` C planes
+/// of `image` = (H, W) values.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn col2im_into(
+    src: &[f32],
+    blocks: [usize; 2],
+    kernel: [usize; 2],
+    dilation: [usize; 2],
+    padding: [usize; 2],
+    stride: [usize; 2],
+    image: [usize; 2],
+    img: &mut [f32],
+) {
+    let [kh, kw] = kernel;
+    let [h, w] = image;
+    let c = img.len() / (h * w).max(1);
     let l = blocks[0] * blocks[1];
     for ch in 0..c {
         for i in 0..kh {
@@ -160,7 +170,7 @@ pub fn overlap_counts(
     padding: [usize; 2],
     stride: [usize; 2],
 ) -> Array2<i32> {
-    let mut count = Array2::<i32>::zeros((image[0], image[1]));
+    let mut count = vec![0i32; image[0] * image[1]];
     for bi in 0..blocks[0] {
         for i in 0..kernel[0] {
             let y = (bi * stride[0] + i * dilation[0]) as isize - padding[0] as isize;
@@ -171,13 +181,13 @@ pub fn overlap_counts(
                 for j in 0..kernel[1] {
                     let x = (bj * stride[1] + j * dilation[1]) as isize - padding[1] as isize;
                     if x >= 0 && (x as usize) < image[1] {
-                        count[[y as usize, x as usize]] += 1;
+                        count[y as usize * image[1] + x as usize] += 1;
                     }
                 }
             }
         }
     }
-    count
+    from_vec_exact((image[0], image[1]), count)
 }
 
 /// `F.unfold(input, kernel_size, dilation, padding, stride)`: (N, C, H, W) → (N, C·kh·kw, L),
@@ -194,32 +204,36 @@ pub fn overlap_counts(
 /// assert_eq!(unfold(x.view(), &opts).unwrap().dim(), (1, 27, 9));
 /// ```
 pub fn unfold(input: ArrayView4<f32>, opts: &UnfoldOptions) -> Result<Array3<f32>> {
-    crate::tensor::check_view_finite("input", &input)?;
+    let x = flat(&input);
+    check_finite("input", &x)?;
     let (n, c, h, w) = input.dim();
     let g = UnfoldGeometry::new([h as i64, w as i64], opts, "input")?;
-    let rows = c * g.kernel[0] * g.kernel[1];
-    checked_len("input", &[n, rows, g.positions()])?;
+    let (rows, l) = (c * g.kernel[0] * g.kernel[1], g.positions());
+    checked_len("input", &[n, rows, l])?;
     let padded_size = [h + 2 * g.padding[0], w + 2 * g.padding[1]];
     checked_len("padding", &[c, padded_size[0], padded_size[1]])?;
-    let mut out = Array3::zeros((n, rows, g.positions()));
-    for b in 0..n {
-        let padded = crate::pad::pad(
-            input.slice(ndarray::s![b..b + 1, .., .., ..]),
+    let mut out = vec![0.0; n * rows * l];
+    let image = c * h * w;
+    for (b, dst) in out.chunks_exact_mut((rows * l).max(1)).enumerate() {
+        let padded = crate::pad::pad_planes(
+            &x[b * image..][..image],
+            c,
+            [h, w],
             g.padding,
             padded_size,
             crate::params::PaddingMode::Zeros,
         );
-        im2col_rows(
-            padded.index_axis(ndarray::Axis(0), 0),
+        im2col_into(
+            &padded,
+            padded_size,
             g.kernel,
             g.dilation,
             g.stride,
-            g.blocks[1],
-            0,
-            out.index_axis_mut(ndarray::Axis(0), b),
+            g.blocks,
+            dst,
         );
     }
-    Ok(out)
+    Ok(from_vec_exact((n, rows, l), out))
 }
 
 /// `F.fold(input, output_size, kernel_size, dilation, padding, stride)`:
@@ -233,7 +247,8 @@ pub fn fold(
     output_size: Pair,
     opts: &UnfoldOptions,
 ) -> Result<Array4<f32>> {
-    crate::tensor::check_view_finite("input", &input)?;
+    let x = flat(&input);
+    check_finite("input", &x)?;
     let (n, rows, l) = input.dim();
     let g = UnfoldGeometry::new(output_size, opts, "output_size")?;
     let area = g.kernel[0] * g.kernel[1];
@@ -258,19 +273,21 @@ pub fn fold(
     }
     let c = rows / area;
     checked_len("output_size", &[n, c, g.image[0], g.image[1]])?;
-    let mut out = Array4::zeros((n, c, g.image[0], g.image[1]));
+    let image = c * g.image[0] * g.image[1];
+    let mut out = vec![0.0; n * image];
     for b in 0..n {
-        col2im_add(
-            input.index_axis(ndarray::Axis(0), b),
+        col2im_into(
+            &x[b * rows * l..][..rows * l],
             g.blocks,
             g.kernel,
             g.dilation,
             g.padding,
             g.stride,
-            out.index_axis_mut(ndarray::Axis(0), b),
+            g.image,
+            &mut out[b * image..][..image],
         );
     }
-    Ok(out)
+    Ok(from_vec_exact((n, c, g.image[0], g.image[1]), out))
 }
 
 #[cfg(test)]
