@@ -321,7 +321,7 @@ pub fn gather_row(
     bias: Option<&[f32]>,
     scratch: &mut Vec<f32>,
 ) {
-    assert_eq!(offsets.len(), a.depth, "one offset per row of B");
+    assert!(offsets.len() == a.depth, "one offset per row of B");
     assert!(
         base + max_offset + width.div_ceil(NR) * NR <= src.len(),
         "B rows out of bounds"
@@ -439,8 +439,8 @@ fn pack_b(b: &ArrayView2<f32>, k0: usize, kc: usize, j0: usize, cols: usize, pan
 pub fn matmul_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut ArrayViewMut2<f32>) {
     let (m, k) = a.dim();
     let n = b.ncols();
-    assert_eq!(b.nrows(), k, "inner dimensions differ");
-    assert_eq!(c.dim(), (m, n), "output shape differs");
+    assert!(b.nrows() == k, "inner dimensions differ");
+    assert!(c.dim() == (m, n), "output shape differs");
     if m == 0 || n == 0 {
         return;
     }
@@ -451,9 +451,13 @@ pub fn matmul_into(a: ArrayView2<f32>, b: ArrayView2<f32>, c: &mut ArrayViewMut2
     let strides = c.strides();
     if strides[1] != 1 || strides[0] < 0 || (m > 1 && (strides[0] as usize) < n) {
         // Not row-major with unit column stride: compute into a fresh matrix.
-        let mut t = ndarray::Array2::<f32>::zeros((m, n));
-        matmul_into(a, b, &mut t.view_mut());
-        c.assign(&t);
+        let mut t = vec![0.0; m * n];
+        matmul_into(a, b, &mut crate::tensor::view2_mut(m, n, &mut t));
+        for (i, row) in t.chunks_exact(n).enumerate() {
+            for (j, &v) in row.iter().enumerate() {
+                c[[i, j]] = v;
+            }
+        }
         return;
     }
     let ldc = if m > 1 { strides[0] as usize } else { n };

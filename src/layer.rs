@@ -23,8 +23,8 @@ fn check_parameters(weight: &Array4<f32>, bias: Option<&Array1<f32>>, out: usize
         return Err(Error::shape(
             "weight",
             format!(
-                "a layer's weight needs every dimension positive, got {:?}",
-                weight.shape()
+                "a layer's weight needs every dimension positive, got {}",
+                crate::error::list(weight.shape())
             ),
         ));
     }
@@ -104,7 +104,7 @@ impl Conv2dLayer {
     pub fn forward(&mut self, input: ArrayView4<f32>) -> Result<Array4<f32>> {
         let mut out = Vec::new();
         let shape = self.forward_into(input, &mut out)?;
-        Ok(Array4::from_shape_vec(shape, out).expect("forward_into fills the shape it returns"))
+        Ok(crate::tensor::from_vec_exact(shape, out))
     }
 
     /// [`Self::forward`] into `out` (resized to N·C_out·H_out·W_out, its allocation reused),

@@ -4,7 +4,7 @@
 //! [`ConvTranspose2dGeometry::new`] check every one and turn them into sizes, so the maths
 //! modules never see an invalid value.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{list, Error, ErrorKind, Result};
 use crate::tensor::checked_len;
 use std::fmt;
 use std::str::FromStr;
@@ -259,7 +259,7 @@ fn positive(arg: &'static str, what: &str, v: Pair) -> Result<[usize; 2]> {
     if v.iter().any(|&x| x <= 0) {
         return Err(Error::value(
             arg,
-            format!("non-positive {what} is not supported (got {v:?})"),
+            format!("non-positive {what} is not supported (got {})", list(&v)),
         ));
     }
     to_sizes(arg, v)
@@ -269,7 +269,7 @@ fn non_negative(arg: &'static str, what: &str, v: Pair) -> Result<[usize; 2]> {
     if v.iter().any(|&x| x < 0) {
         return Err(Error::value(
             arg,
-            format!("negative {what} is not supported (got {v:?})"),
+            format!("negative {what} is not supported (got {})", list(&v)),
         ));
     }
     to_sizes(arg, v)
@@ -283,7 +283,10 @@ fn to_sizes(arg: &'static str, v: Pair) -> Result<[usize; 2]> {
         return Err(Error::new(
             ErrorKind::TooLarge,
             arg,
-            format!("{v:?} is larger than any tensor under the cap of {cap} elements allows"),
+            format!(
+                "{} is larger than any tensor under the cap of {cap} elements allows",
+                list(&v)
+            ),
         ));
     }
     Ok([v[0] as usize, v[1] as usize])
@@ -306,7 +309,10 @@ pub fn check_groups_divide(which: &str, channels: usize, groups: usize) -> Resul
 fn same_with_stride(stride: [usize; 2]) -> Error {
     Error::value(
         "padding",
-        format!("padding='same' is not supported for strided convolutions (stride={stride:?})"),
+        format!(
+            "padding='same' is not supported for strided convolutions (stride={})",
+            list(&stride)
+        ),
     )
 }
 
@@ -374,8 +380,8 @@ impl Conv2dGeometry {
             return Err(Error::shape(
                 "weight",
                 format!(
-                    "Given groups={groups}, weight of size {weight:?}, expected input{input:?} to have {} channels, but got {in_channels} channels instead",
-                    w_in * groups
+                    "Given groups={groups}, weight of size {}, expected input{} to have {} channels, but got {in_channels} channels instead",
+                    list(&weight), list(&input), w_in * groups
                 ),
             ));
         }
@@ -409,8 +415,8 @@ impl Conv2dGeometry {
                         return Err(Error::value(
                             "padding",
                             format!(
-                                "Padding size should be less than the corresponding input dimension for padding_mode='reflect', but got: padding ({}, {}) at dimension {} of input {input:?}",
-                                pad_before[d], pad_after[d], 2 + d
+                                "Padding size should be less than the corresponding input dimension for padding_mode='reflect', but got: padding ({}, {}) at dimension {} of input {}",
+                                pad_before[d], pad_after[d], 2 + d, list(&input)
                             ),
                         ));
                     }
@@ -422,8 +428,8 @@ impl Conv2dGeometry {
                         return Err(Error::value(
                             "padding",
                             format!(
-                                "Padding value causes wrapping around more than once for padding_mode='circular': padding ({}, {}) at dimension {} of input {input:?}",
-                                pad_before[d], pad_after[d], 2 + d
+                                "Padding value causes wrapping around more than once for padding_mode='circular': padding ({}, {}) at dimension {} of input {}",
+                                pad_before[d], pad_after[d], 2 + d, list(&input)
                             ),
                         ));
                     }
@@ -577,7 +583,8 @@ impl ConvTranspose2dGeometry {
             return Err(Error::shape(
                 "weight",
                 format!(
-                    "Given transposed=1, weight of size {weight:?}, expected input{input:?} to have {w_in} channels, but got {in_channels} channels instead"
+                    "Given transposed=1, weight of size {}, expected input{} to have {w_in} channels, but got {in_channels} channels instead",
+                    list(&weight), list(&input)
                 ),
             ));
         }

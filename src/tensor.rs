@@ -1,7 +1,7 @@
 //! Building checked `ndarray` tensors from a shape and flat row-major data, under the
 //! element cap.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{list, Error, ErrorKind, Result};
 use ndarray::{
     Array, Array1, Array3, Array4, ArrayView, ArrayView1, ArrayView2, ArrayViewMut2, Dimension,
     IntoDimension, ShapeError,
@@ -35,7 +35,8 @@ pub fn check_work(arg: &'static str, factors: &[usize]) -> Result<()> {
                     ErrorKind::TooLarge,
                     arg,
                     format!(
-                        "this setting needs more than {MAX_MACS} multiply-adds ({factors:?} multiplied); choose smaller sizes"
+                        "this setting needs more than {MAX_MACS} multiply-adds ({} multiplied); choose smaller sizes",
+                        list(factors)
                     ),
                 )
             })?;
@@ -59,8 +60,9 @@ pub fn checked_len(arg: &'static str, shape: &[usize]) -> Result<usize> {
                     ErrorKind::TooLarge,
                     arg,
                     format!(
-                    "a tensor of shape {shape:?} would exceed the cap of {MAX_ELEMENTS} elements"
-                ),
+                        "a tensor of shape {} would exceed the cap of {MAX_ELEMENTS} elements",
+                        list(shape)
+                    ),
                 )
             })?;
     }
@@ -77,8 +79,9 @@ pub fn checked_shape(arg: &'static str, shape: &[i64], rank: usize) -> Result<Ve
         return Err(Error::shape(
             arg,
             format!(
-                "expected a {rank}-D tensor, got a {}-D one of shape {shape:?}",
-                shape.len()
+                "expected a {rank}-D tensor, got a {}-D one of shape {}",
+                shape.len(),
+                list(shape)
             ),
         ));
     }
@@ -87,14 +90,17 @@ pub fn checked_shape(arg: &'static str, shape: &[i64], rank: usize) -> Result<Ve
         if d < 1 {
             return Err(Error::shape(
                 arg,
-                format!("every dimension must be at least 1, got shape {shape:?}"),
+                format!(
+                    "every dimension must be at least 1, got shape {}",
+                    list(shape)
+                ),
             ));
         }
         dims.push(usize::try_from(d).map_err(|_| {
             Error::new(
                 ErrorKind::TooLarge,
                 arg,
-                format!("shape {shape:?} is too large"),
+                format!("shape {} is too large", list(shape)),
             )
         })?);
     }
@@ -200,7 +206,8 @@ fn from_parts<D: Dimension>(
         return Err(Error::shape(
             arg,
             format!(
-                "shape {shape:?} needs {len} values, but data has {}",
+                "shape {} needs {len} values, but data has {}",
+                list(shape),
                 data.len()
             ),
         ));
@@ -212,12 +219,12 @@ fn from_parts<D: Dimension>(
     if dim.ndim() != dims.len() {
         return Err(Error::shape(
             arg,
-            format!("cannot view data as shape {shape:?}"),
+            format!("cannot view data as shape {}", list(shape)),
         ));
     }
     dim.slice_mut().copy_from_slice(&dims);
     from_vec(dim, data)
-        .map_err(|_| Error::shape(arg, format!("cannot view data as shape {shape:?}")))
+        .map_err(|_| Error::shape(arg, format!("cannot view data as shape {}", list(shape))))
 }
 
 /// A checked 4-D tensor (N, C, H, W) from its shape and row-major data.

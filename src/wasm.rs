@@ -290,7 +290,8 @@ fn tensor_parts(arg: &'static str, v: &JsValue, rank: usize) -> JsResult<(Vec<i6
             Err(js_err(Error::shape(
                 arg,
                 format!(
-                    "shape {shape:?} needs {len} values, but data has {}",
+                    "shape {} needs {len} values, but data has {}",
+                    crate::error::list(&shape),
                     number(n)
                 ),
             )))
