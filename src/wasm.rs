@@ -17,7 +17,7 @@ use crate::params::{
 };
 use crate::tensor::{checked_shape, tensor1, tensor3, tensor4};
 use js_sys::{Array, Float32Array, Object, Reflect};
-use ndarray::{Array1, Array2, ArrayBase, ArrayView4, Data, Dimension};
+use ndarray::{Array1, Array2, Array4, ArrayBase, ArrayView4, Data, Dimension};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -342,7 +342,7 @@ fn numeric_typed_array(v: &JsValue) -> bool {
         || v.is_instance_of::<js_sys::Uint32Array>()
 }
 
-fn tensor4_arg(arg: &'static str, v: &JsValue) -> JsResult<ndarray::Array4<f32>> {
+fn tensor4_arg(arg: &'static str, v: &JsValue) -> JsResult<Array4<f32>> {
     let (shape, data) = tensor_parts(arg, v, 4)?;
     tensor4(arg, &shape, data).map_err(js_err)
 }
@@ -353,6 +353,29 @@ fn bias_arg(v: &JsValue) -> JsResult<Option<Array1<f32>>> {
     }
     let (shape, data) = tensor_parts("bias", v, 1)?;
     Ok(Some(tensor1("bias", &shape, data).map_err(js_err)?))
+}
+
+/// An optional bias tensor.
+type Bias = Option<Array1<f32>>;
+
+/// A layer's `weight` and `bias` (the constructors of `Conv2d` / `ConvTranspose2d`), checked in
+/// that order. One function for every caller: inlined, each export would carry its own copy.
+#[inline(never)]
+fn layer_args(weight: &JsValue, bias: &JsValue) -> JsResult<(Array4<f32>, Bias)> {
+    Ok((tensor4_arg("weight", weight)?, bias_arg(bias)?))
+}
+
+/// A call's `input`, `weight` and `bias` (`conv2d`, `conv2dTrace` and their transposes), checked
+/// in that order.
+#[inline(never)]
+fn call_args(
+    input: &JsValue,
+    weight: &JsValue,
+    bias: &JsValue,
+) -> JsResult<(Array4<f32>, Array4<f32>, Bias)> {
+    let x = tensor4_arg("input", input)?;
+    let (w, b) = layer_args(weight, bias)?;
+    Ok((x, w, b))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -542,9 +565,7 @@ pub fn conv2d(
     options: JsValue,
 ) -> JsResult<JsValue> {
     let opts = conv2d_options(&options)?;
-    let x = tensor4_arg("input", &input)?;
-    let w = tensor4_arg("weight", &weight)?;
-    let b = bias_arg(&bias)?;
+    let (x, w, b) = call_args(&input, &weight, &bias)?;
     let y = core_conv2d(x.view(), w.view(), b.as_ref().map(|b| b.view()), &opts).map_err(js_err)?;
     Ok(tensor_js(&y))
 }
@@ -561,9 +582,7 @@ pub fn conv_transpose2d(
     options: JsValue,
 ) -> JsResult<JsValue> {
     let opts = conv_transpose2d_options(&options)?;
-    let x = tensor4_arg("input", &input)?;
-    let w = tensor4_arg("weight", &weight)?;
-    let b = bias_arg(&bias)?;
+    let (x, w, b) = call_args(&input, &weight, &bias)?;
     let y = core_conv_transpose2d(x.view(), w.view(), b.as_ref().map(|b| b.view()), &opts)
         .map_err(js_err)?;
     Ok(tensor_js(&y))
@@ -724,9 +743,7 @@ pub fn conv2d_trace(
     options: JsValue,
 ) -> JsResult<Conv2dTrace> {
     let opts = conv2d_options(&options)?;
-    let x = tensor4_arg("input", &input)?;
-    let w = tensor4_arg("weight", &weight)?;
-    let b = bias_arg(&bias)?;
+    let (x, w, b) = call_args(&input, &weight, &bias)?;
     let inner = CoreConv2dTrace::new(x.view(), w.view(), b.as_ref().map(|b| b.view()), &opts)
         .map_err(js_err)?;
     Ok(Conv2dTrace { inner })
@@ -897,9 +914,7 @@ pub fn conv_transpose2d_trace(
     options: JsValue,
 ) -> JsResult<ConvTranspose2dTrace> {
     let opts = conv_transpose2d_options(&options)?;
-    let x = tensor4_arg("input", &input)?;
-    let w = tensor4_arg("weight", &weight)?;
-    let b = bias_arg(&bias)?;
+    let (x, w, b) = call_args(&input, &weight, &bias)?;
     let inner =
         CoreConvTranspose2dTrace::new(x.view(), w.view(), b.as_ref().map(|b| b.view()), &opts)
             .map_err(js_err)?;
@@ -1129,8 +1144,7 @@ impl Conv2dModule {
     #[wasm_bindgen(constructor)]
     pub fn new(weight: JsValue, bias: JsValue, options: JsValue) -> JsResult<Conv2dModule> {
         let opts = conv2d_options(&options)?;
-        let w = tensor4_arg("weight", &weight)?;
-        let b = bias_arg(&bias)?;
+        let (w, b) = layer_args(&weight, &bias)?;
         let inner = Conv2dLayer::new(w, b, opts).map_err(js_err)?;
         Ok(Conv2dModule {
             inner,
@@ -1225,8 +1239,7 @@ impl ConvTranspose2dModule {
         options: JsValue,
     ) -> JsResult<ConvTranspose2dModule> {
         let opts = conv_transpose2d_options(&options)?;
-        let w = tensor4_arg("weight", &weight)?;
-        let b = bias_arg(&bias)?;
+        let (w, b) = layer_args(&weight, &bias)?;
         let inner = ConvTranspose2dLayer::new(w, b, opts).map_err(js_err)?;
         Ok(ConvTranspose2dModule { inner })
     }
