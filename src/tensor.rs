@@ -334,4 +334,73 @@ mod tests {
             );
         }
     }
+
+    /// An F-order view of the same values as a row-major array of `shape` (N, C, H, W).
+    fn column_major(shape: (usize, usize, usize, usize), seed: f32) -> (Array4<f32>, Array4<f32>) {
+        let (n, c, h, w) = shape;
+        let values = |i: usize| ((i * 37 % 101) as f32 - 50.0) * 0.03 + seed;
+        let rows =
+            Array4::from_shape_fn(shape, |(a, b, y, x)| values(((a * c + b) * h + y) * w + x));
+        let mut cols = Array4::zeros((w, h, c, n));
+        for ((a, b, y, x), v) in rows.indexed_iter() {
+            cols[[x, y, b, a]] = *v;
+        }
+        (rows, cols.reversed_axes())
+    }
+
+    #[test]
+    fn flat_borrows_row_major_views_and_copies_others_in_row_major_order() {
+        let (rows, cols) = column_major((2, 3, 4, 5), 0.5);
+        assert!(matches!(flat(&rows.view()), Cow::Borrowed(_)));
+        assert!(matches!(flat(&cols.view()), Cow::Owned(_)));
+        assert_eq!(flat(&cols.view()).as_ref(), rows.as_slice().unwrap());
+        let v = view2(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+        assert_eq!(v, ndarray::arr2(&[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]));
+    }
+
+    #[test]
+    fn every_operation_reads_views_of_any_layout_as_their_values() {
+        use crate::params::{Conv2dOptions, ConvTranspose2dOptions, PaddingMode, UnfoldOptions};
+        let (x, xf) = column_major((2, 4, 6, 5), 0.25);
+        let (w, wf) = column_major((4, 2, 3, 2), -0.5);
+        let opts = Conv2dOptions {
+            stride: [2, 1],
+            padding: crate::params::Padding::Explicit([1, 2]),
+            groups: 2,
+            padding_mode: PaddingMode::Reflect,
+            ..Default::default()
+        };
+        let a = crate::conv2d::Conv2dTrace::new(x.view(), w.view(), None, &opts).unwrap();
+        let b = crate::conv2d::Conv2dTrace::new(xf.view(), wf.view(), None, &opts).unwrap();
+        assert_eq!(
+            (&a.padded_input, &a.columns, &a.output),
+            (&b.padded_input, &b.columns, &b.output)
+        );
+        let t = ConvTranspose2dOptions {
+            stride: [2, 3],
+            padding: [1, 0],
+            groups: 2,
+            ..Default::default()
+        };
+        let a = crate::conv_transpose2d::ConvTranspose2dTrace::new(x.view(), w.view(), None, &t);
+        let b = crate::conv_transpose2d::ConvTranspose2dTrace::new(xf.view(), wf.view(), None, &t);
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(
+            (&a.columns, &a.full, &a.output),
+            (&b.columns, &b.full, &b.output)
+        );
+        assert_eq!(a.zero_insertion.output, b.zero_insertion.output);
+        let u = UnfoldOptions {
+            kernel_size: [2, 3],
+            dilation: [1, 2],
+            padding: [1, 1],
+            stride: [2, 1],
+        };
+        let cols = crate::unfold::unfold(x.view(), &u).unwrap();
+        assert_eq!(cols, crate::unfold::unfold(xf.view(), &u).unwrap());
+        let back = crate::unfold::fold(cols.view(), [6, 5], &u).unwrap();
+        let cols_f = cols.t().as_standard_layout().into_owned();
+        let back_f = crate::unfold::fold(cols_f.t(), [6, 5], &u).unwrap();
+        assert_eq!(back, back_f);
+    }
 }
