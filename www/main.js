@@ -23,6 +23,7 @@ import { page as unfoldPage } from './pages/unfoldfold.js';
 import { page as matrixPage } from './pages/matrix.js';
 import { $, setData, setText, setProp, setAttr, sizeText } from './pages/dom.js';
 import { paintLegendBar, formatValue, newImageGeneration } from './views/grid.js';
+import { Recorder } from './views/recorder.js';
 import { buildPresetMenu } from './classroom/presetmenu.js';
 import { buildPythonPanel } from './classroom/pypanel.js';
 import { buildExport } from './classroom/exporter.js';
@@ -154,8 +155,9 @@ async function main() {
   }, { rootMargin: '200px 0px' });
   for (const el of document.querySelectorAll('canvas[data-canvas]')) {
     const wrap = el.parentElement;
+    const ctx2d = el.getContext('2d');
     const cv = {
-      el, wrap, ctx: el.getContext('2d'), geom: null, width: 0, wrapWidth: 0, grids: '',
+      el, wrap, ctx: ctx2d, rec: new Recorder(ctx2d), geom: null, width: 0, wrapWidth: 0, grids: '',
       onScreen: true, stale: true, drawnAt: -Infinity,
     };
     canvases.set(el.dataset.canvas, cv);
@@ -377,8 +379,14 @@ async function main() {
       // with software compositing), and most edits change some canvas's height.
       const pw = Math.round(width * dpr);
       const ph = Math.round(h * dpr);
-      if (cv.el.width !== pw) cv.el.width = pw;
-      if (cv.el.height < ph || cv.el.height > 4 * ph + 1024) cv.el.height = Math.ceil(ph / BACKING_STEP) * BACKING_STEP;
+      if (cv.el.width !== pw) {
+        cv.el.width = pw;
+        cv.rec.reset();
+      }
+      if (cv.el.height < ph || cv.el.height > 4 * ph + 1024) {
+        cv.el.height = Math.ceil(ph / BACKING_STEP) * BACKING_STEP;
+        cv.rec.reset();
+      }
       if (cv.height !== h) cv.el.style.height = `${h}px`;
       if (cv.dpr !== dpr) cv.el.style.objectFit = dpr === 1 ? 'none' : 'cover';
       cv.dpr = dpr;
@@ -413,10 +421,14 @@ async function main() {
     return { position, linked, focus, tframe };
   }
 
+  /** Draw a view: recorded, and played onto its canvas only when the picture changed. */
   function drawView(cv, view, f, now) {
-    cv.ctx.setTransform(cv.dpr, 0, 0, cv.dpr, 0, 0);
-    cv.ctx.clearRect(0, 0, cv.width, cv.height);
-    view.draw(cv.ctx, model, f.tframe, f.focus, cv.geom);
+    const r = cv.rec;
+    r.begin();
+    r.setTransform(cv.dpr, 0, 0, cv.dpr, 0, 0);
+    r.clearRect(0, 0, cv.width, cv.height);
+    view.draw(r, model, f.tframe, f.focus, cv.geom);
+    r.end();
     cv.stale = false;
     cv.drawnAt = now;
   }
@@ -439,7 +451,10 @@ async function main() {
     for (const [name] of page.views) {
       const cv = canvases.get(name);
       const ph = Math.round(cv.height * cv.dpr);
-      if (cv.el.height !== ph) cv.el.height = ph;
+      if (cv.el.height !== ph) {
+        cv.el.height = ph;
+        cv.rec.reset();
+      }
     }
     const now = performance.now();
     const f = frameState(now);
@@ -451,7 +466,7 @@ async function main() {
    * frame: they would lengthen the frame that shows an edit or a step).
    */
   const whenIdle = typeof requestIdleCallback === 'function'
-    ? (f) => requestIdleCallback(f, { timeout: 1000 })
+    ? (f) => requestIdleCallback(f, { timeout: 250 })
     : (f) => setTimeout(f, 100);
   let catchUpPending = false;
   function scheduleCatchUp() {

@@ -154,7 +154,17 @@ function paintImage(data, offset, rows, cols, maxAbs, pal) {
   ctx.putImageData(img, 0, 0);
   made.canvas = canvas;
   imageContexts.set(canvas, made);
+  stamps.set(canvas, ++lastStamp);
   return canvas;
+}
+
+/** A number that changes whenever an image made here is painted (a spare one is repainted). */
+const stamps = new WeakMap();
+let lastStamp = 0;
+
+/** The paint stamp of an image made here (0 for any other image): equal stamps, same pixels. */
+export function imageStamp(image) {
+  return stamps.get(image) ?? 0;
 }
 
 /** The { canvas, ctx } of each value image made here (to hand it to `spare` when let go). */
@@ -378,6 +388,7 @@ function blankImage(data, offset, rows, cols) {
       px[i * 4 + 3] = 255;
     }
     ctx.putImageData(img, 0, 0);
+    stamps.set(canvas, ++lastStamp);
     byKey.set(key, canvas);
   }
   return canvas;
