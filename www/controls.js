@@ -211,7 +211,7 @@ function buildOne(p, store) {
     range.addEventListener('input', () => {
       const v = s.values[Number(range.value)];
       if (v === undefined) return;
-      readout.value = String(v);
+      setText(readout, String(v));
       let next;
       if (axis === null) next = v;
       else {
@@ -278,9 +278,9 @@ function buildOne(p, store) {
           let best = 0;
           for (let i = 1; i < n; i++) if (Math.abs(s.values[i] - v) < Math.abs(s.values[best] - v)) best = i;
           setProp(s.range, 'value', String(best));
-          setProp(s.readout, 'value', String(v));
+          setText(s.readout, String(v));
         } else {
-          setProp(s.readout, 'value', v === null ? '—' : String(v));
+          setText(s.readout, v === null ? '—' : String(v));
         }
         setAttr(s.range, 'aria-valuetext', s.readout.value);
       }

@@ -4,9 +4,17 @@ export const $ = (sel, root = document) => root.querySelector(sel);
 
 const MAX_VALUES_ATTR = 4096;
 
-/** Set an element's text only when it changed (writing the same text still re-lays it out). */
+/**
+ * Set an element's text only when it changed (writing the same text still re-lays it out). An
+ * element holding one text node keeps it and gets new data: replacing the node (textContent) costs
+ * a style recalc and a new layout object for it.
+ */
 export function setText(el, text) {
-  if (el && el.textContent !== text) el.textContent = text;
+  if (!el) return;
+  const t = el.firstChild;
+  if (t && t === el.lastChild && t.nodeType === Node.TEXT_NODE && text !== '') {
+    if (t.data !== text) t.data = text;
+  } else if (el.textContent !== text) el.textContent = text;
 }
 
 /** Set a property (value, max, hidden, …) only when it changed. */

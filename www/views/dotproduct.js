@@ -85,7 +85,11 @@ export function render(root, model, focus) {
     const term = dom.terms[i];
     const last = dom.last[i];
     const text = `${paren(tap.w)}·${paren(tap.x)}`;
-    if (last.text !== text) term.textContent = last.text = text;
+    if (last.text !== text) {
+      if (term.firstChild) term.firstChild.data = text;
+      else term.textContent = text;
+      last.text = text;
+    }
     const pad = tap.kind === 'padding';
     if (last.pad !== pad) term.classList.toggle('term-pad', (last.pad = pad));
     const put = (k, v) => {
