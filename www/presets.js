@@ -1,6 +1,7 @@
-// Presets: named settings of every control, as data. The lecture's three examples, the figures of
-// Dumoulin & Visin's "A guide to convolution arithmetic for deep learning" (2016) and their
-// transposed counterparts, computed live by the page, plus 1×1 and depthwise convolutions.
+// Presets: named settings of every control, as data. The page's default example, the lecture's
+// examples, the figures of Dumoulin & Visin's "A guide to convolution arithmetic for deep
+// learning" (2016) and their transposed counterparts, computed live by the page, plus 1×1 and
+// depthwise convolutions.
 //
 // Each preset is
 //   { id, title, group, mode, params, fills: { input, weight }, edits?, expect, counterpart?, note }
@@ -105,6 +106,18 @@ const GUIDE_TRANSPOSED_NOTES = {
 /** The preset table, in menu order. */
 export const PRESETS = Object.freeze(
   [
+    {
+      // The page's default state (www/state.js defaultState(), www/params.js initial values): the
+      // menu names it on a page opened without a link, and choosing it brings that page back.
+      id: 'lecture-default',
+      title: 'Default example: Conv2d(3, 1, 3) on 1×3×5×5, small integers',
+      group: LECTURE,
+      mode: 'conv2d',
+      params: fullParams({ in_channels: 3, bias: true }),
+      fills: { input: fill('integers', 1), weight: fill('integers', 2) },
+      expect: { outputSize: [3, 3] },
+      note: 'The page’s opening example: inputs in −2…2, weights and bias in −1…1, so every dot product can be checked by hand. Each output cell adds C_in · kh · kw = 27 products and the bias; the shape is 5 − 3 + 1 = 3.',
+    },
     {
       id: 'lecture-conv',
       title: 'Conv2d(3, 1, 3) on 1×3×5×5',

@@ -29,7 +29,11 @@ export const IMAGE_MAX_SIDE = 256;
  * an uploaded picture is not kept in links (its pixels would not fit). */
 export const IMAGE_SOURCES = ['sample', 'upload'];
 
-/** A fresh default state: the lecture's first example, Conv2d(3, 1, 3) on a 1×3×5×5 input. */
+/**
+ * A fresh default state: Conv2d(3, 1, 3) with bias on a 1×3×5×5 input, small integer fills. It is
+ * the preset 'lecture-default' of presets.js (the menu names it): keep the two equal
+ * (tests/node/presets.test.mjs checks).
+ */
 export function defaultState() {
   const params = {};
   for (const p of PARAMS) params[p.name] = Array.isArray(p.initial) ? [...p.initial] : p.initial;

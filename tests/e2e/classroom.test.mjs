@@ -103,6 +103,16 @@ test('every preset loads and shows PyTorch’s shape; the menu names the preset 
   assert.ok(PRESETS.length >= 20);
   const groups = await page.locator('#preset optgroup').evaluateAll((gs) => gs.map((g) => g.label));
   assert.deepEqual(groups, ['Lecture', 'Convolution arithmetic', 'Transposed convolution arithmetic', 'Channels']);
+  // the page opened without a link is the default example, and the menu names it
+  const def = presetById('lecture-default');
+  await page.waitForFunction(() => document.querySelector('#presets').dataset.preset === 'lecture-default', null, { timeout: 5000 });
+  assert.equal(await page.locator('#preset').inputValue(), def.id);
+  assert.equal(await page.locator('#preset option:checked').textContent(), def.title);
+  assert.equal(await text(page, '#preset-note'), def.note);
+  const opening = {};
+  for (const [sel, key] of [['#card-input', 'values'], ['#card-weights', 'values'], ['#card-weights', 'bias'], ['#card-output', 'values']]) {
+    opening[`${sel}.${key}`] = await dataset(page, sel, key);
+  }
   for (const p of PRESETS) {
     const want = expectedShape(p);
     assert.deepEqual(want.slice(2), p.expect.outputSize, `${p.id}: the formula agrees with the guide`);
@@ -121,6 +131,13 @@ test('every preset loads and shows PyTorch’s shape; the menu names the preset 
   await page.getByLabel('stride', { exact: true }).fill('2');
   await page.getByLabel('stride', { exact: true }).press('Enter');
   await page.waitForFunction(() => document.querySelector('#preset').value === '');
+  // choosing the default example brings the opening page back: the same numbers everywhere
+  await choosePreset(page, def.id);
+  await shapeIs(page, 'torch.Size([1, 1, 3, 3])');
+  for (const [name, want] of Object.entries(opening)) {
+    const [sel, key] = name.split('.');
+    assert.equal(await dataset(page, sel, key), want, name);
+  }
   assert.deepEqual(errors, []);
   await close();
 });

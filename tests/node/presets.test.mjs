@@ -1,10 +1,13 @@
 // www/presets.js: every preset is complete and valid, its output size is what Dumoulin & Visin's
 // guide (or the lecture) says — computed by the real wasm core — and every transposed preset
-// maps its convolution's output size back to that convolution's input size.
+// maps its convolution's output size back to that convolution's input size; the menu's matching
+// (presetIdFor) tells every preset apart and names the default page as the preset lecture-default.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import api from './pkg.mjs';
 import { PRESETS, presetById, presetGroups, presetUpdate, presetEdits } from '../../www/presets.js';
+import { presetChange, presetIdFor } from '../../www/classroom/presetmenu.js';
+import { Store, defaultState, fromHash, toHash } from '../../www/state.js';
 
 const PARAM_NAMES = ['in_channels', 'out_channels', 'height', 'width', 'kernel_size', 'stride', 'padding',
   'output_padding', 'output_size', 'dilation', 'groups', 'bias', 'padding_mode'];
@@ -64,6 +67,7 @@ test('conv2d presets: output sizes as the guide states them (via conv2dOutputSiz
     'padding-strides': [5, 3],
     'padding-strides-odd': [6, 3],
     dilation: [7, 3],
+    'lecture-default': [5, 3],
     'lecture-conv': [5, 3],
     'lecture-ones': [5, 3],
     'lecture-down': [5, 3],
@@ -162,4 +166,52 @@ test('presetUpdate gives fresh copies in the shape of store.update', () => {
   assert.equal(p.params.stride[0], 2);
   assert.equal(p.fills.input.seed, 1);
   assert.deepEqual(presetEdits(p), []);
+});
+
+/** The state the page shows after choosing `preset` in the menu, starting from `state`. */
+function choose(preset, state = defaultState()) {
+  const store = new Store(state);
+  store.update(presetChange(preset));
+  return store.state;
+}
+
+test('the default page is the preset lecture-default: the menu names it, choosing it brings the page back', () => {
+  const def = presetById('lecture-default');
+  assert.equal(PRESETS[0], def, 'first in the menu');
+  assert.equal(def.group, 'Lecture');
+  // exactly the default state: every argument, both fill recipes (seeds included), no edits
+  const s = defaultState();
+  assert.equal(def.mode, s.mode);
+  assert.deepEqual(def.params, s.params);
+  assert.deepEqual(def.fills, { input: s.input, weight: s.weight });
+  assert.deepEqual(def.fills, { input: { fill: 'integers', seed: 1 }, weight: { fill: 'integers', seed: 2 } });
+  assert.deepEqual(presetEdits(def), []);
+  // the menu's match: the default state, a page opened without a link, Predict first on
+  assert.equal(presetIdFor(defaultState()), 'lecture-default');
+  assert.equal(presetIdFor(fromHash('').state), 'lecture-default');
+  assert.equal(presetIdFor(fromHash(`#${toHash(defaultState())}`).state), 'lecture-default');
+  const quiz = defaultState();
+  quiz.ui.quiz = 'shape';
+  assert.equal(presetIdFor(quiz), 'lecture-default');
+  // the lecture's own first example is the same layer with other numbers: not the default
+  assert.equal(presetIdFor(choose(presetById('lecture-conv'))), 'lecture-conv');
+  // choosing it from another preset, with edits and view choices, gives the default state back
+  const other = choose(presetById('lecture-up'));
+  other.ui.step = 'output';
+  other.edits.input['0,1,1'] = 7;
+  assert.deepEqual(choose(def, other), defaultState());
+  // anything moved: custom settings
+  const moved = defaultState();
+  moved.params.stride = [2, 2];
+  assert.equal(presetIdFor(moved), '');
+  const reseeded = defaultState();
+  reseeded.weight.seed = 3;
+  assert.equal(presetIdFor(reseeded), '');
+  const edited = defaultState();
+  edited.edits.weight['0,0,0,0'] = 5;
+  assert.equal(presetIdFor(edited), '');
+});
+
+test('every preset is told apart by the menu: its own state matches it and no other', () => {
+  for (const p of PRESETS) assert.equal(presetIdFor(choose(p)), p.id, p.id);
 });

@@ -1,6 +1,7 @@
 // The presets menu: one <select> (optgroups Lecture · Convolution arithmetic · Transposed ·
 // Channels) that sets every control at once, and the preset's note. The menu shows the preset
-// the screen matches (after back / forward too), or "Custom settings" once anything moved.
+// the screen matches (after back / forward too; the page opened without a link is the preset
+// 'lecture-default'), or "Custom settings" once anything moved.
 
 import { PRESETS, presetById, presetGroups, presetUpdate } from '../presets.js';
 import { defaultState, defaultUi, toHash, cloneState } from '../state.js';
@@ -32,6 +33,17 @@ function stateKey(state) {
   return toHash(s);
 }
 
+let presetKeys = null;
+
+/**
+ * The id of the preset a state shows ('' when none: custom settings). States are compared by
+ * their links, Predict first aside; the default state is the preset 'lecture-default'.
+ */
+export function presetIdFor(state) {
+  presetKeys ??= new Map(PRESETS.map((p) => [presetKey(p), p.id]));
+  return presetKeys.get(stateKey(state)) ?? '';
+}
+
 /**
  * Build the menu into `root`.
  * @param {HTMLElement} root
@@ -39,7 +51,6 @@ function stateKey(state) {
  * @returns {{ sync(state): void }} call after each recompute
  */
 export function buildPresetMenu(root, ctx) {
-  const keys = new Map(PRESETS.map((p) => [presetKey(p), p.id]));
   const select = el('select', 'preset-select');
   select.id = 'preset';
   const custom = el('option', null, 'Custom settings');
@@ -75,7 +86,7 @@ export function buildPresetMenu(root, ctx) {
 
   return {
     sync(state) {
-      const id = keys.get(stateKey(state)) ?? '';
+      const id = presetIdFor(state);
       if (select.value !== id) select.value = id;
       const p = presetById(id);
       setData(root, 'preset', id);
