@@ -258,7 +258,6 @@ async function main() {
     syncModeChrome(state.mode);
     try {
       const built = next.build(api, state, store.lastEdited);
-      const values = next.bounds(api, state.params);
       if (model) model.dispose();
       newImageGeneration();
       const switched = page !== next;
@@ -276,7 +275,8 @@ async function main() {
       timeline.setLength(model.total);
       hover = page.valid(model, hover);
       pinned = page.valid(model, pinned);
-      controls.sync(state, values);
+      // the sliders keep their value lists until afterEdit has the new ones (right after this frame)
+      controls.sync(state, null);
       controls.clearErrors();
       classroom(state);
       setProp($('#status'), 'hidden', true);
@@ -286,6 +286,9 @@ async function main() {
       hashPending = true;
       scheduleHash();
       needsLayout = true;
+      // a new page (the first, a mode switch) shows its sliders right away
+      if (switched) syncChrome(state);
+      else scheduleAfterEdit();
     } catch (e) {
       pushPending = false;
       if (!model) {
@@ -307,6 +310,37 @@ async function main() {
     }
     for (const f of fillBars) f.sync(state);
     dirty = true;
+  }
+
+  /**
+   * What an edit changes besides the picture: the values each slider can reach (a few wasm
+   * geometry probes per slider, ~0.5 ms at the lecture size) and the preset menu's match. It runs
+   * in a task of its own, posted from the frame that recomputed: after that frame is rendered and
+   * before the next one, so the frame that shows the new intermediates does not wait for it. A
+   * drag sees the sliders' lists of the previous state for those few milliseconds: a slider's own
+   * list never depends on its own value. A new page (the first one, a mode switch) has them at once.
+   */
+  const afterEdit = new MessageChannel();
+  let afterEditFor = -1; // the store version whose recompute succeeded and asked for it
+  afterEdit.port1.onmessage = () => {
+    const version = afterEditFor;
+    afterEditFor = -1;
+    // a newer edit has its own (or failed: the sliders keep the lists of the last valid state)
+    if (version === store.version && version === computedVersion) syncChrome(store.state);
+  };
+  function scheduleAfterEdit() {
+    if (afterEditFor < 0) afterEdit.port2.postMessage(0);
+    afterEditFor = store.version;
+  }
+  function syncChrome(state) {
+    let values = null;
+    try {
+      values = page.bounds(api, state.params);
+    } catch (e) {
+      console.error(e); // a valid state always has bounds: a bug, but the sliders keep working
+    }
+    controls.sync(state, values);
+    presetMenu.sync(state);
   }
 
   function renderModelDom() {
@@ -352,7 +386,6 @@ async function main() {
       timeline.pause();
     }
     shownImage = im;
-    presetMenu.sync(state);
     python.render(page.mode, model, state);
     imagePanel.sync(state);
     quiz.render(page.mode, model, state);
