@@ -22,6 +22,8 @@
 //   for the next vsync, up to one frame);
 // - animation: the page playing at 250 cells/s (every frame moves the kernel and repaints every
 //   view) with a 64×64 input; per-frame work and frame gaps.
+// - the browser's floor: frames that change one text node, or one small square of one canvas, and
+//   nothing else (measureFloor);
 // Cases: lecture = nn.Conv2d(3, 1, 3) on 1×3×5×5 (the page's default); teaching = nn.Conv2d(8, 8, 3,
 // stride=2, padding=1) on 1×8×32×32 (bench/run.mjs's "teaching" case).
 // Chromium: /usr/bin/chromium, --headless --no-sandbox --disable-gpu --disable-background-networking
@@ -277,6 +279,51 @@ async function measureAnimation(page, setup, want) {
   };
 }
 
+/**
+ * The browser's own floor on this machine: frames whose only change is one text node in the
+ * header (#output-shape gains / loses a space) or a 20×20 square on one view's canvas, timed like
+ * the edits (rAF start → the message after rendering). No edit can cost less than its kinds of
+ * change together; an edit changes several texts, several canvases and usually a canvas's height.
+ */
+async function measureFloor(page) {
+  await pause(page);
+  await page.waitForTimeout(300);
+  return page.evaluate(async () => {
+    const text = document.querySelector('#output-shape').firstChild;
+    const original = text.data;
+    const canvas = document.querySelector('#card-output canvas');
+    const kinds = {
+      nothing: () => {},
+      one_text_node: (i) => {
+        text.data = i % 2 ? original : `${original} `;
+      },
+      one_canvas_square: (i) => {
+        const c = canvas.getContext('2d');
+        c.fillStyle = i % 2 ? '#dde' : '#edd';
+        c.fillRect(0, 0, 20, 20);
+      },
+    };
+    const out = {};
+    for (const [name, change] of Object.entries(kinds)) {
+      const times = [];
+      for (let i = 0; i < 40; i++) {
+        times.push(await new Promise((resolve) => requestAnimationFrame(() => {
+          const t0 = performance.now();
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => resolve(performance.now() - t0);
+          ch.port2.postMessage(0);
+          change(i);
+        })));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      times.sort((a, b) => a - b);
+      out[name] = { median: +times[20].toFixed(2), p95: +times[38].toFixed(2) };
+    }
+    text.data = original;
+    return out;
+  });
+}
+
 const CASES = [
   {
     name: 'lecture: nn.Conv2d(3, 1, 3) on 1×3×5×5',
@@ -315,6 +362,7 @@ try {
     [['in_channels', '3'], ['out_channels', '1'], ['stride', '1'], ['padding', '0'], ['input height', '64'], ['input width', '64']],
     'torch.Size([1, 1, 62, 62])',
   );
+  results.floor_ms = await measureFloor(page);
   results.page_errors = errors;
 } finally {
   await browser.close();
@@ -343,6 +391,8 @@ const a = results.animation;
 console.log(`${a.config}\n  frame work: median ${a.frame_work_ms.median} ms, p95 ${a.frame_work_ms.p95} ms, max ${a.frame_work_ms.max} ms (n=${a.frame_work_ms.n}); script alone: median ${a.frame_script_ms.median} ms, p95 ${a.frame_script_ms.p95} ms`);
 console.log(`  frame gap: median ${a.frame_gap_ms.median} ms, p95 ${a.frame_gap_ms.p95} ms; JS heap growth ${a.js_heap_growth_bytes_per_frame} B/frame; script ${a.script_ms_per_frame} ms/frame`);
 results.met[a.config] = a.frame_work_ms.p95 <= TARGETS.frame_work_p95_ms;
+const fl = results.floor_ms;
+console.log(`browser floor (a frame changing only …): nothing ${fl.nothing.median} ms, one text node ${fl.one_text_node.median} ms (p95 ${fl.one_text_node.p95}), one canvas square ${fl.one_canvas_square.median} ms (p95 ${fl.one_canvas_square.p95})`);
 if (results.page_errors.length) console.log(`page errors: ${results.page_errors.join('; ')}`);
 
 console.log('\ntargets (issue #7), on the whole frame (script alone in brackets):');
