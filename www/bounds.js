@@ -67,8 +67,13 @@ function validInterval(ok, lo, hi, cur, curOk) {
   return range(a, c);
 }
 
+/**
+ * The channel sliders step by `groups` (both channel counts must be multiples of it). A groups
+ * value the wasm core refuses (typed, e.g. -1, and kept while the learner is in a mode that has
+ * no groups: Unfold / Fold) steps them by 1, as does a mode without groups (its page passes 1).
+ */
 function channelValues(params) {
-  const g = params.groups;
+  const g = Number.isInteger(params.groups) && params.groups >= 1 ? params.groups : 1;
   return {
     in_channels: range(g, PARAM.in_channels.max, g),
     out_channels: range(g, PARAM.out_channels.max, g),

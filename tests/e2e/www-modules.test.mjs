@@ -116,6 +116,19 @@ test('slider bounds equal a brute-force scan of conv2dOutputSize (300 random val
   }
 });
 
+test('slider bounds with a groups value the core refuses (kept while in Unfold / Fold) step the channels by 1', async () => {
+  const { initSync, conv2dOutputSize } = await import(path.join(ROOT, 'www/pkg/convviz.js'));
+  initSync({ module: fs.readFileSync(path.join(ROOT, 'www/pkg/convviz_bg.wasm')) });
+  const { sliderValues } = await import('../../www/bounds.js');
+  const base = defaultState().params;
+  for (const groups of [-1, 0, 2.5, null]) {
+    const got = sliderValues({ conv2dOutputSize }, { ...base, groups, out_channels: -1 });
+    assert.deepEqual(got.in_channels, [1, 2, 3, 4, 5, 6, 7, 8], `groups=${groups}`);
+    assert.deepEqual(got['stride.0'], [1, 2, 3, 4, 5, 6, 7, 8], `groups=${groups}`);
+  }
+  assert.deepEqual(sliderValues({ conv2dOutputSize }, { ...base, in_channels: 4, out_channels: 2, groups: 2 }).in_channels, [2, 4, 6, 8]);
+});
+
 test('output_size reads None or a pair; view choices (step, pair, matrix, rt) round-trip through the hash', () => {
   assert.equal(parseParam('output_size', 'None').value, null);
   assert.equal(parseParam('output_size', '').value, null);

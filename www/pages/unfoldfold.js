@@ -13,7 +13,8 @@ const tup = (v) => `(${v[0]}, ${v[1]})`;
 export const page = {
   mode: 'unfold',
   build: unfoldMode.build,
-  bounds: (api, params) => sliderValues(api, { ...params, padding_mode: 'zeros' }),
+  // F.unfold / F.fold take no groups nor padding_mode: whatever the state keeps for them is not theirs
+  bounds: (api, params) => sliderValues(api, { ...params, padding_mode: 'zeros', groups: 1 }),
   views: [['unfold', unfoldView], ['fold', foldView]],
   focus: unfoldFocus,
   valid: validUnfoldTarget,
