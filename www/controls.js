@@ -231,12 +231,18 @@ function buildOne(p, store) {
   if (note) root.append(note);
   root.append(help, error);
 
+  // What the last sync showed: a sync without new value lists that would show the same (an edit of
+  // another argument) has nothing to do. Never skipped while the field is edited or refuses text.
+  let synced = '';
   return {
     root,
     sync(state, values) {
-      current = state.params[p.name];
       // output_size given: PyTorch ignores output_padding and picks it from output_size
       const locked = p.name === 'output_padding' && state.params.output_size !== null;
+      const key = `${JSON.stringify(state.params[p.name])}|${locked}`;
+      if (!values && !editing && !syntaxError && key === synced) return;
+      synced = key;
+      current = state.params[p.name];
       setProp(field, 'readOnly', locked);
       root.classList.toggle('is-locked', locked);
       if (p.name === 'output_padding') {
