@@ -6,7 +6,7 @@
 // the wasm core's PyTorch-like message appears beside the field.
 
 import { PARAMS, NUMERIC_PADDING_MODES } from './params.js';
-import { parseParam, formatParam } from './state.js';
+import { parseParam, formatParam, IMAGE_MAX_SIDE } from './state.js';
 import { setText, setProp, setAttr, setData } from './pages/dom.js';
 
 function el(tag, attrs = {}, ...children) {
@@ -127,7 +127,12 @@ function buildOne(p, store) {
   });
   let editing = false;
   const commitText = (final) => {
-    const r = parseParam(p.name, field.value);
+    let r = parseParam(p.name, field.value);
+    if (!r.ok && (p.name === 'height' || p.name === 'width')) {
+      // an image input's own side (past the table's caps) typed back as it is: nothing to refuse
+      const wide = parseParam(p.name, field.value, { [p.name]: IMAGE_MAX_SIDE });
+      if (wide.ok && wide.value === store.state.params[p.name]) r = wide;
+    }
     if (r.ok) {
       syntaxError = null;
       showErrors();

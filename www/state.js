@@ -342,16 +342,28 @@ export class Store {
     const old = this.state.params[name];
     if (JSON.stringify(old) === JSON.stringify(value)) return;
     this.state.params[name] = Array.isArray(value) ? [...value] : value;
-    if (['height', 'width', 'in_channels'].includes(name)) this.state.image = null;
+    if (['height', 'width', 'in_channels'].includes(name)) this.dropImage();
     this.lastEdited = name;
     this.changed();
   }
 
-  /** Refill a tensor ('input' or 'weight'); drops that tensor's cell edits. */
+  /**
+   * The input is no longer the image: the sides only an image may have (up to IMAGE_MAX_SIDE) come
+   * back within the table's caps, so the state stays one that can be typed and linked (a link
+   * without img= refuses a side past the cap).
+   */
+  dropImage() {
+    this.state.image = null;
+    for (const k of ['height', 'width']) {
+      if (this.state.params[k] > PARAM[k].max) this.state.params[k] = PARAM[k].max;
+    }
+  }
+
+  /** Refill a tensor ('input' or 'weight'); drops that tensor's cell edits (the input: its image). */
   setFill(tensor, fill, seed) {
     this.state[tensor] = { fill, seed };
     this.state.edits[tensor] = {};
-    if (tensor === 'input') this.state.image = null;
+    if (tensor === 'input') this.dropImage();
     if (tensor === 'weight') this.state.edits.bias = {};
     this.lastEdited = null;
     this.changed();
@@ -385,7 +397,7 @@ export class Store {
    */
   update({ mode, params = {}, ui = {}, input, weight, image, edits }) {
     if (mode) this.state.mode = mode;
-    if (['height', 'width', 'in_channels'].some((k) => k in params) || input) this.state.image = null;
+    const drops = ['height', 'width', 'in_channels'].some((k) => k in params) || Boolean(input) || image === null;
     for (const [k, v] of Object.entries(params)) this.state.params[k] = Array.isArray(v) ? [...v] : v;
     for (const [k, v] of Object.entries(ui)) this.state.ui[k] = Array.isArray(v) ? [...v] : v;
     if (input) {
@@ -397,7 +409,8 @@ export class Store {
       this.state.edits.weight = {};
       this.state.edits.bias = {};
     }
-    if (image !== undefined) this.state.image = image ? { ...image } : null;
+    if (image) this.state.image = { ...image };
+    else if (drops) this.dropImage();
     for (const [t, cells] of Object.entries(edits ?? {})) this.state.edits[t] = { ...cells };
     this.lastEdited = Object.keys(params).length === 1 ? Object.keys(params)[0] : null;
     this.changed();

@@ -434,6 +434,39 @@ test('an uploaded PNG becomes the input at the chosen size and channels; kernels
   await close();
 });
 
+test('an image input past the typed size cap: its own side can be typed back; a fill brings the side within the cap and the link reads back', async () => {
+  const { page, errors, close } = await app.open();
+  await page.locator('#image-panel summary').click();
+  await page.selectOption('#img-channels', '1');
+  await page.selectOption('#img-size', '128');
+  await page.waitForFunction(() => /img=sample/.test(location.hash) && /height=128/.test(location.hash));
+  await shapeIs(page, 'torch.Size([1, 1, 128, 128])');
+  // the same side typed back: nothing to refuse (the table's cap is 64; the image's side is its own)
+  const height = page.getByLabel('input height', { exact: true });
+  await height.fill('128');
+  await height.press('Enter');
+  await page.waitForTimeout(150);
+  assert.equal(await page.locator('.ctl[data-param="height"] .ctl-error').isHidden(), true, 'no error for the image\'s own side');
+  assert.match(await page.evaluate(() => location.hash), /img=sample/);
+  // another side past the cap is still refused, naming the argument
+  await height.fill('100');
+  await height.press('Enter');
+  await page.waitForFunction(() => /input height: this visualizer draws at most 64/.test(document.querySelector('.ctl[data-param="height"] .ctl-error').textContent));
+  await height.fill('128');
+  await height.press('Enter');
+  // a fill replaces the image: the sides come back within the cap, and that link loads as it is
+  await page.locator('#card-input [data-fill="ones"]').click();
+  await shapeIs(page, 'torch.Size([1, 1, 64, 64])');
+  await page.waitForFunction(() => !/img=/.test(location.hash) && /height=64&width=64/.test(location.hash));
+  const again = await app.open({ hash: (await page.evaluate(() => location.hash)).slice(1) });
+  assert.equal(await again.page.locator('#notice').isHidden(), true, 'the link reads back without a notice');
+  assert.equal(await text(again.page, '#input-shape'), 'torch.Size([1, 1, 64, 64])');
+  assert.deepEqual(again.errors, []);
+  await again.close();
+  assert.deepEqual(clean(errors), []);
+  await close();
+});
+
 test('Predict first: the shape is hidden, a wrong guess is corrected with the formula, a right one congratulated; then a value', async () => {
   const { page, errors, close } = await app.open();
   await choosePreset(page, 'padding-strides');

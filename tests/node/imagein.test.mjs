@@ -126,3 +126,39 @@ test('parseKernel: rows by ; or new lines, numbers by spaces or commas, fraction
   const k = parseKernel('0 1 0; 1 -4 1; 0 1 0');
   assert.deepEqual(kernelFor(k, 3, 3).weight.shape, [3, 1, 3, 3]);
 });
+
+test('leaving an image input brings its sides back within the table caps: the state can be typed and linked again', async () => {
+  const { Store, defaultState, fromHash, toHash } = await import('../../www/state.js');
+  const { PARAM } = await import('../../www/params.js');
+  const { imageChange } = await import('../../www/classroom/imagepanel.js');
+  const cap = PARAM.height.max;
+  assert.equal(cap, PARAM.width.max);
+  const withImage = () => {
+    const s = defaultState();
+    s.params = { ...s.params, in_channels: 3, height: 256, width: 256 };
+    s.image = { src: 'sample', size: 256, channels: 3, tensor: null };
+    return new Store(s);
+  };
+  const ways = {
+    'a fill of the input': (st) => st.setFill('input', 'ones', 0),
+    'a typed height': (st) => st.setParam('height', 32),
+    'another in_channels': (st) => st.setParam('in_channels', 1),
+    'an update with an input recipe': (st) => st.update({ input: { fill: 'arange', seed: 0 } }),
+    'an update that removes the image': (st) => st.update({ image: null }),
+  };
+  for (const [how, act] of Object.entries(ways)) {
+    const st = withImage();
+    act(st);
+    assert.equal(st.state.image, null, how);
+    assert.ok(st.state.params.height <= cap && st.state.params.width <= cap, `${how}: ${st.state.params.height}×${st.state.params.width}`);
+    const back = fromHash(`#${toHash(st.state)}`);
+    assert.equal(back.notice, null, `${how}: its link reads back`);
+    assert.deepEqual(back.state.params, st.state.params, how);
+  }
+  assert.equal(withImage().state.params.height, 256, 'an image keeps its own size');
+  // loading an image sets its size, past the caps, together with the image
+  const st = new Store(defaultState());
+  st.update(imageChange({ src: 'sample', size: 128, channels: 1, tensor: null }, 'box'));
+  assert.equal(st.state.params.height, 128);
+  assert.ok(st.state.image);
+});
