@@ -299,6 +299,17 @@ async function restoreFromHash(page) {
     changed.push(`mode ${mode}`);
     q = new URLSearchParams((await page.evaluate(() => location.hash)).replace(/^#/, ''));
   }
+  // An image input (img=) cannot be typed back: its sides may pass the table's cap. Load it as a
+  // learner would, from the image panel at the link's size and channels; the fields follow.
+  // (location.hash is the last valid state's: whether the page still has the image is not there)
+  if (q.get('img') && mode === 'conv2d') {
+    if (!(await page.locator('#image-panel').evaluate((d) => d.open))) await page.locator('#image-panel summary').click();
+    await page.selectOption('#img-channels', q.get('in_channels'));
+    await page.selectOption('#img-size', q.get('height'));
+    await page.locator('#img-sample').click(); // (a select already at that value fires no change)
+    await frames(page);
+    changed.push(`image ${q.get('height')}×${q.get('width')}`);
+  }
   const controls = await page.evaluate(() => [...document.querySelectorAll('#controls label[for]')].flatMap((lbl) => {
     const el = document.getElementById(lbl.htmlFor);
     if (!el || !el.matches('input, select, textarea') || el.type === 'radio') return [];
