@@ -9,6 +9,8 @@ const MINUS = '\u2212';
 /** A number for display: at most 4 significant digits, a real minus sign. */
 function fmt(v) {
   if (v === 0) return '0';
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : `${MINUS}inf`;
   const a = Math.abs(v);
   const s = a >= 1e-4 && a < 1e6 ? String(Number(v.toPrecision(4))) : Number(v.toPrecision(4)).toExponential();
   return s.replace('-', MINUS);
@@ -105,6 +107,15 @@ export function parseNumber(text) {
 export function checkValueGuess(text, expected, tol) {
   const p = parseNumber(text);
   if (!p) return { correct: false, valid: false, guess: null, message: 'Type a number such as 27, −0.5 or 3/4.' };
+  if (!Number.isFinite(expected)) {
+    // the float32 sum overflowed (inf) or met inf − inf (nan): no number typed is right
+    return {
+      correct: false,
+      valid: true,
+      guess: p.value,
+      message: `This output is ${fmt(expected)}: its float32 sum overflowed (PyTorch gives ${fmt(expected)} too), so no number is right. Try another cell.`,
+    };
+  }
   const floor = 1e-6 * Math.max(1, Math.abs(expected));
   const allowed = tol ?? (Number.isFinite(p.decimals) ? 0.5 * 10 ** -p.decimals : 0);
   const diff = p.value - expected;

@@ -128,15 +128,16 @@ function weightsOf(api, state, kind) {
 }
 
 
-/** The largest |value| across the given arrays (null entries skipped); 1 when all are zero, so
- * a colour scale never divides by zero. */
+/** The largest finite |value| across the given arrays (null entries skipped); 1 when all are zero,
+ * so a colour scale never divides by zero. An overflowed ±inf is drawn at the scale's end (and a
+ * nan without a colour) instead of turning every finite value into the scale's middle. */
 export function maxAbs(...arrays) {
   let m = 0;
   for (const a of arrays) {
     if (!a) continue;
     for (let i = 0; i < a.length; i++) {
       const v = Math.abs(a[i]);
-      if (v > m) m = v;
+      if (v > m && v !== Infinity) m = v; // (NaN is never > m)
     }
   }
   return m > 0 ? m : 1;

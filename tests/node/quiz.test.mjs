@@ -79,6 +79,13 @@ test('parseNumber and checkValueGuess: the precision typed is the tolerance', ()
   assert.equal(low.message, 'Not quite: 20 is too low; the value is 27.');
   assert.match(checkValueGuess('-1', -1.5).message, /−1 is too high; the value is −1\.5/);
   assert.equal(checkValueGuess('x', 1).valid, false);
+  // an overflowed output: no number is right (inf's tolerance would have accepted anything)
+  for (const [v, word] of [[Infinity, 'inf'], [-Infinity, '\u2212inf'], [NaN, 'nan']]) {
+    const r = checkValueGuess('5', v);
+    assert.equal(r.correct, false, word);
+    assert.equal(r.valid, true);
+    assert.match(r.message, new RegExp(`^This output is ${word}: its float32 sum overflowed`));
+  }
 });
 
 test('explainShape fills in the convolution formula from conv2dOutputSize', () => {

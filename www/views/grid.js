@@ -88,14 +88,18 @@ export function inkFor(v, maxAbs, pal = 'diverging') {
  */
 export function formatValue(v) {
   if (v === 0 || Object.is(v, -0)) return '0';
+  // float32 sums can overflow: spelled as PyTorch prints them
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '\u2212inf';
   const a = Math.abs(v);
   let s;
   if (Number.isInteger(v) && a < 1e6) s = String(v);
+  else if (a >= 1e6) s = Number(v.toPrecision(3)).toExponential(); // 3 significant digits: 3e+38, 1.23e+6
   else if (a < 0.005) s = v.toExponential(0);
   else if (a >= 1000) s = v.toFixed(0);
   else if (a >= 100) s = v.toFixed(1).replace(/\.0$/, '');
   else s = v.toFixed(2).replace(/0$/, '').replace(/\.0?$/, '');
-  return s.replace('-', '\u2212');
+  return s.replace(/-/g, '\u2212');
 }
 
 const labelCache = new WeakMap();
