@@ -9,7 +9,7 @@
 // lazily and cached: views never compute.
 
 import { makeInput, makeFilled, makeTransposeWeights, ones, maxAbs } from '../tensors.js';
-import { checkModule, blamed, blameParam, Conv2dModel, outputSize as convOutputSize } from './conv2d.js';
+import { checkModule, blamed, blameParam, Conv2dModel, outputSize as convOutputSize, STEPS_KEPT } from './conv2d.js';
 
 /** The lecture's round trip (#5): Conv2d(1, 2, 3, stride=2, padding=1) then its transpose. */
 export const ROUND_TRIP_PRESET = {
@@ -341,7 +341,7 @@ export class ConvTranspose2dModel {
         for (const cell of st.cells) products[(cell.c - g * this.coutG) * this.kk + cell.i * this.kw + cell.j] = cell.product;
         s.push({ ci, value: st.value, products });
       }
-      if (this._stamps.size > 4096) this._stamps.clear();
+      if (this._stamps.size >= STEPS_KEPT) this._stamps.delete(this._stamps.keys().next().value); // the most recent kept
       this._stamps.set(l, s);
     }
     return s;
