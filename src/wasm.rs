@@ -16,20 +16,11 @@ use crate::params::{
     PaddingMode, Pair, UnfoldOptions,
 };
 use crate::tensor::{checked_shape, tensor1, tensor3, tensor4};
+use convviz_common::js::{bad, describe, int, js_err, number, JsResult};
 use js_sys::{Array, Float32Array, Object, Reflect};
 use ndarray::{Array1, Array2, Array4, ArrayBase, ArrayView4, Data, Dimension};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-type JsResult<T> = Result<T, JsError>;
-
-fn js_err(e: Error) -> JsError {
-    JsError::new(&e.to_string())
-}
-
-fn bad(arg: &'static str, message: impl Into<String>) -> JsError {
-    js_err(Error::value(arg, message))
-}
 
 /// Installs `console_error_panic_hook` when the module starts: a panic (a bug) is logged on the
 /// console with its message and stack before the module traps.
@@ -76,58 +67,6 @@ fn check_options(opts: &JsValue) -> JsResult<()> {
             "expected an options object such as { stride: 1, padding: 0 }",
         ))
     }
-}
-
-fn describe(v: &JsValue) -> String {
-    if let Some(s) = v.as_string() {
-        format!("'{}'", s.chars().take(40).collect::<String>())
-    } else if let Some(n) = v.as_f64() {
-        number(n)
-    } else if v.is_object() {
-        if Array::is_array(v) {
-            "an array".into()
-        } else {
-            "an object".into()
-        }
-    } else {
-        v.js_typeof()
-            .as_string()
-            .unwrap_or_else(|| "a value".into())
-    }
-}
-
-/// A JavaScript number in a message: `NaN`, `inf`, `-inf` as Rust writes them, any other as
-/// JavaScript's `String(x)` (the same digits as Rust's `{}` but for exponents, e.g. `1e+21`).
-/// Rust's own float formatting would add about 20 KB to the module.
-fn number(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".into()
-    } else if x.is_infinite() {
-        (if x > 0.0 { "inf" } else { "-inf" }).into()
-    } else {
-        js_sys::Number::from(x)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default()
-    }
-}
-
-/// A JavaScript number that must be an integer.
-fn int(arg: &'static str, v: &JsValue) -> JsResult<i64> {
-    let x = v
-        .as_f64()
-        .ok_or_else(|| bad(arg, format!("expected an integer, got {}", describe(v))))?;
-    if !x.is_finite() || x.fract() != 0.0 {
-        return Err(bad(arg, format!("expected an integer, got {}", number(x))));
-    }
-    if x.abs() > 9.007_199_254_740_991e15 {
-        return Err(js_err(Error::new(
-            ErrorKind::TooLarge,
-            arg,
-            format!("{} is too large", number(x)),
-        )));
-    }
-    Ok(x as i64)
 }
 
 /// `n` or `[h, w]`.

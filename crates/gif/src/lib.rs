@@ -44,10 +44,9 @@
 
 #![warn(missing_docs)]
 
-pub mod error;
 pub mod wasm;
 
-pub use error::{Error, ErrorKind, Result};
+pub use convviz_common::{Error, ErrorKind, Result};
 
 /// The wasm allocator: `talc`, as in the main module (smaller than the standard library's
 /// dlmalloc).
@@ -91,7 +90,9 @@ pub const MAX_GIF_DELAY_MS: u32 = 655_350;
 /// let frames = [255, 0, 0, 255, 0, 0, 255, 255, 0, 0, 255, 255, 255, 0, 0, 255];
 /// let bytes = encode_gif(2, 1, &frames, 500, true).unwrap();
 /// assert_eq!(&bytes[..6], b"GIF89a");
-/// assert!(encode_gif(0, 1, &frames, 500, true).is_err());
+/// let e = encode_gif(0, 1, &frames, 500, true).unwrap_err();
+/// assert_eq!((e.arg(), e.kind()), ("width", convviz_gif::ErrorKind::InvalidValue));
+/// assert_eq!(e.to_string(), "width: must be between 1 and 65535 pixels (got 0)");
 /// ```
 ///
 /// # Errors

@@ -5,17 +5,12 @@
 //! argument, in the same words as when `encodeGif` was part of the main module. Nothing in this
 //! file may panic: a panic would trap the module.
 
-use crate::error::{Error, ErrorKind};
+use crate::{Error, ErrorKind};
 use crate::{MAX_GIF_DELAY_MS, MAX_GIF_INPUT_BYTES, MAX_GIF_SIDE, MIN_GIF_DELAY_MS};
-use js_sys::{Array, Uint8Array, Uint8ClampedArray};
+use convviz_common::js::{describe, int, js_err, JsResult};
+use js_sys::{Uint8Array, Uint8ClampedArray};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-type JsResult<T> = Result<T, JsError>;
-
-fn js_err(e: Error) -> JsError {
-    JsError::new(&e.to_string())
-}
 
 /// Installs `console_error_panic_hook` when the module starts: a panic (a bug) is logged on the
 /// console with its message and stack before the module traps.
@@ -88,63 +83,4 @@ fn bounded(arg: &'static str, v: &JsValue, lo: u32, hi: u32, unit: &str) -> JsRe
                 format!("must be between {lo} and {hi} {unit} (got {n})"),
             ))
         })
-}
-
-/// A JavaScript number that must be an integer.
-fn int(arg: &'static str, v: &JsValue) -> JsResult<i64> {
-    let x = v.as_f64().ok_or_else(|| {
-        js_err(Error::value(
-            arg,
-            format!("expected an integer, got {}", describe(v)),
-        ))
-    })?;
-    if !x.is_finite() || x.fract() != 0.0 {
-        return Err(js_err(Error::value(
-            arg,
-            format!("expected an integer, got {}", number(x)),
-        )));
-    }
-    if x.abs() > 9.007_199_254_740_991e15 {
-        return Err(js_err(Error::new(
-            ErrorKind::TooLarge,
-            arg,
-            format!("{} is too large", number(x)),
-        )));
-    }
-    Ok(x as i64)
-}
-
-/// A JavaScript value in a message: a string quoted (40 characters at most), a number, or what
-/// kind of value it is.
-fn describe(v: &JsValue) -> String {
-    if let Some(s) = v.as_string() {
-        format!("'{}'", s.chars().take(40).collect::<String>())
-    } else if let Some(n) = v.as_f64() {
-        number(n)
-    } else if v.is_object() {
-        if Array::is_array(v) {
-            "an array".into()
-        } else {
-            "an object".into()
-        }
-    } else {
-        v.js_typeof()
-            .as_string()
-            .unwrap_or_else(|| "a value".into())
-    }
-}
-
-/// A JavaScript number in a message: `NaN`, `inf`, `-inf` as Rust writes them, any other as
-/// JavaScript's `String(x)` (Rust's own float formatting would add about 20 KB to the module).
-fn number(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".into()
-    } else if x.is_infinite() {
-        (if x > 0.0 { "inf" } else { "-inf" }).into()
-    } else {
-        js_sys::Number::from(x)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default()
-    }
 }

@@ -1,6 +1,4 @@
-//! The error type of the GIF encoder: which argument was wrong, what kind of wrong, and a
-//! message. The same shape as `convviz`'s own error (its `Display` is `"<argument>: <message>"`),
-//! without depending on that crate.
+//! The error type: which argument was wrong, what kind of wrong, and a PyTorch-like message.
 
 use std::fmt;
 
@@ -8,24 +6,31 @@ use std::fmt;
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// An argument's value is outside what the encoder accepts (a width of 0, a 5 ms delay…).
+    /// An argument's value is outside what the operation accepts (zero stride, negative padding,
+    /// a GIF width of 0…).
     InvalidValue,
-    /// The RGBA bytes do not fit the other arguments (not a whole number of frames, not bytes…).
+    /// A tensor's or a buffer's shape does not fit the other arguments (channel counts, ranks,
+    /// data length, RGBA bytes that are not a whole number of frames…).
     Shape,
-    /// The frames exceed a cap ([`MAX_GIF_INPUT_BYTES`](crate::MAX_GIF_INPUT_BYTES),
-    /// [`MAX_GIF_FRAMES`](crate::MAX_GIF_FRAMES)).
+    /// The arguments leave no output at all (kernel larger than the padded input…).
+    OutputTooSmall,
+    /// A tensor, an intermediate or the GIF frames would exceed a cap (convviz's `MAX_ELEMENTS`
+    /// and `MAX_MACS`, the encoder's `MAX_GIF_INPUT_BYTES` and `MAX_GIF_FRAMES`).
     TooLarge,
+    /// A tensor holds NaN or ±∞.
+    NonFinite,
 }
 
-/// An invalid argument: names the argument and says what is wrong with it.
+/// An invalid argument: names the argument and says, in PyTorch's words where PyTorch has
+/// some, what is wrong with it.
 ///
 /// Its `Display` is `"<argument>: <message>"`.
 ///
 /// ```
-/// use convviz_gif::{encode_gif, ErrorKind};
-/// let e = encode_gif(0, 1, &[0, 0, 0, 255], 100, true).unwrap_err();
-/// assert_eq!((e.arg(), e.kind()), ("width", ErrorKind::InvalidValue));
-/// assert_eq!(e.to_string(), "width: must be between 1 and 65535 pixels (got 0)");
+/// use convviz_common::{Error, ErrorKind};
+/// let e = Error::value("stride", "stride should be greater than zero");
+/// assert_eq!((e.arg(), e.kind()), ("stride", ErrorKind::InvalidValue));
+/// assert_eq!(e.to_string(), "stride: stride should be greater than zero");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -36,6 +41,7 @@ pub struct Error {
 
 impl Error {
     /// Create an error of `kind` about argument `arg`.
+    #[inline]
     pub fn new(kind: ErrorKind, arg: &'static str, message: impl Into<String>) -> Self {
         Error {
             kind,
@@ -45,11 +51,13 @@ impl Error {
     }
 
     /// An [`ErrorKind::InvalidValue`] error.
+    #[inline]
     pub fn value(arg: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidValue, arg, message)
     }
 
     /// An [`ErrorKind::Shape`] error.
+    #[inline]
     pub fn shape(arg: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Shape, arg, message)
     }
@@ -59,7 +67,8 @@ impl Error {
         self.kind
     }
 
-    /// The name of the offending argument (`width`, `height`, `rgba`, `delay_ms`).
+    /// The name of the offending argument, as PyTorch spells it (`stride`, `padding`, `weight`…)
+    /// or as the encoder's call names it (`width`, `rgba`, `delay_ms`…).
     pub fn arg(&self) -> &'static str {
         self.arg
     }
@@ -78,5 +87,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The crate's result type.
+/// The result type of both crates.
 pub type Result<T> = std::result::Result<T, Error>;
