@@ -3,14 +3,15 @@
 // formula (conv2dOutputSize's arithmetic) or the dot product (a trace's steps) that explains it.
 // Messages are plain text: show them with textContent.
 
+import { formatValue } from './views/grid.js';
+
 const MAX_TEXT = 200;
 const MINUS = '\u2212';
 
 /** A number for display: at most 4 significant digits, a real minus sign. */
 function fmt(v) {
   if (v === 0) return '0';
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : `${MINUS}inf`;
+  if (!Number.isFinite(v)) return formatValue(v); // inf / −inf / nan, as the views spell them
   const a = Math.abs(v);
   const s = a >= 1e-4 && a < 1e6 ? String(Number(v.toPrecision(4))) : Number(v.toPrecision(4)).toExponential();
   return s.replace('-', MINUS);
