@@ -14,7 +14,7 @@ function fmt(v) {
   if (!Number.isFinite(v)) return formatValue(v); // inf / −inf / nan, as the views spell them
   const a = Math.abs(v);
   const s = a >= 1e-4 && a < 1e6 ? String(Number(v.toPrecision(4))) : Number(v.toPrecision(4)).toExponential();
-  return s.replace('-', MINUS);
+  return s.replace(/-/g, MINUS);
 }
 
 const sizeText = (shape) => `torch.Size([${shape.join(', ')}])`;

@@ -78,6 +78,7 @@ test('parseNumber and checkValueGuess: the precision typed is the tolerance', ()
   assert.equal(low.valid, true);
   assert.equal(low.message, 'Not quite: 20 is too low; the value is 27.');
   assert.match(checkValueGuess('-1', -1.5).message, /−1 is too high; the value is −1\.5/);
+  assert.equal(checkValueGuess('-0.00002', -0.00001234).message, 'Not quite: \u22122e\u22125 is too low; the value is \u22121.234e\u22125.', 'every minus sign a real one');
   assert.equal(checkValueGuess('x', 1).valid, false);
   // an overflowed output: no number is right (inf's tolerance would have accepted anything)
   for (const [v, word] of [[Infinity, 'inf'], [-Infinity, '\u2212inf'], [NaN, 'nan']]) {
