@@ -114,7 +114,7 @@ export function checkValueGuess(text, expected, tol) {
       correct: false,
       valid: true,
       guess: p.value,
-      message: `This output is ${fmt(expected)}: its float32 sum overflowed (PyTorch gives ${fmt(expected)} too), so no number is right. Try another cell.`,
+      message: `This output is ${fmt(expected)}: its float32 sum overflowed, so no number is right. Try another cell.`,
     };
   }
   const floor = 1e-6 * Math.max(1, Math.abs(expected));
