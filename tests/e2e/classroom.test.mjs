@@ -241,8 +241,17 @@ test('Copy as PyTorch: literals and arguments match the trace (a preset, an edit
   assert.match(code, /^#   \[\[-0\.0034, -0\.0034, -0\.0034\],$/m);
 
   // edit one weight: the code follows
-  const wp = await cellPoint(page, 'weights', 'kernels', [0, 1], 1, 2);
-  await page.mouse.click(wp.x, wp.y);
+  // the editor must name the clicked cell: a loaded machine once saw the click land elsewhere
+  // (the page still settling), and the test then timed out without saying so
+  for (let tries = 0; ; tries++) {
+    const wp = await cellPoint(page, 'weights', 'kernels', [0, 1], 1, 2);
+    await page.mouse.click(wp.x, wp.y);
+    const named = await page.locator('.cell-editor-name').textContent({ timeout: 5000 }).catch(() => '(no editor)');
+    if (named === 'weight[0, 1, 1, 2]') break;
+    assert.ok(tries < 2, `the click on weight[0, 1, 1, 2] opened ${named}`);
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(200);
+  }
   await page.locator('#cell-editor-value').fill('0.75');
   await page.locator('#cell-editor-value').press('Enter');
   await page.waitForFunction(() => JSON.parse(document.querySelector('#card-weights').dataset.values)[9 + 3 + 2] === 0.75);
