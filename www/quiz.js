@@ -165,6 +165,45 @@ export function explainShape(arithmetic) {
 }
 
 /**
+ * The lines behind a transposed convolution's output shape: both formulas of
+ * `convTranspose2dOutputSize(...)`'s arithmetic and, when the forward call gave `output_size`, the
+ * output_padding that it picks and the sizes it could have asked for.
+ * @param {{height: object, width: object}} arithmetic convTranspose2dOutputSize's result
+ * @param {number[]|null} [outputSize] the forward call's output_size (null: not given)
+ * @returns {string[]}
+ */
+export function explainTransposeShape(arithmetic, outputSize = null) {
+  const { height: h, width: w } = arithmetic;
+  const lines = [explainSize(h, 'H'), explainSize(w, 'W')];
+  if (outputSize) {
+    const range = (a) => (a.minOutput === a.maxOutput ? `${a.minOutput} only` : `${a.minOutput} to ${a.maxOutput}`);
+    lines.push(
+      `output_size=(${outputSize[0]}, ${outputSize[1]}) sets output_padding to (${h.outputPadding}, ${w.outputPadding}); ` +
+        `it may ask for H_out ${range(h)} and W_out ${range(w)}: the sizes that a Conv2d with these ` +
+        `arguments maps to ${h.input}×${w.input}.`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * The lines behind `F.unfold`'s output shape [N, C·kh·kw, L]: the kernel positions per dimension
+ * (conv2dOutputSize's formulas), then the rows and the columns.
+ * @param {{height: object, width: object}} arithmetic conv2dOutputSize's result
+ * @param {number} channels C
+ * @returns {string[]}
+ */
+export function explainUnfoldShape(arithmetic, channels) {
+  const { height: h, width: w } = arithmetic;
+  return [
+    explainSize(h, 'H'),
+    explainSize(w, 'W'),
+    `rows = C·kh·kw = ${channels}·${h.kernel}·${w.kernel} = ${channels * h.kernel * w.kernel}; ` +
+      `columns L = H_out·W_out = ${h.output}·${w.output} = ${h.output * w.output}`,
+  ];
+}
+
+/**
  * The dot product behind one output value, from a trace's `steps(n, cOut, oh, ow)`:
  * "1×0.5 + 2×(−1) + 0×0.25 + … = −1.5; + bias 0.1 = −1.4". Dilation holes are left out; a
  * zero-padding tap shows as 0×w. Long sums show the first `maxTerms` products.

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, convOut, pauseAtStart, cellPoint, SCREENSHOTS } from './helpers.mjs';
+import { launch, convOut, pauseAtStart, cellPoint, openMode, SCREENSHOTS } from './helpers.mjs';
 import { PRESETS, presetById } from '../../www/presets.js';
 
 let app;
@@ -517,6 +517,68 @@ test('Predict first: the shape is hidden, a wrong guess is corrected with the fo
   await page.locator('#quiz-guess').press('Enter');
   await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'true');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'classroom-quiz-1280.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, with output_size and with C·kh·kw × L', async () => {
+  const { page, errors, close } = await app.open();
+  const hidden = (sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).visibility === 'hidden');
+  const guess = async (t) => {
+    await page.locator('#quiz-guess').fill(t);
+    await page.locator('#quiz-guess').press('Enter');
+  };
+  // the lecture's way back: ConvTranspose2d(2, 1, 3, stride=2, padding=1)(x, output_size=(5, 5))
+  await choosePreset(page, 'lecture-up');
+  await page.locator('#quiz-toggle').click();
+  await page.waitForFunction(() => document.body.classList.contains('quiz-hiding'));
+  assert.equal(await text(page, '#quiz-question'), 'x has torch.Size([1, 2, 3, 3]). What is the shape of y = the layer(x, output_size=(5, 5))?');
+  // every picture and text that shows the output is hidden until the guess; the value question is for Conv2d
+  for (const sel of ['#card-roundtrip .canvas-wrap', '#card-scatter .canvas-wrap', '#card-zeroinsert .canvas-wrap', '#card-colmatmul .canvas-wrap', '#t-shapes', '#roundtrip', '#output-shape', '#position-text', '#preset-note']) {
+    assert.equal(await hidden(sel), true, sel);
+  }
+  assert.equal(await page.locator('#quiz-kind-value').isDisabled(), true);
+  await guess('[1, 1, 6, 6]');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'false');
+  assert.equal(await text(page, '#quiz-result'), 'Not quite: height is 5, not 6; width is 5, not 6. The output is torch.Size([1, 1, 5, 5]).');
+  const lines = (await text(page, '#quiz-explain')).split('\n');
+  assert.match(lines[0], /^H_out = \(H − 1\)·stride .* = \(3 − 1\)·2 − 2·1 \+ 1·\(3 − 1\) \+ 0 \+ 1 = 5$/);
+  assert.match(lines[2], /^output_size=\(5, 5\) sets output_padding to \(0, 0\); it may ask for H_out 5 to 6/);
+  assert.equal(await hidden('#card-scatter .canvas-wrap'), false, 'revealed');
+  // a new layer is a new question: the convolution-arithmetic guide's odd case, transposed (3×3 → 6×6)
+  await choosePreset(page, 'padding-strides-odd-transposed');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
+  assert.match(await text(page, '#quiz-question'), /What is the shape of y = the layer\(x\)\?$/);
+  await guess('6x6');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'true');
+  assert.match(await text(page, '#quiz-result'), /^✓ Right: 6×6 \(the whole shape is torch\.Size\(\[1, 1, 6, 6\]\)\)/);
+  assert.match(await text(page, '#quiz-explain'), /\+ 1 \+ 1 = 6\n/);
+  // Unfold / Fold: F.unfold's [N, C·kh·kw, L]
+  await openMode(page, 'unfold');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
+  assert.match(await text(page, '#quiz-question'), /What is the shape of F\.unfold\(x\) with the arguments above: \[N, rows, columns\]\?$/);
+  for (const sel of ['#card-unfold .canvas-wrap', '#card-fold .canvas-wrap', '#u-shapes', '#output-shape']) assert.equal(await hidden(sel), true, sel);
+  const repr = await text(page, '#module-repr');
+  const [c, h, w] = /torch\.Size\(\[1, (\d+), (\d+), (\d+)\]\)/.exec(await text(page, '#quiz-question')).slice(1).map(Number);
+  const k = Number(/kernel_size=\((\d+), \1\)/.exec(repr)[1]);
+  const s = Number(/stride=\((\d+), \1\)/.exec(repr)[1]);
+  const pd = Number(/padding=\((\d+), \1\)/.exec(repr)[1]);
+  const L = convOut(h, k, { stride: s, padding: pd }) * convOut(w, k, { stride: s, padding: pd });
+  await guess(`[1, ${c * k * k}, ${L + 1}]`);
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'false');
+  assert.equal(await text(page, '#quiz-result'), `Not quite: columns (L) is ${L}, not ${L + 1}. The output is torch.Size([1, ${c * k * k}, ${L}]).`);
+  assert.match(await text(page, '#quiz-explain'), new RegExp(`rows = C·kh·kw = ${c}·${k}·${k} = ${c * k * k}; columns L = H_out·W_out = .* = ${L}$`));
+  assert.equal(await text(page, '#output-shape'), `torch.Size([1, ${c * k * k}, ${L}])`);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'classroom-quiz-unfold-1280.png') });
+  // a link asking for value questions outside Conv2d says where they work, and the page keeps working
+  const other = await app.open({ hash: 'mode=convTranspose2d&quiz=value' });
+  await other.page.waitForFunction(() => /Value questions work in the Conv2d tab/.test(document.querySelector('#quiz-question').textContent));
+  assert.equal(await other.page.locator('#quiz-form').isHidden(), true);
+  assert.equal(await other.page.evaluate(() => document.body.classList.contains('quiz-hiding-value')), false);
+  await other.page.locator('label[for="quiz-kind-shape"]').click();
+  await other.page.waitForFunction(() => document.body.classList.contains('quiz-hiding') && !document.querySelector('#quiz-form').hidden);
+  assert.deepEqual(other.errors, []);
+  await other.close();
   assert.deepEqual(errors, []);
   await close();
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import api from './pkg.mjs';
 import {
   parseShape, checkShapeGuess, parseNumber, checkValueGuess, explainShape, explainSize, explainDotProduct,
+  explainTransposeShape, explainUnfoldShape,
 } from '../../www/quiz.js';
 
 test('parseShape reads the usual spellings', () => {
@@ -112,6 +113,40 @@ test('explainShape fills in the transposed formula from convTranspose2dOutputSiz
     explainShape(a).height,
     'H_out = (H − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1 = (3 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 6',
   );
+});
+
+test('explainTransposeShape: both formulas, and what output_size picks', () => {
+  // the lecture's round trip: ConvTranspose2d(2, 1, 3, stride=2, padding=1) on 3×3, output_size=(5, 5)
+  const a = api.convTranspose2dOutputSize({ inputSize: [3, 3], kernelSize: 3, stride: 2, padding: 1, outputSize: [5, 5] });
+  const lines = explainTransposeShape(a, [5, 5]);
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], /^H_out = .* = \(3 − 1\)·2 − 2·1 \+ 1·\(3 − 1\) \+ 0 \+ 1 = 5$/);
+  assert.match(lines[1], /^W_out = .* = 5$/);
+  assert.equal(
+    lines[2],
+    'output_size=(5, 5) sets output_padding to (0, 0); it may ask for H_out 5 to 6 and W_out 5 to 6: the sizes that a Conv2d with these arguments maps to 3×3.',
+  );
+  // a stride of 1 leaves one size; without output_size there is no third line
+  const one = api.convTranspose2dOutputSize({ inputSize: [4, 2], kernelSize: [2, 3], stride: [1, 3], outputSize: [5, 7] });
+  assert.match(explainTransposeShape(one, [5, 7])[2], /output_padding to \(0, 1\); it may ask for H_out 5 only and W_out 6 to 8: .* maps to 4×2\.$/);
+  assert.equal(explainTransposeShape(api.convTranspose2dOutputSize({ inputSize: [3, 3], kernelSize: 3 })).length, 2);
+  // every filled-in formula states the size the core computes
+  for (const [h, k, s, p, d, op] of [[3, 3, 2, 1, 1, 1], [5, 4, 3, 2, 2, 0], [1, 1, 1, 0, 1, 0], [6, 3, 2, 0, 3, 1]]) {
+    const r = api.convTranspose2dOutputSize({ inputSize: [h, h], kernelSize: k, stride: s, padding: p, dilation: d, outputPadding: op });
+    const want = (h - 1) * s - 2 * p + d * (k - 1) + op + 1;
+    assert.ok(explainTransposeShape(r)[0].endsWith(` = ${want}`), `${[h, k, s, p, d, op]}`);
+  }
+});
+
+test('explainUnfoldShape: kernel positions, then C·kh·kw rows and L columns', () => {
+  // F.unfold(ones(1, 3, 5, 5), kernel_size=3): [1, 27, 9]
+  const a = api.conv2dOutputSize({ inputSize: [5, 5], kernelSize: 3 });
+  const lines = explainUnfoldShape(a, 3);
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], /^H_out = .* = 3$/);
+  assert.equal(lines[2], 'rows = C·kh·kw = 3·3·3 = 27; columns L = H_out·W_out = 3·3 = 9');
+  const b = api.conv2dOutputSize({ inputSize: [6, 7], kernelSize: [2, 3], stride: [2, 1], padding: [1, 0], dilation: [1, 2] });
+  assert.equal(explainUnfoldShape(b, 2)[2], 'rows = C·kh·kw = 2·2·3 = 12; columns L = H_out·W_out = 4·3 = 12');
 });
 
 test('explainDotProduct spells out the trace’s sum of products and the bias', () => {

@@ -1,9 +1,41 @@
 // "Predict first": the page hides the output shape (or the current output cell's value), the
-// learner types a guess, and the page reveals the answer with the formula (explainShape) or the
-// dot product (explainDotProduct) behind it. Conv2d tab only; the choice is kept in links.
+// learner types a guess, and the page reveals the answer with the formula (explainShape,
+// explainTransposeShape, explainUnfoldShape) or the dot product (explainDotProduct) behind it.
+// Shapes in the Conv2d, ConvTranspose2d and Unfold / Fold tabs, values in the Conv2d tab (its input
+// and weight cards stay in view to compute from); the choice is kept in links.
 
-import { checkShapeGuess, checkValueGuess, explainShape, explainDotProduct } from '../quiz.js';
+import {
+  checkShapeGuess, checkValueGuess, explainShape, explainTransposeShape, explainUnfoldShape, explainDotProduct,
+} from '../quiz.js';
 import { $, setAttr, setData, setProp } from '../pages/dom.js';
+
+/** The shape question of each tab: its wording, the true shape, and the lines that explain it. */
+const SHAPE = {
+  conv2d: {
+    question: () => 'What is the shape of y = the layer(x)?',
+    placeholder: 'e.g. [1, 1, 3, 3] or 3x3',
+    expected: (m) => m.output.shape,
+    explain: (m) => {
+      const ex = explainShape(m.arithmetic);
+      return [ex.height, ex.width];
+    },
+  },
+  convTranspose2d: {
+    question: (m, p) => {
+      const call = p.output_size ? `x, output_size=(${p.output_size[0]}, ${p.output_size[1]})` : 'x';
+      return `What is the shape of y = the layer(${call})?`;
+    },
+    placeholder: 'e.g. [1, 1, 5, 5] or 5x5',
+    expected: (m) => m.output.shape,
+    explain: (m, p) => explainTransposeShape(m.arithmetic, p.output_size),
+  },
+  unfold: {
+    question: () => 'What is the shape of F.unfold(x) with the arguments above: [N, rows, columns]?',
+    placeholder: 'e.g. [1, 27, 9]',
+    expected: (m) => m.columns.shape,
+    explain: (m) => explainUnfoldShape(m.arithmetic, m.cin),
+  },
+};
 
 /** Wire #quiz and the toolbar's toggle. ctx: { store, timeline, markDirty }. */
 export function buildQuiz(ctx) {
@@ -16,6 +48,8 @@ export function buildQuiz(ctx) {
   const explain = $('#quiz-explain');
   const next = $('#quiz-next');
   let model = null;
+  let mode = '';
+  let params = null;
   let kind = '';
   let key = '';
   let revealed = false;
@@ -60,9 +94,9 @@ export function buildQuiz(ctx) {
   function ask() {
     if (!model) return;
     if (kind === 'shape') {
-      const [cin, h, w] = [model.cin, model.h, model.w];
-      reset(`x has torch.Size([1, ${cin}, ${h}, ${w}]). What is the shape of y = ${model.params ? 'the layer' : 'y'}(x)?`);
-      guess.placeholder = 'e.g. [1, 1, 3, 3] or 3x3';
+      const q = SHAPE[mode];
+      reset(`x has torch.Size([1, ${model.cin}, ${model.h}, ${model.w}]). ${q.question(model, params)}`);
+      guess.placeholder = q.placeholder;
     } else {
       ctx.timeline.pause();
       const c = current();
@@ -77,11 +111,9 @@ export function buildQuiz(ctx) {
     if (!model || !kind) return;
     let r;
     if (kind === 'shape') {
-      r = checkShapeGuess(guess.value, model.output.shape);
-      if (r.valid) {
-        const ex = explainShape(model.arithmetic);
-        explain.textContent = `${ex.height}\n${ex.width}`;
-      }
+      const q = SHAPE[mode];
+      r = checkShapeGuess(guess.value, q.expected(model));
+      if (r.valid) explain.textContent = q.explain(model, params).join('\n');
     } else {
       const c = current();
       const expected = model.output.data[c.co * model.L + c.l];
@@ -107,26 +139,38 @@ export function buildQuiz(ctx) {
 
   return {
     /** After each recompute. */
-    render(mode, m, state) {
+    render(pageMode, m, state) {
       const want = state.ui.quiz;
       setAttr(toggle, 'aria-pressed', String(Boolean(want)));
       setProp(card, 'hidden', !want);
-      for (const r of kindRadios) setProp(r, 'checked', r.value === want);
-      if (!want || mode !== 'conv2d') {
+      for (const r of kindRadios) {
+        setProp(r, 'checked', r.value === want);
+        setProp(r, 'disabled', r.value === 'value' && pageMode !== 'conv2d');
+      }
+      const refusal = !want ? '' : !SHAPE[pageMode]
+        ? 'Predict first works in the Conv2d, ConvTranspose2d and Unfold / Fold tabs.'
+        : want === 'value' && pageMode !== 'conv2d'
+          ? 'Value questions work in the Conv2d tab, where the input and the weights stay in view. Here, predict the output shape.'
+          : '';
+      if (!want || refusal) {
         model = null;
         kind = '';
         hide(false);
         setData(card, 'kind', '');
         if (want) {
-          question.textContent = 'Predict first works in the Conv2d tab.';
+          question.textContent = refusal;
           form.hidden = true;
+          result.textContent = '';
+          explain.textContent = '';
         }
         return;
       }
       setProp(form, 'hidden', false);
-      const k = `${want}:${JSON.stringify(state.params)}:${m.output.data.length}`;
+      const k = `${pageMode}:${want}:${JSON.stringify(state.params)}:${m.output?.data.length ?? m.columns.data.length}`;
       const changed = model !== m || kind !== want;
       model = m;
+      mode = pageMode;
+      params = state.params;
       kind = want;
       card.dataset.kind = want;
       if (changed && (k !== key.split('|')[0] || !revealed || want === 'value')) {
