@@ -451,6 +451,8 @@ async function main() {
     const linked = hover ?? pinned;
     const focus = page.focus(model, position, linked);
     const tframe = page.frame(model, timeline, focus, now);
+    // a value question not yet answered: the views that show the asked cell leave it blank
+    tframe.withheld = quiz.withheld();
     return { position, linked, focus, tframe };
   }
 
@@ -516,6 +518,8 @@ async function main() {
 
   function render(now) {
     dirty = false;
+    // first: a value question that follows the timeline asks about the new cell before it is drawn
+    quiz.frame();
     const f = frameState(now);
     const { position, linked, focus, tframe } = f;
     lastSlide = tframe.slide;
@@ -535,7 +539,6 @@ async function main() {
       textAt = now;
     }
     page.frameDom(model, focus, position, linked, changed);
-    quiz.frame();
     syncTimelineDom(position, textDue);
   }
 

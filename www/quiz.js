@@ -212,10 +212,30 @@ export function explainUnfoldShape(arithmetic, channels) {
  */
 export function explainDotProduct(steps, maxTerms = 12) {
   const taps = steps.taps.filter((t) => t.kind !== 'skip');
-  const term = (t) => `${fmt(t.x)}×${t.w < 0 ? `(${fmt(t.w)})` : fmt(t.w)}`;
+  const factor = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));
+  const term = (t) => `${factor(t.x)}×${factor(t.w)}`;
   const shown = taps.slice(0, maxTerms).map(term);
   if (taps.length > maxTerms) shown.push(`… (${taps.length} products in all)`);
   let s = `${shown.join(' + ')} = ${fmt(steps.sum)}`;
   if (steps.bias !== 0) s += `; + bias ${fmt(steps.bias)} = ${fmt(steps.output)}`;
   return s;
+}
+
+/**
+ * The sum behind one ConvTranspose2d output value, from its zero-insertion route's steps (the
+ * stride-1 convolution of the zero-inserted input with the flipped kernel): the taps on real input
+ * cells only, since the inserted zeros and the padding add 0.
+ * @param {{taps: object[], sum: number, bias: number, output: number}} steps the zero route's steps
+ * @param {(tap: object) => boolean} real whether a tap reads a real input cell
+ * @param {number} [maxTerms=12]
+ */
+export function explainTransposeValue(steps, real, maxTerms = 12) {
+  const taps = steps.taps.filter((t) => t.kind !== 'skip' && real(t));
+  if (!taps.length) {
+    let s = 'Only inserted zeros and padding lie under the flipped kernel here: the sum is 0';
+    if (steps.bias !== 0) s += `; + bias ${fmt(steps.bias)} = ${fmt(steps.output)}`;
+    return s;
+  }
+  const sum = explainDotProduct({ ...steps, taps }, maxTerms);
+  return `The input cells under the flipped kernel (the inserted zeros and the padding add 0): ${sum}`;
 }

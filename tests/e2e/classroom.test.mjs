@@ -537,7 +537,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   for (const sel of ['#card-roundtrip .canvas-wrap', '#card-scatter .canvas-wrap', '#card-zeroinsert .canvas-wrap', '#card-colmatmul .canvas-wrap', '#t-shapes', '#roundtrip', '#output-shape', '#position-text', '#preset-note']) {
     assert.equal(await hidden(sel), true, sel);
   }
-  assert.equal(await page.locator('#quiz-kind-value').isDisabled(), true);
+  assert.equal(await page.locator('#quiz-kind-value').isDisabled(), false);
   await guess('[1, 1, 6, 6]');
   await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'false');
   assert.equal(await text(page, '#quiz-result'), 'Not quite: height is 5, not 6; width is 5, not 6. The output is torch.Size([1, 1, 5, 5]).');
@@ -558,6 +558,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
   assert.match(await text(page, '#quiz-question'), /What is the shape of F\.unfold\(x\) with the arguments above: \[N, rows, columns\]\?$/);
   for (const sel of ['#card-unfold .canvas-wrap', '#card-fold .canvas-wrap', '#u-shapes', '#output-shape']) assert.equal(await hidden(sel), true, sel);
+  assert.equal(await page.locator('#quiz-kind-value').isDisabled(), true, 'no value question in Unfold / Fold');
   const repr = await text(page, '#module-repr');
   const [c, h, w] = /torch\.Size\(\[1, (\d+), (\d+), (\d+)\]\)/.exec(await text(page, '#quiz-question')).slice(1).map(Number);
   const k = Number(/kernel_size=\((\d+), \1\)/.exec(repr)[1]);
@@ -570,15 +571,82 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   assert.match(await text(page, '#quiz-explain'), new RegExp(`rows = C·kh·kw = ${c}·${k}·${k} = ${c * k * k}; columns L = H_out·W_out = .* = ${L}$`));
   assert.equal(await text(page, '#output-shape'), `torch.Size([1, ${c * k * k}, ${L}])`);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'classroom-quiz-unfold-1280.png') });
-  // a link asking for value questions outside Conv2d says where they work, and the page keeps working
-  const other = await app.open({ hash: 'mode=convTranspose2d&quiz=value' });
-  await other.page.waitForFunction(() => /Value questions work in the Conv2d tab/.test(document.querySelector('#quiz-question').textContent));
+  // a link asking for a value question in Unfold / Fold says where they work, and the page keeps working
+  const other = await app.open({ hash: 'mode=unfold&quiz=value' });
+  await other.page.waitForFunction(() => /^Value questions work in the Conv2d and ConvTranspose2d tabs/.test(document.querySelector('#quiz-question').textContent));
   assert.equal(await other.page.locator('#quiz-form').isHidden(), true);
   assert.equal(await other.page.evaluate(() => document.body.classList.contains('quiz-hiding-value')), false);
   await other.page.locator('label[for="quiz-kind-shape"]').click();
   await other.page.waitForFunction(() => document.body.classList.contains('quiz-hiding') && !document.querySelector('#quiz-form').hidden);
   assert.deepEqual(other.errors, []);
   await other.close();
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('Predict first, a ConvTranspose2d value: stepping through output cells, the asked cell withheld in the zero-insertion picture, the sum explained', async () => {
+  // the lecture's way back, with small integers
+  const hash = 'mode=convTranspose2d&in_channels=2&out_channels=1&height=3&width=3&kernel_size=3&stride=2&padding=1&output_size=5&input=integers~3&weight=integers~4&bias=0';
+  const { page, errors, close } = await app.open({ hash });
+  const hidden = (sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).visibility === 'hidden');
+  await page.locator('#quiz-toggle').click();
+  await page.waitForFunction(() => document.body.classList.contains('quiz-hiding'));
+  // asking for a value steps through the output cells (the zero-insertion route)
+  await page.locator('label[for="quiz-kind-value"]').click();
+  await page.waitForFunction(() => document.body.classList.contains('quiz-hiding-value') && /step=output/.test(location.hash) && /quiz=value/.test(location.hash));
+  assert.equal(await page.locator('#t-step-output').isChecked(), true);
+  const ask = async () => {
+    const q = await text(page, '#quiz-question');
+    const m = /^What is y\[0, 0, (\d+), (\d+)\], the cell the flipped kernel is on\?/.exec(q);
+    assert.ok(m, q);
+    return [Number(m[1]), Number(m[2])];
+  };
+  const [oh, ow] = await ask();
+  for (const sel of ['#card-scatter .canvas-wrap', '#card-roundtrip .canvas-wrap', '#card-colmatmul .canvas-wrap', '#roundtrip', '#zi-dot-product']) {
+    assert.equal(await hidden(sel), true, sel);
+  }
+  assert.equal(await hidden('#card-zeroinsert .canvas-wrap'), false, 'the zero-inserted input and the flipped kernel stay in view');
+  // the asked cell is drawn as a question mark: unlike a cell not reached yet, unlike itself once answered
+  const grids = JSON.parse(await page.locator('canvas[data-canvas="zeroinsert"]').getAttribute('data-grids'));
+  const [gx, gy, , , cw, ch] = grids.output[0];
+  // read through a copy made for reading, so the page's canvas sees no getImageData
+  const cellPixels = (r, c) => page.locator('canvas[data-canvas="zeroinsert"]').evaluate((cv, [x, y, w, h]) => {
+    const copy = document.createElement('canvas');
+    copy.width = w;
+    copy.height = h;
+    const cx = copy.getContext('2d', { willReadFrequently: true });
+    cx.drawImage(cv, x, y, w, h, 0, 0, w, h);
+    return Array.from(cx.getImageData(0, 0, w, h).data).join();
+  }, [Math.round(gx + c * cw + 2), Math.round(gy + r * ch + 2), Math.floor(cw - 4), Math.floor(ch - 4)]);
+  const asked = await cellPixels(oh, ow);
+  assert.notEqual(asked, await cellPixels(4, 4), 'the asked cell differs from a blank one (its question mark)');
+  const y = JSON.parse(await dataset(page, '#card-zeroinsert', 'outputValues'));
+  const value = y[oh * 5 + ow];
+  await page.locator('#quiz-guess').fill(String(value - 3));
+  await page.locator('#quiz-guess').press('Enter');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'false');
+  assert.match(await text(page, '#quiz-result'), /^Not quite: .* is too low; the value is /);
+  const explanation = await text(page, '#quiz-explain');
+  assert.match(explanation, /^(The input cells under the flipped kernel \(the inserted zeros and the padding add 0\): .*|Only inserted zeros .*the sum is) (= )?[\d−]+$/);
+  assert.ok(explanation.endsWith(` ${String(value).replace('-', '\u2212')}`), explanation);
+  await page.waitForFunction(() => !document.body.classList.contains('quiz-hiding-value'));
+  await page.waitForTimeout(100); // the next frame draws the cell
+  assert.notEqual(await cellPixels(oh, ow), asked, 'answered: the cell shows its value');
+  assert.equal(await hidden('#card-scatter .canvas-wrap'), false);
+  // the next cell is the next question
+  await page.locator('#quiz-next').click();
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
+  const [oh2, ow2] = await ask();
+  assert.equal(oh2 * 5 + ow2, oh * 5 + ow + 1);
+  await page.locator('#quiz-guess').fill(String(y[oh2 * 5 + ow2]));
+  await page.locator('#quiz-guess').press('Enter');
+  await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'true');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'classroom-quiz-transposed-1280.png') });
+  // stepping through input cells again: the quiz says how to get a value question back
+  await page.locator('label[for="t-step-input"]').click();
+  await page.waitForFunction(() => /^Value questions follow the output cells/.test(document.querySelector('#quiz-question').textContent));
+  assert.equal(await page.locator('#quiz-form').isHidden(), true);
+  assert.equal(await page.evaluate(() => document.body.classList.contains('quiz-hiding-value')), false);
   assert.deepEqual(errors, []);
   await close();
 });

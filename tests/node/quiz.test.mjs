@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import api from './pkg.mjs';
 import {
   parseShape, checkShapeGuess, parseNumber, checkValueGuess, explainShape, explainSize, explainDotProduct,
-  explainTransposeShape, explainUnfoldShape,
+  explainTransposeShape, explainUnfoldShape, explainTransposeValue,
 } from '../../www/quiz.js';
 
 test('parseShape reads the usual spellings', () => {
@@ -155,6 +155,10 @@ test('explainDotProduct spells out the trace’s sum of products and the bias', 
   const t = api.conv2dTrace(x, w, { shape: [1], data: [0.25] }, {});
   const s = t.steps(0, 0, 1, 1); // x[1..2, 1..2] = 5 6 / 8 9
   assert.equal(explainDotProduct(s), '5×1 + 6×(−1) + 8×0.5 + 9×2 = 21; + bias 0.25 = 21.25');
+  // a negative input is bracketed like a negative weight: "+ (−2)×(−1)", never "+ −2×(−1)"
+  const neg = api.conv2dTrace({ shape: [1, 1, 1, 2], data: [-2, 3] }, { shape: [1, 1, 1, 2], data: [-1, -0.5] }, null, {});
+  assert.equal(explainDotProduct(neg.steps(0, 0, 0, 0)), '(−2)×(−1) + 3×(−0.5) = 0.5');
+  neg.free();
   t.free();
   // dilation holes are skipped, zero padding shows as 0×w, long sums are cut
   const ones = (shape) => ({ shape, data: new Float32Array(shape.reduce((p, q) => p * q, 1)).fill(1) });
@@ -162,4 +166,40 @@ test('explainDotProduct spells out the trace’s sum of products and the bias', 
   const text = explainDotProduct(u.steps(0, 0, 0, 0), 4);
   assert.equal(text, '0×1 + 0×1 + 0×1 + 0×1 + … (27 products in all) = 12');
   u.free();
+});
+
+test('explainTransposeValue: the zero-insertion route’s sum over real input cells only, equal to the output', () => {
+  // the lecture's way back with small integers: ConvTranspose2d(2, 1, 3, stride=2, padding=1), 3×3 → 5×5
+  const x = { shape: [1, 2, 3, 3], data: [1, -2, 3, 0, 2, -1, 1, 1, 2, -1, 0, 2, 3, 1, -2, 0, 1, 1] };
+  const w = { shape: [2, 1, 3, 3], data: [1, 0, -1, 2, 1, 0, 0, 1, 1, -1, 2, 0, 1, 0, 1, 2, -1, 1] };
+  const b = { shape: [1], data: [0.5] };
+  const t = api.convTranspose2dTrace(x, w, b, { stride: 2, padding: 1, outputSize: [5, 5] });
+  const zi = t.zeroInsert;
+  const zero = api.conv2dTrace(zi.input, zi.weight, b, { stride: 1 });
+  const wz = zi.input.shape[3];
+  const real = (tap) => zi.source.data[(tap.ih * wz + tap.iw) * 2] >= 0;
+  for (let l = 0; l < 25; l++) {
+    const steps = zero.steps(0, 0, Math.floor(l / 5), l % 5);
+    const text = explainTransposeValue(steps, real);
+    const want = t.output.data[l];
+    assert.ok(text.endsWith(`; + bias 0.5 = ${String(want).replace('-', '\u2212')}`), `${l}: ${text}`);
+    const nReal = steps.taps.filter((tap) => tap.kind !== 'skip' && real(tap)).length;
+    // one product per real input cell under the kernel: 2 channels × (1, 2 or 4) cells at stride 2
+    assert.equal(text.split('×').length - 1, nReal, text);
+    assert.ok([2, 4, 8].includes(nReal), `${l}: ${nReal}`);
+  }
+  // y[0, 0, 1, 1] reads x[:, 0..1, 0..1] with the flipped kernel's odd taps: spelled out in full
+  assert.match(explainTransposeValue(zero.steps(0, 0, 1, 1), real), /^The input cells under the flipped kernel \(the inserted zeros and the padding add 0\): 1×/);
+  t.free();
+  zero.free();
+  // stride 3, kernel 1: two of every three output cells receive no input at all
+  const t3 = api.convTranspose2dTrace({ shape: [1, 1, 2, 2], data: [1, 2, 3, 4] }, { shape: [1, 1, 1, 1], data: [2] }, null, { stride: 3 });
+  const z3 = t3.zeroInsert;
+  const zero3 = api.conv2dTrace(z3.input, z3.weight, null, { stride: 1 });
+  const w3 = z3.input.shape[3];
+  const real3 = (tap) => z3.source.data[(tap.ih * w3 + tap.iw) * 2] >= 0;
+  assert.equal(explainTransposeValue(zero3.steps(0, 0, 0, 1), real3), 'Only inserted zeros and padding lie under the flipped kernel here: the sum is 0');
+  assert.equal(explainTransposeValue(zero3.steps(0, 0, 3, 3), real3), 'The input cells under the flipped kernel (the inserted zeros and the padding add 0): 4×2 = 8');
+  t3.free();
+  zero3.free();
 });

@@ -1,11 +1,13 @@
 // "Predict first": the page hides the output shape (or the current output cell's value), the
 // learner types a guess, and the page reveals the answer with the formula (explainShape,
-// explainTransposeShape, explainUnfoldShape) or the dot product (explainDotProduct) behind it.
-// Shapes in the Conv2d, ConvTranspose2d and Unfold / Fold tabs, values in the Conv2d tab (its input
-// and weight cards stay in view to compute from); the choice is kept in links.
+// explainTransposeShape, explainUnfoldShape) or the sum (explainDotProduct, explainTransposeValue)
+// behind it. Shapes in the Conv2d, ConvTranspose2d and Unfold / Fold tabs. Values in the Conv2d tab
+// (the input and weight cards stay in view) and in the ConvTranspose2d tab stepping through output
+// cells (the zero-insertion card stays in view, the current cell withheld). Kept in links.
 
 import {
   checkShapeGuess, checkValueGuess, explainShape, explainTransposeShape, explainUnfoldShape, explainDotProduct,
+  explainTransposeValue,
 } from '../quiz.js';
 import { $, setAttr, setData, setProp } from '../pages/dom.js';
 
@@ -37,6 +39,24 @@ const SHAPE = {
   },
 };
 
+/**
+ * The value question of each tab that has one: its wording and the sum that explains it, for
+ * output cell (co, l). ConvTranspose2d's is asked while the timeline steps through output cells.
+ */
+const VALUE = {
+  conv2d: {
+    question: (c) => `What is y[0, ${c.co}, ${c.oh}, ${c.ow}], the value of the cell the kernel is on?`,
+    explain: (m, c) => explainDotProduct(m.steps(c.co, c.l)),
+  },
+  convTranspose2d: {
+    question: (c) => `What is y[0, ${c.co}, ${c.oh}, ${c.ow}], the cell the flipped kernel is on? (The zero-insertion card shows what it reads.)`,
+    explain(m, c) {
+      const wz = m.zeroInsert.input.shape[3];
+      return explainTransposeValue(m.zero.steps(c.co, c.l), (t) => m.ziKinds[t.ih * wz + t.iw] === 1);
+    },
+  },
+};
+
 /** Wire #quiz and the toolbar's toggle. ctx: { store, timeline, markDirty }. */
 export function buildQuiz(ctx) {
   const card = $('#quiz');
@@ -54,6 +74,7 @@ export function buildQuiz(ctx) {
   let key = '';
   let revealed = false;
   let lastKind = 'shape';
+  let shownMode = '';
   const kindRadios = [...document.querySelectorAll('input[name="quiz-kind"]')];
 
   toggle.addEventListener('click', () => {
@@ -63,7 +84,10 @@ export function buildQuiz(ctx) {
   });
   for (const r of document.querySelectorAll('input[name="quiz-kind"]')) {
     r.addEventListener('change', () => {
-      if (r.checked) ctx.store.setUi('quiz', r.value);
+      if (!r.checked) return;
+      // ConvTranspose2d's value questions follow the output cells: asking for one steps through them
+      if (r.value === 'value' && shownMode === 'convTranspose2d') ctx.store.update({ ui: { quiz: 'value', step: 'output' } });
+      else ctx.store.setUi('quiz', r.value);
     });
   }
 
@@ -101,7 +125,7 @@ export function buildQuiz(ctx) {
       ctx.timeline.pause();
       const c = current();
       key = `${key.split('|')[0]}|${c.p}`;
-      reset(`What is y[0, ${c.co}, ${c.oh}, ${c.ow}], the value of the cell the kernel is on?`);
+      reset(VALUE[mode].question(c));
       guess.placeholder = 'a number, e.g. 27 or -0.5';
     }
   }
@@ -118,7 +142,7 @@ export function buildQuiz(ctx) {
       const c = current();
       const expected = model.output.data[c.co * model.L + c.l];
       r = checkValueGuess(guess.value, expected);
-      if (r.valid) explain.textContent = explainDotProduct(model.steps(c.co, c.l));
+      if (r.valid) explain.textContent = VALUE[mode].explain(model, c);
     }
     result.textContent = r.valid ? (r.correct ? `✓ ${r.message} Well done.` : r.message) : r.message;
     result.className = `quiz-result ${r.valid ? (r.correct ? 'is-good' : 'is-bad') : ''}`;
@@ -145,13 +169,16 @@ export function buildQuiz(ctx) {
       setProp(card, 'hidden', !want);
       for (const r of kindRadios) {
         setProp(r, 'checked', r.value === want);
-        setProp(r, 'disabled', r.value === 'value' && pageMode !== 'conv2d');
+        setProp(r, 'disabled', r.value === 'value' && !VALUE[pageMode]);
       }
-      const refusal = !want ? '' : !SHAPE[pageMode]
-        ? 'Predict first works in the Conv2d, ConvTranspose2d and Unfold / Fold tabs.'
-        : want === 'value' && pageMode !== 'conv2d'
-          ? 'Value questions work in the Conv2d tab, where the input and the weights stay in view. Here, predict the output shape.'
-          : '';
+      shownMode = pageMode;
+      let refusal = '';
+      if (want && !SHAPE[pageMode]) refusal = 'Predict first works in the Conv2d, ConvTranspose2d and Unfold / Fold tabs.';
+      else if (want === 'value' && !VALUE[pageMode]) {
+        refusal = 'Value questions work in the Conv2d and ConvTranspose2d tabs. Here, predict the output shape.';
+      } else if (want === 'value' && pageMode === 'convTranspose2d' && m.stepBy !== 'output') {
+        refusal = 'Value questions follow the output cells: choose “output cells (zero-insertion)” under Step through.';
+      }
       if (!want || refusal) {
         model = null;
         kind = '';
@@ -178,6 +205,8 @@ export function buildQuiz(ctx) {
         ask();
       } else hide(!revealed);
     },
+    /** Whether a value question waits for its guess (the views withhold the asked cell). */
+    withheld: () => kind === 'value' && !revealed,
     /** Every frame: a value question follows the timeline (a new cell is a new question). */
     frame() {
       if (!model || kind !== 'value') return;

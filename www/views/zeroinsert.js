@@ -191,8 +191,14 @@ export function draw(ctx, model, t, focus, geom) {
     if (inputDriven) {
       drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, blankWhere: { data: part.done } });
     } else {
-      const limit = co < pos.co ? model.L : co > pos.co ? 0 : pos.l + 1;
+      // Predict first: the current cell stays blank, with a question mark, until the guess
+      const withheld = t.withheld && co === pos.co;
+      const limit = co < pos.co ? model.L : co > pos.co ? 0 : pos.l + (withheld ? 0 : 1);
       drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, limit });
+      if (withheld) {
+        const [x, y] = cellCenter(g, Math.floor(pos.l / model.wo), pos.l % model.wo);
+        text(ctx, '?', x, y, { size: Math.max(9, Math.min(16, g.ch * 0.6)), weight: 700, align: 'center', baseline: 'middle' });
+      }
     }
     drawOutputPadding(ctx, model, g, 0, 0);
   }
