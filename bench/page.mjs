@@ -5,6 +5,10 @@
 //
 // usage: node bench/page.mjs [--rounds N=4] [--frames N=180] [--out FILE=target/bench/page.json]
 //                            [--profile]  (also print where the edit frames' time goes: CPU profile)
+//                            [--no-canvas-draw]  (an experiment, not the measurement: every 2D-canvas
+//                            drawing call is a no-op, so the frames keep the page's script, DOM and
+//                            layout but no canvas pixels change: the most that drawing the views off
+//                            the main thread, e.g. from a worker into an OffscreenCanvas, could save)
 //
 // What is measured (inside the page, performance.now()):
 // - every requestAnimationFrame callback is wrapped (an init script; www/ is not modified) to
@@ -43,8 +47,9 @@ const opt = (name, dflt) => {
 };
 const ROUNDS = Number(opt('rounds', 4));
 const FRAMES = Number(opt('frames', 180));
-const outFile = path.resolve(root, opt('out', 'target/bench/page.json'));
 const PROFILE = args.includes('--profile');
+const NO_CANVAS_DRAW = args.includes('--no-canvas-draw');
+const outFile = path.resolve(root, opt('out', NO_CANVAS_DRAW ? 'target/bench/page-no-canvas-draw.json' : 'target/bench/page.json'));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 const TARGETS = { edit_work_p95_ms: 8, frame_work_p95_ms: 16 };
@@ -343,10 +348,18 @@ const CASES = [
 
 const server = await startServer({ root, port: 0, host: '127.0.0.1' });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-const results = { chromium: browser.version(), date: new Date().toISOString(), loadavg_before: os.loadavg().map((x) => +x.toFixed(2)), targets: TARGETS, edits: [], animation: null };
+const results = { chromium: browser.version(), date: new Date().toISOString(), loadavg_before: os.loadavg().map((x) => +x.toFixed(2)), targets: TARGETS, no_canvas_draw: NO_CANVAS_DRAW, edits: [], animation: null };
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   await context.addInitScript(INIT);
+  if (NO_CANVAS_DRAW) {
+    await context.addInitScript(() => {
+      const P = CanvasRenderingContext2D.prototype;
+      for (const m of ['fillRect', 'strokeRect', 'clearRect', 'fillText', 'strokeText', 'drawImage', 'putImageData', 'fill', 'stroke']) {
+        P[m] = function noDraw() {};
+      }
+    });
+  }
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -373,6 +386,7 @@ results.loadavg_after = os.loadavg().map((x) => +x.toFixed(2));
 const verdict = (v, limit) => (v <= limit ? 'MET' : 'NOT MET');
 results.met = {};
 console.log(`Chromium ${results.chromium}, load average ${results.loadavg_before[0]} → ${results.loadavg_after[0]}`);
+if (NO_CANVAS_DRAW) console.log('EXPERIMENT --no-canvas-draw: every 2D-canvas drawing call was a no-op (no canvas pixels change); not the page as learners see it');
 for (const e of results.edits) {
   const w = e.edit_work_ms;
   console.log(`${e.config}`);
