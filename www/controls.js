@@ -136,6 +136,8 @@ function buildOne(p, store) {
     if (r.ok) {
       syntaxError = null;
       showErrors();
+      // a blank output_size means None: once committed, the field says so
+      if (final && field.value.trim() === '') field.value = formatParam(p.name, r.value);
       store.setParam(p.name, r.value);
     } else if (final) {
       syntaxError = r.message;
@@ -263,7 +265,8 @@ function buildOne(p, store) {
       if (noneButton) setProp(noneButton, 'disabled', current === null);
       if (Array.isArray(current) && p.kind === 'padding') lastExplicit = [...current];
       const typed = parseParam(p.name, field.value);
-      const same = typed.ok && JSON.stringify(typed.value) === JSON.stringify(current);
+      // (a blank field parses as None: it is not a way of showing it)
+      const same = typed.ok && field.value.trim() !== '' && JSON.stringify(typed.value) === JSON.stringify(current);
       if (!editing && !same) {
         field.value = formatParam(p.name, current);
         // The refused text is gone from the field, so its message goes too.
