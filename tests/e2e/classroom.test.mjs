@@ -559,6 +559,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   assert.match(await text(page, '#quiz-question'), /What is the shape of F\.unfold\(x\) with the arguments above: \[N, rows, columns\]\?$/);
   for (const sel of ['#card-unfold .canvas-wrap', '#card-fold .canvas-wrap', '#u-shapes', '#output-shape']) assert.equal(await hidden(sel), true, sel);
   assert.equal(await page.locator('#quiz-kind-value').isDisabled(), true, 'no value question in Unfold / Fold');
+  assert.equal(await page.locator('label[for="quiz-kind-value"]').getAttribute('title'), 'Value questions work in the Conv2d and ConvTranspose2d tabs');
   const repr = await text(page, '#module-repr');
   const [c, h, w] = /torch\.Size\(\[1, (\d+), (\d+), (\d+)\]\)/.exec(await text(page, '#quiz-question')).slice(1).map(Number);
   const k = Number(/kernel_size=\((\d+), \1\)/.exec(repr)[1]);

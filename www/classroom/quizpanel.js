@@ -169,7 +169,9 @@ export function buildQuiz(ctx) {
       setProp(card, 'hidden', !want);
       for (const r of kindRadios) {
         setProp(r, 'checked', r.value === want);
-        setProp(r, 'disabled', r.value === 'value' && !VALUE[pageMode]);
+        const off = r.value === 'value' && !VALUE[pageMode];
+        setProp(r, 'disabled', off);
+        if (r.labels[0]) setAttr(r.labels[0], 'title', off ? 'Value questions work in the Conv2d and ConvTranspose2d tabs' : '');
       }
       shownMode = pageMode;
       let refusal = '';
