@@ -195,6 +195,44 @@ export function kernelById(id) {
   return KERNELS.find((k) => k.id === id);
 }
 
+const bilinear4 = [0.25, 0.75, 0.75, 0.25];
+
+/**
+ * Upsamplers for an image input in ConvTranspose2d, each doubling H and W, applied to every channel
+ * on its own: `{ id, title, shape, data, stride, padding, outputPadding }`. Nearest and bilinear
+ * give every output cell the same total weight (a flat image stays flat); the uneven kernel (3 wide
+ * at stride 2) does not: its stamps overlap on every other row and column, so a flat image comes
+ * out in a checkerboard of 1×, 2× and 4× (the artefact of Odena et al., Distill 2016).
+ */
+export const UPSAMPLERS = Object.freeze(
+  [
+    { id: 'nearest2', title: 'Nearest ×2 (k2, stride 2)', shape: [2, 2], data: Object.freeze([1, 1, 1, 1]), stride: 2, padding: 0, outputPadding: 0 },
+    {
+      id: 'bilinear2',
+      title: 'Bilinear ×2 (k4, stride 2, padding 1)',
+      shape: [4, 4],
+      data: Object.freeze(bilinear4.flatMap((a) => bilinear4.map((b) => a * b))),
+      stride: 2,
+      padding: 1,
+      outputPadding: 0,
+    },
+    {
+      id: 'uneven2',
+      title: 'Uneven overlap ×2 (k3, stride 2): checkerboard',
+      shape: [3, 3],
+      data: Object.freeze(new Array(9).fill(1)),
+      stride: 2,
+      padding: 1,
+      outputPadding: 1,
+    },
+  ].map((k) => Object.freeze({ ...k, shape: Object.freeze(k.shape) })),
+);
+
+/** Look up an upsampler by id (undefined when unknown). */
+export function upsamplerById(id) {
+  return UPSAMPLERS.find((k) => k.id === id);
+}
+
 /**
  * A user's own kernel from text: rows separated by ';' or new lines, numbers by spaces or commas,
  * e.g. "1 0 -1; 2 0 -2; 1 0 -1" or "[[1, 0], [0, -1]]". Fractions like 1/9 are allowed.

@@ -443,6 +443,61 @@ test('an uploaded PNG becomes the input at the chosen size and channels; kernels
   await close();
 });
 
+test('an image in ConvTranspose2d is upsampled ×2: nearest copies pixels, bilinear, the uneven kernel’s checkerboard; the link keeps it', async () => {
+  const { page, errors, close } = await app.open({ hash: 'mode=convTranspose2d' });
+  await page.locator('#image-panel summary').click();
+  assert.equal(await page.locator('#image-panel').isVisible(), true);
+  // the ConvTranspose2d menu: the upsamplers; sizes stop at 128 (a 256×256 output)
+  assert.deepEqual(await page.locator('#img-kernel option').evaluateAll((os) => os.map((o) => o.value)), ['nearest2', 'bilinear2', 'uneven2']);
+  assert.deepEqual(await page.locator('#img-size option:disabled').evaluateAll((os) => os.map((o) => o.value)), ['192', '256']);
+  await page.selectOption('#img-size', '32');
+  await page.selectOption('#img-channels', '1');
+  await page.selectOption('#img-kernel', 'nearest2');
+  await page.locator('#img-sample').click();
+  await shapeIs(page, 'torch.Size([1, 1, 64, 64])');
+  assert.equal(await text(page, '#input-shape'), 'torch.Size([1, 1, 32, 32])');
+  assert.equal(await text(page, '#module-repr'), 'ConvTranspose2d(1, 1, kernel_size=(2, 2), stride=(2, 2), bias=False)');
+  const x = JSON.parse(await dataset(page, '#card-scatter', 'inputValues'));
+  let y = JSON.parse(await dataset(page, '#card-scatter', 'outputValues'));
+  assert.equal(y.length, 64 * 64);
+  for (let r = 0; r < 64; r++) for (let c = 0; c < 64; c++) assert.equal(y[r * 64 + c], x[(r >> 1) * 32 + (c >> 1)], `y[${r}, ${c}]`);
+  // bilinear: an inner cell is 9/16, 3/16, 3/16, 1/16 of its four nearest input pixels
+  await page.selectOption('#img-kernel', 'bilinear2');
+  await page.waitForFunction(() => /kernel_size=\(4, 4\)/.test(document.querySelector('#module-repr').textContent));
+  assert.match(await text(page, '#module-repr'), /stride=\(2, 2\), padding=\(1, 1\)/);
+  y = JSON.parse(await dataset(page, '#card-scatter', 'outputValues'));
+  const [r, c] = [11, 21]; // odd row, odd column: nearest input (5, 10), then (6, 10), (5, 11), (6, 11)
+  const want = (9 * x[5 * 32 + 10] + 3 * x[6 * 32 + 10] + 3 * x[5 * 32 + 11] + x[6 * 32 + 11]) / 16;
+  assert.ok(Math.abs(y[r * 64 + c] - want) < 1e-6, `bilinear y[${r}, ${c}] = ${y[r * 64 + c]}, want ${want}`);
+  // the uneven kernel: the overlap count alternates 1, 2, 4 (the checkerboard)
+  await page.selectOption('#img-kernel', 'uneven2');
+  await page.waitForFunction(() => /output_padding=\(1, 1\)/.test(document.querySelector('#module-repr').textContent));
+  await shapeIs(page, 'torch.Size([1, 1, 64, 64])');
+  y = JSON.parse(await dataset(page, '#card-scatter', 'outputValues'));
+  const X = (i, j) => x[i * 32 + j];
+  const near = (a, b) => Math.abs(a - b) < 1e-5;
+  assert.ok(near(y[10 * 64 + 20], X(5, 10)), 'even row, even column: one stamp');
+  assert.ok(near(y[10 * 64 + 21], X(5, 10) + X(5, 11)), 'even row, odd column: two');
+  assert.ok(near(y[11 * 64 + 21], X(5, 10) + X(6, 10) + X(5, 11) + X(6, 11)), 'odd row, odd column: four');
+  await page.waitForFunction(() => /img=sample/.test(location.hash) && /mode=convTranspose2d/.test(location.hash) && /stride=2/.test(location.hash));
+  // the link rebuilds it
+  const again = await app.open({ hash: (await page.evaluate(() => location.hash)).slice(1) });
+  await shapeIs(again.page, 'torch.Size([1, 1, 64, 64])');
+  assert.equal(await again.page.locator('#notice').isHidden(), true);
+  assert.deepEqual(JSON.parse(await dataset(again.page, '#card-scatter', 'inputValues')), x);
+  assert.match(await text(again.page, '#img-status'), /The sample image is the input/);
+  assert.deepEqual(again.errors, []);
+  await again.close();
+  // Conv2d's menu comes back in the Conv2d tab, with its own choice
+  await page.locator('[data-mode-tab="conv2d"]').click();
+  await page.waitForFunction(() => document.body.dataset.mode === 'conv2d');
+  assert.equal(await page.locator('#img-kernel').inputValue(), 'sobel-x');
+  assert.equal(await page.locator('#img-size option:disabled').count(), 0);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'classroom-image-transposed-1280.png') });
+  assert.deepEqual(clean(errors), []);
+  await close();
+});
+
 test('an image input past the typed size cap: its own side can be typed back; a fill brings the side within the cap and the link reads back', async () => {
   const { page, errors, close } = await app.open();
   await page.locator('#image-panel summary').click();

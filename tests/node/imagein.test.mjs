@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import api from './pkg.mjs';
-import { KERNELS, kernelById, kernelFor, parseKernel, rgbaToTensor, samplePixels } from '../../www/imagein.js';
+import {
+  KERNELS, UPSAMPLERS, kernelById, upsamplerById, kernelFor, parseKernel, rgbaToTensor, samplePixels,
+} from '../../www/imagein.js';
 
 const sum = (a) => Array.from(a).reduce((s, v) => s + v, 0);
 const close = (a, b, tol = 1e-6) => Math.abs(a - b) <= tol;
@@ -31,6 +33,39 @@ test('KERNELS: the standard values; smoothing sums to 1, edge detectors to 0', (
   const sx = kernelById('sobel-x').data;
   assert.ok(sx.every((v, i) => v === -sx[Math.floor(i / 3) * 3 + (2 - (i % 3))]));
   assert.throws(() => { KERNELS[0].data[0] = 5; }, TypeError); // frozen
+});
+
+test('UPSAMPLERS double H and W through the real ConvTranspose2d; nearest and bilinear keep a flat image flat, the uneven kernel makes a checkerboard', () => {
+  assert.deepEqual(UPSAMPLERS.map((k) => k.id), ['nearest2', 'bilinear2', 'uneven2']);
+  assert.equal(upsamplerById('bilinear2').shape[0], 4);
+  assert.equal(upsamplerById('sobel-x'), undefined);
+  assert.throws(() => { UPSAMPLERS[0].data[0] = 5; }, TypeError); // frozen
+  const run = (k, x, c) => {
+    const { weight, groups } = kernelFor(k, c, c);
+    return api.convTranspose2d(x, weight, null, { stride: k.stride, padding: k.padding, outputPadding: k.outputPadding, groups });
+  };
+  const flat = { shape: [1, 3, 6, 6], data: new Float32Array(108).fill(0.5) };
+  for (const k of UPSAMPLERS) {
+    assert.equal(k.data.length, k.shape[0] * k.shape[1], k.id);
+    const y = run(k, flat, 3);
+    assert.deepEqual(y.shape, [1, 3, 12, 12], k.id);
+  }
+  // every inner cell of nearest / bilinear gets total weight 1 (bilinear: the border rows and
+  // columns only 3/4 of it, their missing neighbour is outside); nearest copies each pixel 2×2
+  const near = run(upsamplerById('nearest2'), flat, 3);
+  assert.ok(near.data.every((v) => v === 0.5));
+  const bil = run(upsamplerById('bilinear2'), flat, 3);
+  for (let r = 1; r < 11; r++) for (let c = 1; c < 11; c++) assert.ok(close(bil.data[r * 12 + c], 0.5), `${r},${c}`);
+  assert.ok(close(bil.data[0], 0.5 * 0.75 * 0.75) && close(bil.data[5], 0.5 * 0.75));
+  const gray = rgbaToTensor(samplePixels(8).data, 8, 8, 1);
+  const n2 = run(upsamplerById('nearest2'), gray, 1);
+  for (let r = 0; r < 16; r++) for (let c = 0; c < 16; c++) assert.equal(n2.data[r * 16 + c], gray.data[(r >> 1) * 8 + (c >> 1)]);
+  // uneven: 1, 2 or 4 stamps per cell, every other row and column
+  const odd = run(upsamplerById('uneven2'), flat, 3);
+  const inner = new Set();
+  for (let r = 1; r < 11; r++) for (let c = 1; c < 11; c++) inner.add(odd.data[r * 12 + c]);
+  assert.deepEqual([...inner].sort(), [0.5, 1, 2]);
+  assert.notEqual(odd.data[1 * 12 + 1], odd.data[1 * 12 + 2]);
 });
 
 test('kernelFor: depthwise when channel counts match, channel mean otherwise', () => {

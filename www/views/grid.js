@@ -482,6 +482,17 @@ export function cellCenter(g, r, c) {
   return [g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch];
 }
 
+/**
+ * The width a label over grid `i` of a row of tiles may take: up to the next tile on the same row
+ * (less a gap), or to the view's right edge for the last one.
+ * @param {{x: number, y: number}[]} grids the tiles, in drawing order
+ */
+export function labelRoom(grids, i, width, gap = 8) {
+  const g = grids[i];
+  const next = grids.slice(i + 1).find((o) => o.y === g.y && o.x > g.x);
+  return next ? next.x - g.x - gap : width - g.x;
+}
+
 /** A straight arrow with a filled head. */
 export function arrow(ctx, x0, y0, x1, y1, color, width = 2) {
   const dx = x1 - x0;

@@ -10,7 +10,7 @@
 // model's `partial(l)` (wasm), the stamps its `stamps(l)` (wasm).
 
 import {
-  COLORS, drawGrid, makeGrid, cellAt, strokeCells, hatchCells, fitText, text, veil, tileLayout, arrow,
+  COLORS, drawGrid, makeGrid, cellAt, strokeCells, hatchCells, fitText, text, veil, tileLayout, arrow, labelRoom,
 } from './grid.js';
 
 export const id = 'scatter';
@@ -235,8 +235,8 @@ export function draw(ctx, model, t, focus, geom) {
   for (let co = 0; co < model.cout; co++) {
     const g = geom.output[co];
     label(ctx, co === 0
-      ? [`output y[0, ${co}] = canvas cropped${model.bias ? ' + bias' : ''}  ${size(model.output.shape)}`, `output y[0, ${co}]  ${size(model.output.shape)}`, `output ${size(model.output.shape)}`, 'output']
-      : [`output y[0, ${co}]`, `y[${co}]`], g.x, g.y - 8, Math.max(g.w + 40, geom.width - g.x));
+      ? [`output y[0, ${co}] = canvas cropped${model.bias ? ' + bias' : ''}  ${size(model.output.shape)}`, `output y[0, ${co}]  ${size(model.output.shape)}`, `output ${size(model.output.shape)}`, `output y[0, ${co}]`, 'output']
+      : [`output y[0, ${co}]`, `y[${co}]`], g.x, g.y - 8, labelRoom(geom.output, co, geom.width));
     if (inputDriven) {
       drawGrid(ctx, g, { data: model.output.data, offset: co * model.L, maxAbs: scaleY, blankWhere: { data: part.done } });
     } else {

@@ -6,6 +6,7 @@
 
 import {
   COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, hatchCells, fitText, text, veil, tileLayout, cellCenter,
+  labelRoom,
 } from './grid.js';
 import { drawOutputPadding } from './scatter.js';
 
@@ -186,8 +187,8 @@ export function draw(ctx, model, t, focus, geom) {
   for (let co = 0; co < model.cout; co++) {
     const g = geom.output[co];
     label(ctx, co === 0
-      ? [`output y[0, ${co}] (stride-1 conv)  ${size(model.zero.output.shape)}`, `output y[0, ${co}]  ${size(model.zero.output.shape)}`, `output ${size(model.zero.output.shape)}`, 'output']
-      : [`output y[0, ${co}]`, `y[${co}]`], g.x, g.y - 8, Math.max(g.w + 40, geom.width - g.x));
+      ? [`output y[0, ${co}] (stride-1 conv)  ${size(model.zero.output.shape)}`, `output y[0, ${co}]  ${size(model.zero.output.shape)}`, `output ${size(model.zero.output.shape)}`, `output y[0, ${co}]`, 'output']
+      : [`output y[0, ${co}]`, `y[${co}]`], g.x, g.y - 8, labelRoom(geom.output, co, geom.width));
     if (inputDriven) {
       drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, blankWhere: { data: part.done } });
     } else {
