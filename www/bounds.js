@@ -93,6 +93,14 @@ function axisKey(q, axis) {
   return `${axis}|${axis ? q.width : q.height}|${q.kernel_size[axis]}|${q.stride[axis]}|${pad}|${q.dilation[axis]}|${q.padding_mode}`;
 }
 
+/**
+ * The top of a slider's range: its sliderMax, or the current value when a typed value or a link
+ * went past it (within the hard max), so the slider still moves around where the state is.
+ */
+function sliderTop(p, cur) {
+  return Number.isInteger(cur) ? Math.min(p.max, Math.max(p.sliderMax, cur)) : p.sliderMax;
+}
+
 /** The probes of the last sliderValues call (one generation: what an edit did not move is reused). */
 let lastProbes = new Map();
 
@@ -134,7 +142,7 @@ export function sliderValues(api, params, { maxSide = PARAM.height.max } = {}) {
         continue;
       }
       const ok = (v) => geometryOk(withValue(params, name, axis, v), axis);
-      out[key] = validInterval(ok, p.min, p.max, params[name][axis], curOk);
+      out[key] = validInterval(ok, p.min, sliderTop(p, params[name][axis]), params[name][axis], curOk);
     }
   }
   lastProbes = probes;
@@ -157,7 +165,8 @@ export function transposeSliderValues(api, params) {
     const p = PARAM[name];
     const test = (v) => ok(withValue(params, name, axis, v));
     const cur = axis < 0 ? params[name] : params[name][axis];
-    return scan ? range(p.min, p.max).filter(test) : validInterval(test, p.min, p.max, cur, curOk);
+    const top = sliderTop(p, cur);
+    return scan ? range(p.min, top).filter(test) : validInterval(test, p.min, top, cur, curOk);
   };
   for (const name of ['height', 'width']) out[name] = valuesOf(name, -1);
   for (const name of ['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']) {

@@ -13,9 +13,9 @@
 //       'choice'   one of `choices`                  (padding_mode)
 // modes: the modes whose controls show the row (default: every mode). A row a mode does not use
 // keeps its value, so switching back restores it.
-// min / max are the hard limits of this visualizer (what a slider can ever reach, what the hash
-// may hold); the live slider bounds are narrower, derived from the output-size formula
-// (see bounds.js).
+// min / max are the hard limits of this visualizer (what may be typed, what the hash may hold);
+// a slider reaches at most `sliderMax` (SLIDER_MAX below, else max), and its live bounds are
+// narrower still, derived from the output-size formula (see bounds.js).
 
 /** Values of padding_mode, in PyTorch's order. */
 export const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
@@ -32,7 +32,9 @@ const TABLE = [
   ['width', 5, 1, 64, 'int', 'Input width W (not an argument: the tensor’s size).', 'input width'],
   ['kernel_size', [3, 3], 1, 15, 'pair', 'Kernel height and width: 3 or 3, 2.'],
   ['stride', [1, 1], 1, 8, 'pair', 'How far the kernel jumps between output cells.'],
-  ['padding', [0, 0], 0, 8, 'padding', "Halo added on each side: 1, 1, 2, 'same' or 'valid'."],
+  // 'same' with the largest kernel and dilation pads (15 − 1)·8 / 2 = 56 on a side; entering a mode
+  // whose padding takes only numbers writes that as numbers, and links must read it back
+  ['padding', [0, 0], 0, 56, 'padding', "Halo added on each side: 1, 1, 2, 'same' or 'valid'."],
   ['output_padding', [0, 0], 0, 7, 'pair', 'Extra rows / columns at the bottom / right of the output; must be < max(stride, dilation).', null, ['convTranspose2d']],
   ['output_size', null, 1, 1024, 'size', 'None, or the (H, W) you want back: picks output_padding for you.', null, ['convTranspose2d']],
   ['dilation', [1, 1], 1, 8, 'pair', 'Spacing between kernel taps (holes in the footprint).'],
@@ -41,8 +43,12 @@ const TABLE = [
   ['padding_mode', 'zeros', 0, 0, 'choice', 'What fills the halo: zeros, or copies of input cells.', null, ['conv2d', 'matrix']],
 ];
 
+/** Where a slider stops below its argument's hard limit: a halo past 8 is typed, not dragged. */
+const SLIDER_MAX = { padding: 8 };
+
 /**
- * The parameter table as objects: { name, label, initial, min, max, kind, help, choices, modes }.
+ * The parameter table as objects: { name, label, initial, min, max, sliderMax, kind, help, choices,
+ * modes }.
  * `label` is the visible control label: PyTorch's name, except for the input's own size.
  */
 export const PARAMS = TABLE.map(([name, initial, min, max, kind, help, label, modes]) => ({
@@ -51,6 +57,7 @@ export const PARAMS = TABLE.map(([name, initial, min, max, kind, help, label, mo
   initial,
   min,
   max,
+  sliderMax: SLIDER_MAX[name] ?? max,
   kind,
   help,
   choices: name === 'padding_mode' ? PADDING_MODES : null,

@@ -825,6 +825,34 @@ test('a refused value’s message goes once its field shows a valid value', asyn
   });
 });
 
+test("'same' written as numbers on entering Unfold / Fold (a halo of 56) reads back from the link and can be typed; the slider follows it", async () => {
+  const { page, problems, close } = await openPage({ hash: 'kernel_size=15&dilation=8&padding=same&height=20&width=20' });
+  await page.locator('[data-mode-tab="unfold"]').click();
+  await page.waitForFunction(() => /padding=\(56, 56\)/.test(document.querySelector('#module-repr').textContent) && /padding=56&/.test(location.hash));
+  const hash = await page.evaluate(() => location.hash);
+  // monkey seed 25: this link was refused as mangled ("draws at most 8 (got 56)")
+  const again = await openPage({ hash: hash.slice(1) });
+  assert.equal(await again.page.locator('#notice').isHidden(), true);
+  assert.match(await again.page.locator('#module-repr').textContent(), /padding=\(56, 56\)/);
+  const field = again.page.getByLabel('padding', { exact: true });
+  assert.equal(await field.inputValue(), '56');
+  await field.fill('56, 50'); // (20 + 2·50 ≥ the dilated kernel's 113)
+  await field.press('Enter');
+  await again.page.waitForFunction(() => /padding=\(56, 50\)/.test(document.querySelector('#module-repr').textContent));
+  assert.equal(await again.page.locator('#param-padding-error').isHidden(), true);
+  // the slider runs up to the typed value (past its usual 8) over the values that fit: 47…56 here
+  const slider = again.page.getByRole('slider', { name: 'padding height slider' });
+  await again.page.waitForFunction(() => document.querySelector('[title="padding height slider"]').max === '9');
+  assert.equal(await slider.getAttribute('aria-valuetext'), '56');
+  await slider.focus();
+  await again.page.keyboard.press('Home');
+  await again.page.waitForFunction(() => /padding=\(47, 50\)/.test(document.querySelector('#module-repr').textContent));
+  assert.deepEqual(again.problems, []);
+  await again.close();
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('a blank output_size field is None, and says so once committed (Enter or leaving it)', async () => {
   const { page, problems, close } = await openPage({ hash: 'mode=convTranspose2d' });
   const field = page.getByLabel('output_size', { exact: true });

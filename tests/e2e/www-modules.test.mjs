@@ -24,6 +24,9 @@ test('parseParam reads values as typed in Python', () => {
   assert.match(parseParam('stride', 'two').message, /^stride: expected an int or a tuple of 2 ints, got 'two'/);
   assert.match(parseParam('stride', '1.5').message, /^stride:/);
   assert.match(parseParam('in_channels', '99').message, /at most 8/);
+  // padding reads back what 'same' becomes in numbers: (15 − 1)·8 / 2 = 56 at most
+  assert.deepEqual(parseParam('padding', '56, 8').value, [56, 8]);
+  assert.match(parseParam('padding', '57').message, /^padding: this visualizer draws at most 56 \(got 57\)/);
   assert.match(parseParam('padding_mode', 'mirror').message, /padding_mode must be one of/);
   assert.equal(formatParam('stride', [2, 2]), '2');
   assert.equal(formatParam('stride', [2, 1]), '2, 1');
