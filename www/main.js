@@ -374,6 +374,7 @@ async function main() {
       held = on;
       if (!on) wake();
     },
+    edited: () => store.version !== computedVersion,
     repr: () => $('#module-repr').textContent,
   });
   let shownImage = null;

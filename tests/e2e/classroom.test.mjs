@@ -327,6 +327,25 @@ test('GIF export: a file named after the arguments, one frame per output cell; P
   await close();
 });
 
+test('GIF export: an edit made while the frames are drawn says it waits, then applies when the GIF is done', async () => {
+  // 1,444 positions, 400 frames drawn (the cap), 4 per animation frame: about 100 frames long
+  const { page, errors, close } = await app.open({ hash: 'in_channels=1&height=40&width=40' });
+  await page.selectOption('#gif-size', 'small');
+  const download = page.waitForEvent('download', { timeout: 60000 });
+  await page.locator('#export-gif').click();
+  await page.waitForFunction(() => /^Drawing frame/.test(document.querySelector('#export-status').textContent));
+  const stride = page.getByLabel('stride', { exact: true });
+  await stride.fill('2');
+  await stride.press('Enter');
+  await page.waitForFunction(() => /Your edit applies when the GIF is done\.$/.test(document.querySelector('#export-status').textContent));
+  assert.equal(await text(page, '#output-shape'), 'torch.Size([1, 1, 38, 38])', 'held while the frames are drawn');
+  const d = await download;
+  assert.equal(d.suggestedFilename(), 'conv2d_k3_s1_p0.gif', 'the GIF of the layer it started from');
+  await shapeIs(page, 'torch.Size([1, 1, 19, 19])');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('GIF export: the encoder module is fetched on the first GIF export only; a failed load is a message and the next click works', async () => {
   const { page, errors, close } = await app.open();
   const gifRequests = [];

@@ -240,6 +240,8 @@ test('static: the comment stripper keeps code and regex literals, drops comments
 async function checkShape(page, fail) {
   await page.keyboard.press('Escape');
   await page.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
+  // a GIF export holds recomputes while it draws its frames (seed 26: the check ran during one)
+  await page.waitForFunction(() => !document.querySelector('#export-gif').hasAttribute('aria-busy'), null, { timeout: 120000 });
   await frames(page);
   const deadline = Date.now() + 5000;
   let snap;
@@ -516,7 +518,7 @@ async function hostileWhileOpen(page, problems, hash) {
 // ---------------------------------------------------------------------------------------------
 // The page in Chromium
 
-test(`monkey: ${STEPS} seeded random interactions → zero errors, and the shape is PyTorch's formula at every checkpoint`, { timeout: 300000 }, async (t) => {
+test(`monkey: ${STEPS} seeded random interactions → zero errors, and the shape is PyTorch's formula at every checkpoint`, { timeout: Math.max(300000, STEPS * 300) }, async (t) => {
   const started = Date.now();
   // a laptop-sized window (the page's canvases, redrawn on every change, cost less to raster)
   const { page, problems, load, close } = await openPage({ width: 1024, height: 720 });

@@ -49,8 +49,8 @@ export function framePositions(total, frameBytes) {
 /**
  * Wire the export tools (#export-png, #export-gif, #gif-size, #gif-speed, #export-progress).
  * ctx: { current() → { page, model, state }, canvases, drawAll() (every view of the page drawn
- * now), hold(bool) (stop recomputes while a GIF is drawn from the model), repr() → the module's
- * text }. The GIF encoder is loaded on the first GIF export (loadGifEncoder): the button stays
+ * now), hold(bool) (stop recomputes while a GIF is drawn from the model), edited() (an edit waits
+ * for the hold to end), repr() → the module's text }. The GIF encoder is loaded on the first GIF export (loadGifEncoder): the button stays
  * busy until then, and a failed load is a message beside it (the next click tries again).
  */
 export function buildExport(ctx) {
@@ -140,7 +140,7 @@ export function buildExport(ctx) {
         });
         frames.push(g.getImageData(0, 0, w, h));
         progress.value = i + 1;
-        say(`Drawing frame ${i + 1} / ${positions.length}…${loadNote()}`);
+        say(`Drawing frame ${i + 1} / ${positions.length}…${loadNote()}${ctx.edited() ? ' Your edit applies when the GIF is done.' : ''}`);
         if (i % 4 === 3) await new Promise(requestAnimationFrame);
       }
       if (!encoder && !loadError) say('Loading the GIF encoder…');
