@@ -132,6 +132,27 @@ test('slider bounds with a groups value the core refuses (kept while in Unfold /
   assert.deepEqual(sliderValues({ conv2dOutputSize }, { ...base, in_channels: 4, out_channels: 2, groups: 2 }).in_channels, [2, 4, 6, 8]);
 });
 
+test('the ConvTranspose2d round trip lists the Conv2d input sizes that map back, and none when one axis has none', async () => {
+  const api = await import(path.join(ROOT, 'www/pkg/convviz.js'));
+  api.initSync({ module: fs.readFileSync(path.join(ROOT, 'www/pkg/convviz_bg.wasm')) });
+  const { build } = await import('../../www/modes/convtranspose2d.js');
+  // the lecture's: 5×5 and 6×6 both give 3×3
+  const lecture = fromHash('#mode=convTranspose2d&in_channels=2&out_channels=1&height=3&width=3&kernel_size=3&stride=2&padding=1').state;
+  const m = build(api, lecture, null);
+  assert.deepEqual(m.roundTrip.sizes, [[5, 5], [6, 6]]);
+  assert.deepEqual(m.roundTrip.x.shape, [1, 1, 5, 5]);
+  m.dispose();
+  // monkey seed 31: heights map back but no width does (kernel 8 wide at stride 2 with padding 3
+  // cannot give width 1); the sizes were [h, undefined] and the view threw RangeError
+  const oneAxis = fromHash('#mode=convTranspose2d&in_channels=1&out_channels=6&height=1&width=1&kernel_size=2,8&stride=8,2&padding=3&output_padding=1&dilation=5,1').state;
+  const m2 = build(api, oneAxis, null);
+  assert.deepEqual(m2.roundTrip.sizes, []);
+  assert.equal(m2.roundTrip.x, null);
+  assert.match(m2.roundTrip.error, /^No input size makes this Conv2d produce this layer’s input size\.$/);
+  assert.deepEqual(m2.output.shape, [1, 6, 1, 3], 'the layer itself still runs');
+  m2.dispose();
+});
+
 test('output_size reads None or a pair; view choices (step, pair, matrix, rt) round-trip through the hash', () => {
   assert.equal(parseParam('output_size', 'None').value, null);
   assert.equal(parseParam('output_size', '').value, null);

@@ -116,7 +116,8 @@ function buildRoundTrip(api, state, weight, bias, free) {
   };
   const hs = candidates(0, free.height);
   const ws = candidates(1, free.width);
-  const count = Math.max(hs.length, ws.length);
+  // both sides need a size that maps back: one axis alone gives no input at all
+  const count = hs.length && ws.length ? Math.max(hs.length, ws.length) : 0;
   const rt = {
     sizes: [],
     index: 0,
