@@ -50,8 +50,9 @@ export function framePositions(total, frameBytes) {
  * Wire the export tools (#export-png, #export-gif, #gif-size, #gif-speed, #export-progress).
  * ctx: { current() → { page, model, state }, canvases, drawAll() (every view of the page drawn
  * now), hold(bool) (stop recomputes while a GIF is drawn from the model), edited() (an edit waits
- * for the hold to end), repr() → the module's text }. The GIF encoder is loaded on the first GIF export (loadGifEncoder): the button stays
- * busy until then, and a failed load is a message beside it (the next click tries again).
+ * for the hold to end), repr() → the module's text }. The GIF encoder is loaded on the first GIF
+ * export (loadGifEncoder): the button stays busy until then, and a failed load is a message beside
+ * it (the next click tries again).
  */
 export function buildExport(ctx) {
   const status = $('#export-status');

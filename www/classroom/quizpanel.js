@@ -50,10 +50,7 @@ const VALUE = {
   },
   convTranspose2d: {
     question: (c) => `What is y[0, ${c.co}, ${c.oh}, ${c.ow}], the cell the flipped kernel is on? (The zero-insertion card shows what it reads.)`,
-    explain(m, c) {
-      const wz = m.zeroInsert.input.shape[3];
-      return explainTransposeValue(m.zero.steps(c.co, c.l), (t) => m.ziKinds[t.ih * wz + t.iw] === 1);
-    },
+    explain: (m, c) => explainTransposeValue(m.zero.steps(c.co, c.l), (t) => m.readsInput(t)),
   },
 };
 
@@ -68,13 +65,12 @@ export function buildQuiz(ctx) {
   const explain = $('#quiz-explain');
   const next = $('#quiz-next');
   let model = null;
-  let mode = '';
+  let mode = ''; // the tab shown (its question, when model is set)
   let params = null;
   let kind = '';
   let key = '';
   let revealed = false;
   let lastKind = 'shape';
-  let shownMode = '';
   const kindRadios = [...document.querySelectorAll('input[name="quiz-kind"]')];
 
   toggle.addEventListener('click', () => {
@@ -86,7 +82,7 @@ export function buildQuiz(ctx) {
     r.addEventListener('change', () => {
       if (!r.checked) return;
       // ConvTranspose2d's value questions follow the output cells: asking for one steps through them
-      if (r.value === 'value' && shownMode === 'convTranspose2d') ctx.store.update({ ui: { quiz: 'value', step: 'output' } });
+      if (r.value === 'value' && mode === 'convTranspose2d') ctx.store.update({ ui: { quiz: 'value', step: 'output' } });
       else ctx.store.setUi('quiz', r.value);
     });
   }
@@ -173,7 +169,7 @@ export function buildQuiz(ctx) {
         setProp(r, 'disabled', off);
         if (r.labels[0]) setAttr(r.labels[0], 'title', off ? 'Value questions work in the Conv2d and ConvTranspose2d tabs' : '');
       }
-      shownMode = pageMode;
+      mode = pageMode;
       let refusal = '';
       if (want && !SHAPE[pageMode]) refusal = 'Predict first works in the Conv2d, ConvTranspose2d and Unfold / Fold tabs.';
       else if (want === 'value' && !VALUE[pageMode]) {
@@ -195,10 +191,9 @@ export function buildQuiz(ctx) {
         return;
       }
       setProp(form, 'hidden', false);
-      const k = `${pageMode}:${want}:${JSON.stringify(state.params)}:${m.output?.data.length ?? m.columns.data.length}`;
+      const k = `${pageMode}:${want}:${JSON.stringify(state.params)}:${SHAPE[pageMode].expected(m)}`;
       const changed = model !== m || kind !== want;
       model = m;
-      mode = pageMode;
       params = state.params;
       kind = want;
       card.dataset.kind = want;

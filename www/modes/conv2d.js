@@ -9,7 +9,17 @@ import { makeInput, makeWeights, maxAbs } from '../tensors.js';
 import { PARAM } from '../params.js';
 
 /** How many output cells' steps a model keeps (each a few KB of tap objects at the teaching size). */
-export const STEPS_KEPT = 64;
+const STEPS_KEPT = 64;
+
+/**
+ * Add an entry to a per-cell cache that keeps the STEPS_KEPT most recent ones (oldest out first):
+ * the cells the page shows at once (current, ghost, glide origin, hover) and recent ones, so
+ * memory stays bounded while the animation visits every cell.
+ */
+export function keepRecent(cache, key, value) {
+  if (cache.size >= STEPS_KEPT) cache.delete(cache.keys().next().value);
+  cache.set(key, value);
+}
 
 /** The options object of conv2d / conv2dTrace / conv2dOutputSize for a state's parameters. */
 export function convOptions(params) {
@@ -179,10 +189,7 @@ export class Conv2dModel {
       s.l = l;
       s.oh = oh;
       s.ow = ow;
-      // the cells the page shows at once (current, ghost, glide origin, hover) and recent ones:
-      // older entries go first, so memory stays bounded while the animation visits every cell
-      if (this._steps.size >= STEPS_KEPT) this._steps.delete(this._steps.keys().next().value);
-      this._steps.set(key, s);
+      keepRecent(this._steps, key, s);
     }
     return s;
   }

@@ -9,7 +9,7 @@
 // lazily and cached: views never compute.
 
 import { makeInput, makeFilled, makeTransposeWeights, ones, maxAbs } from '../tensors.js';
-import { checkModule, blamed, blameParam, Conv2dModel, outputSize as convOutputSize, STEPS_KEPT } from './conv2d.js';
+import { checkModule, blamed, blameParam, Conv2dModel, outputSize as convOutputSize, keepRecent } from './conv2d.js';
 
 /** The lecture's round trip (#5): Conv2d(1, 2, 3, stride=2, padding=1) then its transpose. */
 export const ROUND_TRIP_PRESET = {
@@ -287,6 +287,11 @@ export class ConvTranspose2dModel {
     return out;
   }
 
+  /** Whether a tap of the zero-insertion route's steps reads a real input cell (not an inserted zero or padding). */
+  readsInput(tap) {
+    return this.ziKinds[tap.ih * this.zeroInsert.input.shape[3] + tap.iw] === 1;
+  }
+
   /** The timeline position as what it steps: { l } (input location) or { co, l } (output cell). */
   position(p) {
     if (this.stepBy === 'input') return { l: p, ih: Math.floor(p / this.w), iw: p % this.w };
@@ -342,8 +347,7 @@ export class ConvTranspose2dModel {
         for (const cell of st.cells) products[(cell.c - g * this.coutG) * this.kk + cell.i * this.kw + cell.j] = cell.product;
         s.push({ ci, value: st.value, products });
       }
-      if (this._stamps.size >= STEPS_KEPT) this._stamps.delete(this._stamps.keys().next().value); // the most recent kept
-      this._stamps.set(l, s);
+      keepRecent(this._stamps, l, s);
     }
     return s;
   }

@@ -489,8 +489,10 @@ export function cellCenter(g, r, c) {
  */
 export function labelRoom(grids, i, width, gap = 8) {
   const g = grids[i];
-  const next = grids.slice(i + 1).find((o) => o.y === g.y && o.x > g.x);
-  return next ? next.x - g.x - gap : width - g.x;
+  for (let j = i + 1; j < grids.length; j++) {
+    if (grids[j].y === g.y && grids[j].x > g.x) return grids[j].x - g.x - gap;
+  }
+  return width - g.x;
 }
 
 /** A straight arrow with a filled head. */
