@@ -20,6 +20,8 @@ after(async () => {
 
 const text = (page, sel) => page.locator(sel).textContent();
 const dataset = (page, sel, key) => page.locator(sel).evaluate((el, k) => el.dataset[k], key);
+/** Whether an element is hidden by CSS visibility (the quiz keeps its space). */
+const hiddenOn = (page, sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).visibility === 'hidden');
 const shapeIs = (page, t) => page.waitForFunction((want) => document.querySelector('#output-shape').textContent === want, t, { timeout: 5000 });
 /** Console problems, without the favicon request a test's own reload cancels. */
 const clean = (errors) => errors.filter((e) => !/requestfailed: .*favicon\.(png|svg)$/.test(e));
@@ -597,7 +599,6 @@ test('Predict first: the shape is hidden, a wrong guess is corrected with the fo
 
 test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, with output_size and with C·kh·kw × L', async () => {
   const { page, errors, close } = await app.open();
-  const hidden = (sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).visibility === 'hidden');
   const guess = async (t) => {
     await page.locator('#quiz-guess').fill(t);
     await page.locator('#quiz-guess').press('Enter');
@@ -609,7 +610,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   assert.equal(await text(page, '#quiz-question'), 'x has torch.Size([1, 2, 3, 3]). What is the shape of y = the layer(x, output_size=(5, 5))?');
   // every picture and text that shows the output is hidden until the guess; the value question is for Conv2d
   for (const sel of ['#card-roundtrip .canvas-wrap', '#card-scatter .canvas-wrap', '#card-zeroinsert .canvas-wrap', '#card-colmatmul .canvas-wrap', '#t-shapes', '#roundtrip', '#output-shape', '#position-text', '#preset-note']) {
-    assert.equal(await hidden(sel), true, sel);
+    assert.equal(await hiddenOn(page, sel), true, sel);
   }
   assert.equal(await page.locator('#quiz-kind-value').isDisabled(), false);
   await guess('[1, 1, 6, 6]');
@@ -618,7 +619,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   const lines = (await text(page, '#quiz-explain')).split('\n');
   assert.match(lines[0], /^H_out = \(H − 1\)·stride .* = \(3 − 1\)·2 − 2·1 \+ 1·\(3 − 1\) \+ 0 \+ 1 = 5$/);
   assert.match(lines[2], /^output_size=\(5, 5\) sets output_padding to \(0, 0\); it may ask for H_out 5 to 6/);
-  assert.equal(await hidden('#card-scatter .canvas-wrap'), false, 'revealed');
+  assert.equal(await hiddenOn(page, '#card-scatter .canvas-wrap'), false, 'revealed');
   // a new layer is a new question: the convolution-arithmetic guide's odd case, transposed (3×3 → 6×6)
   await choosePreset(page, 'padding-strides-odd-transposed');
   await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
@@ -631,7 +632,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   await openMode(page, 'unfold');
   await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
   assert.match(await text(page, '#quiz-question'), /What is the shape of F\.unfold\(x\) with the arguments above: \[N, rows, columns\]\?$/);
-  for (const sel of ['#card-unfold .canvas-wrap', '#card-fold .canvas-wrap', '#u-shapes', '#output-shape']) assert.equal(await hidden(sel), true, sel);
+  for (const sel of ['#card-unfold .canvas-wrap', '#card-fold .canvas-wrap', '#u-shapes', '#output-shape']) assert.equal(await hiddenOn(page, sel), true, sel);
   assert.equal(await page.locator('#quiz-kind-value').isDisabled(), true, 'no value question in Unfold / Fold');
   assert.equal(await page.locator('label[for="quiz-kind-value"]').getAttribute('title'), 'Value questions work in the Conv2d and ConvTranspose2d tabs');
   const repr = await text(page, '#module-repr');
@@ -663,7 +664,6 @@ test('Predict first, a ConvTranspose2d value: stepping through output cells, the
   // the lecture's way back, with small integers
   const hash = 'mode=convTranspose2d&in_channels=2&out_channels=1&height=3&width=3&kernel_size=3&stride=2&padding=1&output_size=5&input=integers~3&weight=integers~4&bias=0';
   const { page, errors, close } = await app.open({ hash });
-  const hidden = (sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).visibility === 'hidden');
   await page.locator('#quiz-toggle').click();
   await page.waitForFunction(() => document.body.classList.contains('quiz-hiding'));
   // asking for a value steps through the output cells (the zero-insertion route)
@@ -678,9 +678,9 @@ test('Predict first, a ConvTranspose2d value: stepping through output cells, the
   };
   const [oh, ow] = await ask();
   for (const sel of ['#card-scatter .canvas-wrap', '#card-roundtrip .canvas-wrap', '#card-colmatmul .canvas-wrap', '#roundtrip', '#zi-dot-product']) {
-    assert.equal(await hidden(sel), true, sel);
+    assert.equal(await hiddenOn(page, sel), true, sel);
   }
-  assert.equal(await hidden('#card-zeroinsert .canvas-wrap'), false, 'the zero-inserted input and the flipped kernel stay in view');
+  assert.equal(await hiddenOn(page, '#card-zeroinsert .canvas-wrap'), false, 'the zero-inserted input and the flipped kernel stay in view');
   // the asked cell is drawn as a question mark: unlike a cell not reached yet, unlike itself once answered
   const grids = JSON.parse(await page.locator('canvas[data-canvas="zeroinsert"]').getAttribute('data-grids'));
   const [gx, gy, , , cw, ch] = grids.output[0];
@@ -707,7 +707,7 @@ test('Predict first, a ConvTranspose2d value: stepping through output cells, the
   await page.waitForFunction(() => !document.body.classList.contains('quiz-hiding-value'));
   await page.waitForTimeout(100); // the next frame draws the cell
   assert.notEqual(await cellPixels(oh, ow), asked, 'answered: the cell shows its value');
-  assert.equal(await hidden('#card-scatter .canvas-wrap'), false);
+  assert.equal(await hiddenOn(page, '#card-scatter .canvas-wrap'), false);
   // the next cell is the next question
   await page.locator('#quiz-next').click();
   await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
