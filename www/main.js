@@ -176,6 +176,8 @@ async function main() {
   let pinned = null;
   let lastHash = null;
   let hashPending = false;
+  /** The URL's hash when the pending write was due: the entry that write is for. */
+  let hashFrom = null;
   let validState = null;
   let hashWrittenAt = -Infinity;
   let focusKey = '';
@@ -202,6 +204,9 @@ async function main() {
    * between presets, modes and images.
    */
   function writeHash(now) {
+    // back / forward (or a typed link) moved the URL since: that entry is not this state's, and
+    // its own state is on its way (popstate / hashchange, then a recompute that writes)
+    if (location.hash !== hashFrom) return;
     hashPending = false;
     hashWrittenAt = now;
     lastHash = `#${toHash(validState)}`;
@@ -284,6 +289,7 @@ async function main() {
       renderModelDom();
       validState = cloneState(state);
       hashPending = true;
+      hashFrom = location.hash;
       scheduleHash();
       needsLayout = true;
       // a new page (the first, a mode switch) shows its sliders right away
@@ -705,6 +711,7 @@ async function main() {
     const id = location.hash.slice(1);
     if (/^[A-Za-z][\w-]*$/.test(id) && document.getElementById(id)) {
       if (lastHash) history.replaceState(null, '', lastHash);
+      if (hashPending) scheduleHash();
       return;
     }
     lastHash = location.hash;
