@@ -22,6 +22,14 @@ WASM_TARGET := wasm32-unknown-unknown
 RAW_WASM := target/$(WASM_TARGET)/release/convviz.wasm
 PKG := www/pkg
 PKG_STAMP := $(PKG)/.built
+# The same crate built with relaxed SIMD too (the GEMM micro-kernel's multiply-adds become
+# f32x4.relaxed_madd: one fused multiply-add where the CPU has FMA). Same JS glue; www/engine.js
+# loads it where the browser validates relaxed SIMD (Chrome and Edge since 114), else the
+# simd128 module. --config appends to .cargo/config.toml's rustflags.
+RELAXED_DIR := target/relaxed
+RAW_RELAXED_WASM := $(RELAXED_DIR)/$(WASM_TARGET)/release/convviz.wasm
+RELAXED_CONFIG := target.$(WASM_TARGET).rustflags=["-C","target-feature=+relaxed-simd"]
+RELAXED_WASM := $(PKG)/convviz_relaxed_bg.wasm
 # The GIF encoder (crates/gif): a module of its own, which the page imports on the first GIF export.
 RAW_GIF_WASM := target/$(WASM_TARGET)/release/convviz_gif.wasm
 GIF_PKG := $(PKG)/gif
@@ -50,7 +58,9 @@ wasm-bindgen-cli: | rust-components
 # version or the wasm-opt candidates changed. wasm-opt is optional (tools/wasm-opt.sh).
 build: wasm-target wasm-bindgen-cli
 	cargo build --release --target $(WASM_TARGET) --workspace
-	@if [ ! -f $(PKG)/convviz.js ] || [ ! -f $(PKG)/convviz_bg.wasm ] || \
+	cargo build --release --target $(WASM_TARGET) -p convviz --target-dir $(RELAXED_DIR) \
+	  --config '$(RELAXED_CONFIG)'
+	@if [ ! -f $(PKG)/convviz.js ] || [ ! -f $(PKG)/convviz_bg.wasm ] || [ ! -f $(RELAXED_WASM) ] || \
 	    [ "$$(cat $(PKG_STAMP) 2>/dev/null)" != "$(STAMP_TEXT)" ]; then \
 	  rm -f $(PKG_STAMP); fi
 	@if [ ! -f $(GIF_PKG)/convviz_gif.js ] || [ ! -f $(GIF_PKG)/convviz_gif_bg.wasm ] || \
@@ -59,11 +69,17 @@ build: wasm-target wasm-bindgen-cli
 	@$(MAKE) --no-print-directory $(PKG_STAMP) $(GIF_STAMP)
 
 # www/pkg is remade whole but for gif/, which has its own rule.
-$(PKG_STAMP): $(RAW_WASM) Makefile tools/wasm-opt.sh
+$(PKG_STAMP): $(RAW_WASM) $(RAW_RELAXED_WASM) Makefile tools/wasm-opt.sh
 	mkdir -p $(PKG)
 	find $(PKG) -mindepth 1 -maxdepth 1 ! -name gif -exec rm -rf {} +
 	wasm-bindgen --target web --out-dir $(PKG) --out-name convviz $(RAW_WASM)
 	bash tools/wasm-opt.sh $(PKG) convviz
+	wasm-bindgen --target web --out-dir $(PKG)/.relaxed --out-name convviz $(RAW_RELAXED_WASM)
+	@# one glue for both modules: the relaxed build must need exactly the same JS
+	diff -r -x convviz_bg.wasm $(PKG)/.relaxed $(PKG) -x gif -x .relaxed -x '.built' -x 'convviz_relaxed_bg.wasm'
+	mv $(PKG)/.relaxed/convviz_bg.wasm $(RELAXED_WASM)
+	rm -rf $(PKG)/.relaxed
+	bash tools/wasm-opt.sh $(PKG) convviz $(RELAXED_WASM)
 	@echo "$(STAMP_TEXT)" > $@
 	@ls -l $(PKG)
 

@@ -4,6 +4,13 @@
 // usage: node bench/run.mjs [--pkg DIR=www/pkg] [--runs N=21] [--cases a,b,...]
 //                           [--out FILE=target/bench/results.json] [--quick] [--system-malloc]
 //                           [--interleave]  (alternate single convviz / tfjs-wasm samples)
+//                           [--simd128]  (convviz = the SIMD128 build; no relaxed-SIMD column)
+//
+// convviz is the build Chromium loads (www/engine.js): convviz_relaxed_bg.wasm, SIMD128 + relaxed
+// SIMD (the micro-kernel's fused multiply-adds). Node 20's V8 runs relaxed SIMD behind a flag
+// that Chrome has shipped on since 114: it is set at run time (tools/relaxed-simd.mjs); it changes
+// nothing for tfjs (its binaries have no relaxed instructions). The SIMD128 build, which browsers
+// without relaxed SIMD load, is timed too in the same blocks (convviz_simd128_ms).
 //
 // Rules (README "Benchmarks"):
 // - one process, one thread for every engine: tfjs-backend-wasm with WASM_HAS_MULTITHREAD_SUPPORT
@@ -53,6 +60,7 @@ const outFile = path.resolve(root, opt('out', 'target/bench/results.json'));
 const only = opt('cases', null)?.split(',');
 const systemMalloc = args.includes('--system-malloc');
 const interleave = args.includes('--interleave');
+const simd128Only = args.includes('--simd128');
 const ROUNDS = 3;
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1073741824', MALLOC_TRIM_THRESHOLD_: '4294967296', MALLOC_TOP_PAD_: '67108864' };
 if (!systemMalloc && !process.env.CONVVIZ_BENCH_CHILD) {
@@ -168,9 +176,15 @@ function maxAbsDiff(a, b) {
 }
 
 // ------------------------------------------------------------------ engines
-async function loadConvviz() {
-  const pkg = await import(pathToFileURL(path.join(pkgDir, 'convviz.js')).href);
-  const wasmFile = path.join(pkgDir, 'convviz_bg.wasm');
+/** One build of the package (its own instance of the glue: a query string makes a new module). */
+async function loadConvviz(build, name) {
+  const file = { 'relaxed-simd': 'convviz_relaxed_bg.wasm', simd128: 'convviz_bg.wasm' }[build];
+  if (build === 'relaxed-simd') {
+    const { enableRelaxedSimd } = await import('../tools/relaxed-simd.mjs');
+    if (!enableRelaxedSimd()) throw new Error('this Node cannot run relaxed SIMD: use --simd128');
+  }
+  const pkg = await import(`${pathToFileURL(path.join(pkgDir, 'convviz.js')).href}?build=${build}`);
+  const wasmFile = path.join(pkgDir, file);
   pkg.initSync({ module: fs.readFileSync(wasmFile) });
   const options = (c) => ({ stride: c.stride, padding: c.pad });
   return [
@@ -178,7 +192,8 @@ async function loadConvviz() {
       // The module API, as `nn.Conv2d` holds its weight: `new Conv2d(weight, bias, options)`
       // checks and packs the weight once (as tfjs gets its filter tensor once); each call copies
       // the NCHW Float32Array in and hands back a fresh NCHW Float32Array.
-      name: 'convviz',
+      name,
+      file,
       wasmBytes: fs.statSync(wasmFile).size,
       prepare(c, d) {
         const Layer = c.op === 'conv2d' ? pkg.Conv2d : pkg.ConvTranspose2d;
@@ -190,7 +205,7 @@ async function loadConvviz() {
     {
       // The functional API (`F.conv2d(x, w, b, options)`): the weight crosses the boundary,
       // is checked and packed on every call, and tensors go in and out as `{ shape, data }`.
-      name: 'convviz-functional',
+      name: `${name}-functional`,
       prepare(c, d) {
         const f = c.op === 'conv2d' ? pkg.conv2d : pkg.convTranspose2d;
         const opts = options(c);
@@ -300,11 +315,12 @@ function machine() {
   return { nproc: os.availableParallelism?.() ?? os.cpus().length, cpu, node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}`, loadavg_start: os.loadavg().map((x) => +x.toFixed(2)) };
 }
 
-const [convviz, convvizFn] = await loadConvviz();
+const [convviz, convvizFn] = await loadConvviz(simd128Only ? 'simd128' : 'relaxed-simd', 'convviz');
+const [convvizSimd] = simd128Only ? [] : await loadConvviz('simd128', 'convviz-simd128');
 const tfWasm = await loadTf('wasm');
 const tfCpu = await loadTf('cpu');
 const mach = machine();
-console.log(`convviz ${path.relative(root, pkgDir)}/convviz_bg.wasm: ${convviz.wasmBytes} bytes`);
+for (const e of [convviz, convvizSimd].filter(Boolean)) console.log(`${e.name}: ${path.relative(root, pkgDir)}/${e.file}, ${e.wasmBytes} bytes`);
 console.log(`machine: ${mach.nproc} cores, ${mach.cpu}, Node ${mach.node}; ${RUNS} samples per median (tfjs-cpu: ${Math.min(RUNS, 15)})`);
 console.log(`malloc: ${mallocMode}; ${interleave ? 'samples interleaved' : `${ROUNDS} rounds of alternating blocks`}; load average ${mach.loadavg_start.join(' ')}\n`);
 
@@ -317,7 +333,7 @@ for (const [i, c] of CASES.entries()) {
   const diffs = {};
   // convviz (both APIs) and tfjs-wasm in alternating blocks; tfjs-cpu on its own (switching
   // tfjs backends moves tensors between them).
-  for (const group of [[convviz, tfWasm, convvizFn], [tfCpu]]) {
+  for (const group of [[convviz, tfWasm, convvizFn, convvizSimd].filter(Boolean), [tfCpu]]) {
     const fns = [];
     for (const e of group) {
       if (e.activate) await e.activate();
@@ -341,13 +357,16 @@ for (const [i, c] of CASES.entries()) {
     tfjs_wasm_ms: +res['tfjs-wasm'].median.toFixed(4),
     tfjs_cpu_ms: +res['tfjs-cpu'].median.toFixed(4),
   };
+  if (convvizSimd) row.convviz_simd128_ms = +res['convviz-simd128'].median.toFixed(4);
   if (c.gemm) {
     const flop = 2 * prod(c.gemm);
     row.gflops = +(flop / (res.convviz.median * 1e6)).toFixed(2);
     row.tfjs_wasm_gflops = +(flop / (res['tfjs-wasm'].median * 1e6)).toFixed(2);
     row.tfjs_cpu_gflops = +(flop / (res['tfjs-cpu'].median * 1e6)).toFixed(2);
+    if (convvizSimd) row.simd128_gflops = +(flop / (res['convviz-simd128'].median * 1e6)).toFixed(2);
   } else {
     row.speed_vs_tfjs_wasm = +(res['tfjs-wasm'].median / res.convviz.median).toFixed(3);
+    if (convvizSimd) row.simd128_speed_vs_tfjs_wasm = +(res['tfjs-wasm'].median / res['convviz-simd128'].median).toFixed(3);
   }
   row.speed_vs_tfjs_cpu = +(res['tfjs-cpu'].median / res.convviz.median).toFixed(2);
   row.max_abs_diff = Object.fromEntries(Object.entries(diffs).map(([k, v]) => [k, +v.toExponential(2)]));
@@ -356,30 +375,34 @@ for (const [i, c] of CASES.entries()) {
   console.log(
     `${c.name.padEnd(10)} convviz ${fmt(row.convviz_ms)} ms  tfjs-wasm ${fmt(row.tfjs_wasm_ms)} ms  tfjs-cpu ${fmt(row.tfjs_cpu_ms)} ms  ` +
       (c.gemm ? `convviz ${row.gflops} GFLOP/s (tfjs-wasm ${row.tfjs_wasm_gflops})` : `x${row.speed_vs_tfjs_wasm} vs tfjs-wasm`) +
+      (convvizSimd ? `  [simd128 ${fmt(row.convviz_simd128_ms).trim()} ms${c.gemm ? `, ${row.simd128_gflops} GFLOP/s` : ''}]` : '') +
       `  x${row.speed_vs_tfjs_cpu} vs cpu  maxdiff ${Object.values(row.max_abs_diff).join('/')}`,
   );
 }
 
 // Markdown table for the README.
-console.log('\n| case | shape | convviz ms | tfjs-wasm ms | tfjs-cpu ms | convviz vs tfjs-wasm | convviz vs tfjs-cpu | convviz functional ms |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+const simdCols = convvizSimd ? [' convviz SIMD128 build ms | SIMD128 build vs tfjs-wasm |', '---:|---:|'] : ['', ''];
+console.log(`\n| case | shape | convviz ms | tfjs-wasm ms | tfjs-cpu ms | convviz vs tfjs-wasm | convviz vs tfjs-cpu | convviz functional ms |${simdCols[0]}`);
+console.log(`|---|---|---:|---:|---:|---:|---:|---:|${simdCols[1]}`);
 for (const [i, r] of rows.entries()) {
   const c = CASES[i];
   const shape = c.gemm
     ? `${c.gemm.join('×')} GEMM (conv2d 1×256×16×16 → 256, k1)`
     : `${c.op === 'conv2d' ? 'conv2d' : 'conv_transpose2d'} ${c.input.join('×')} → ${c.cout}, k${c.k}${c.stride > 1 ? `, s${c.stride}` : ''}${c.pad ? `, p${c.pad}` : ''}`;
   const ratio = c.gemm ? `${r.gflops} vs ${r.tfjs_wasm_gflops} GFLOP/s` : `${r.speed_vs_tfjs_wasm.toFixed(2)}×`;
-  console.log(`| ${r.case} | ${shape} | ${r.convviz_ms} | ${r.tfjs_wasm_ms} | ${r.tfjs_cpu_ms} | ${ratio} | ${r.speed_vs_tfjs_cpu.toFixed(1)}× | ${r.convviz_functional_ms} |`);
+  const simd = !convvizSimd ? ''
+    : ` ${r.convviz_simd128_ms} | ${c.gemm ? `${r.simd128_gflops} GFLOP/s` : `${r.simd128_speed_vs_tfjs_wasm.toFixed(2)}×`} |`;
+  console.log(`| ${r.case} | ${shape} | ${r.convviz_ms} | ${r.tfjs_wasm_ms} | ${r.tfjs_cpu_ms} | ${ratio} | ${r.speed_vs_tfjs_cpu.toFixed(1)}× | ${r.convviz_functional_ms} |${simd}`);
 }
 
 fs.mkdirSync(path.dirname(outFile), { recursive: true });
 fs.writeFileSync(outFile, JSON.stringify(rows, null, 2) + '\n');
 fs.writeFileSync(
   path.join(path.dirname(outFile), 'machine.json'),
-  JSON.stringify({ ...mach, loadavg_end: os.loadavg().map((x) => +x.toFixed(2)), malloc: mallocMode, interleave, wasm_bytes: convviz.wasmBytes, runs: RUNS, date: new Date().toISOString() }, null, 2) + '\n',
+  JSON.stringify({ ...mach, loadavg_end: os.loadavg().map((x) => +x.toFixed(2)), malloc: mallocMode, interleave, convviz_build: convviz.file, wasm_bytes: convviz.wasmBytes, simd128_wasm_bytes: convvizSimd?.wasmBytes, runs: RUNS, date: new Date().toISOString() }, null, 2) + '\n',
 );
 // The issue's targets (#7), each against the peer measured in this run.
-const gzBytes = zlib.gzipSync(fs.readFileSync(path.join(pkgDir, 'convviz_bg.wasm')), { level: 9 }).length;
+const gz = (e) => zlib.gzipSync(fs.readFileSync(path.join(pkgDir, e.file)), { level: 9 }).length;
 const TARGETS = [
   ...rows.filter((r) => r.speed_vs_tfjs_wasm !== undefined).map((r) => {
     const [want, floor] = { lecture: [1, 1], teaching: [1, 1], upsample: [0.5, 0.5] }[r.case] ?? [0.75, 0.5];
@@ -387,11 +410,20 @@ const TARGETS = [
   }),
   ...rows.map((r) => [`${r.case}: ${r.speed_vs_tfjs_cpu.toFixed(1)}× tfjs-cpu (target ≥ 10×)`, r.speed_vs_tfjs_cpu >= 10]),
   ...rows.filter((r) => r.gflops !== undefined).map((r) => [`gemm: ${r.gflops} GFLOP/s (target ≥ 25)`, r.gflops >= 25]),
-  [`convviz_bg.wasm: ${convviz.wasmBytes} bytes (target ≤ 150,000)`, convviz.wasmBytes <= 150000],
-  [`convviz_bg.wasm gzip -9: ${gzBytes} bytes (target ≤ 60,000)`, gzBytes <= 60000],
+  ...[convviz, convvizSimd].filter(Boolean).flatMap((e) => [
+    [`${e.file}: ${e.wasmBytes} bytes (target ≤ 150,000)`, e.wasmBytes <= 150000],
+    [`${e.file} gzip -9: ${gz(e)} bytes (target ≤ 60,000)`, gz(e) <= 60000],
+  ]),
 ];
 console.log('\ntargets:');
 for (const [text, ok] of TARGETS) console.log(`  ${ok ? 'met   ' : 'MISSED'}  ${text}`);
+if (convvizSimd) {
+  // the build of browsers without relaxed SIMD, against the same targets (for information)
+  const missed = rows.filter((r) => r.simd128_speed_vs_tfjs_wasm !== undefined
+    && r.simd128_speed_vs_tfjs_wasm < ({ lecture: 1, teaching: 1, upsample: 0.5 }[r.case] ?? 0.75)).map((r) => r.case);
+  const g = rows.find((r) => r.simd128_gflops !== undefined);
+  console.log(`  (the SIMD128 build: ratio targets ${missed.length ? `missed on ${missed.join(', ')}` : 'all met'}${g ? `; gemm ${g.simd128_gflops} GFLOP/s` : ''})`);
+}
 
 console.log(`\nwrote ${path.relative(root, outFile)}`);
 if (bad) process.exit(1);

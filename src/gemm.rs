@@ -164,6 +164,17 @@ mod kernel {
     use super::{BRows, Out, MR, NR};
     use core::arch::wasm32::*;
 
+    #[cfg(target_feature = "relaxed-simd")]
+    #[inline(always)]
+    fn madd(a: v128, b: v128, c: v128) -> v128 {
+        f32x4_relaxed_madd(a, b, c)
+    }
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    #[inline(always)]
+    fn madd(a: v128, b: v128, c: v128) -> v128 {
+        f32x4_add(c, f32x4_mul(a, b))
+    }
+
     /// The SIMD128 4 × 8 micro-kernel, written out by hand (no loops over registers) so
     /// that it stays in registers at every `opt-level`.
     ///
@@ -183,17 +194,17 @@ mod kernel {
             let b0 = v128_load(bp as *const v128);
             let b1 = v128_load(bp.add(4) as *const v128);
             let a0 = v128_load32_splat(ap as *const u32);
-            c00 = f32x4_add(c00, f32x4_mul(a0, b0));
-            c01 = f32x4_add(c01, f32x4_mul(a0, b1));
+            c00 = madd(a0, b0, c00);
+            c01 = madd(a0, b1, c01);
             let a1 = v128_load32_splat(ap.add(1) as *const u32);
-            c10 = f32x4_add(c10, f32x4_mul(a1, b0));
-            c11 = f32x4_add(c11, f32x4_mul(a1, b1));
+            c10 = madd(a1, b0, c10);
+            c11 = madd(a1, b1, c11);
             let a2 = v128_load32_splat(ap.add(2) as *const u32);
-            c20 = f32x4_add(c20, f32x4_mul(a2, b0));
-            c21 = f32x4_add(c21, f32x4_mul(a2, b1));
+            c20 = madd(a2, b0, c20);
+            c21 = madd(a2, b1, c21);
             let a3 = v128_load32_splat(ap.add(3) as *const u32);
-            c30 = f32x4_add(c30, f32x4_mul(a3, b0));
-            c31 = f32x4_add(c31, f32x4_mul(a3, b1));
+            c30 = madd(a3, b0, c30);
+            c31 = madd(a3, b1, c31);
             ap = ap.add(MR);
         }
         let rows = [(c00, c01), (c10, c11), (c20, c21), (c30, c31)];

@@ -3,6 +3,9 @@
 //
 //   node tests/golden.mjs [DIR]            DIR defaults to tests/fixtures/torch; every DIR/*.json is read
 //   node tests/golden.mjs --pkg www/pkg    the wasm-bindgen package to test (default www/pkg)
+//   node tests/golden.mjs --wasm FILE      another module for the package's glue (default
+//                                          PKG/convviz_bg.wasm; www/pkg/convviz_relaxed_bg.wasm is
+//                                          the relaxed-SIMD build, enabled in Node when needed)
 //   node tests/golden.mjs --module M.mjs   test any ES module exporting the same API (initSync optional)
 //
 // Each case's `op` decides the call (conv2d, conv_transpose2d, unfold, fold); a case with an `error`
@@ -21,14 +24,15 @@ const RTOL = 1e-4;
 // ---------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
-  const o = { dir: path.join(ROOT, 'tests/fixtures/torch'), pkg: path.join(ROOT, 'www/pkg'), module: null, verbose: false };
+  const o = { dir: path.join(ROOT, 'tests/fixtures/torch'), pkg: path.join(ROOT, 'www/pkg'), wasm: null, module: null, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--pkg') o.pkg = path.resolve(argv[++i]);
     else if (a === '--module') o.module = path.resolve(argv[++i]);
+    else if (a === '--wasm') o.wasm = path.resolve(argv[++i]);
     else if (a === '-v' || a === '--verbose') o.verbose = true;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node tests/golden.mjs [DIR] [--pkg DIR | --module FILE.mjs] [-v]');
+      console.log('usage: node tests/golden.mjs [DIR] [--pkg DIR [--wasm FILE] | --module FILE.mjs] [-v]');
       process.exit(0);
     } else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else o.dir = path.resolve(a);
@@ -36,19 +40,23 @@ function parseArgs(argv) {
   return o;
 }
 
-async function loadApi({ pkg, module }) {
+async function loadApi({ pkg, wasm: wasmFile, module }) {
   if (module) {
     const api = await import(pathToFileURL(module).href);
     return { api, label: path.relative(process.cwd(), module) };
   }
   const js = path.join(pkg, 'convviz.js');
-  const wasm = path.join(pkg, 'convviz_bg.wasm');
+  const wasm = wasmFile ?? path.join(pkg, 'convviz_bg.wasm');
   if (!fs.existsSync(js) || !fs.existsSync(wasm)) {
     throw new Error(`${path.relative(process.cwd(), pkg)}/convviz.js or convviz_bg.wasm is missing: run \`make build\` first`);
   }
   const api = await import(pathToFileURL(js).href);
+  if (/relaxed/.test(path.basename(wasm))) {
+    const { enableRelaxedSimd } = await import('../tools/relaxed-simd.mjs');
+    if (!enableRelaxedSimd()) throw new Error('this Node cannot run relaxed SIMD');
+  }
   api.initSync({ module: fs.readFileSync(wasm) });
-  return { api, label: path.relative(process.cwd(), js) };
+  return { api, label: `${path.relative(process.cwd(), js)} + ${path.basename(wasm)}` };
 }
 
 // ---------------------------------------------------------------- tensors and comparison

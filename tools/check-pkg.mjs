@@ -3,14 +3,17 @@
 // (for example after wasm-opt) still instantiates and works: conv2d for the main package (www/pkg),
 // encodeGif for the GIF package (www/pkg/gif, NAME convviz_gif).
 // usage: node tools/check-pkg.mjs [PKG_DIR=www/pkg] [WASM_FILE=PKG_DIR/NAME_bg.wasm] [NAME=convviz]
+// (a WASM_FILE named *relaxed* is the relaxed-SIMD build: tools/relaxed-simd.mjs enables it in Node)
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { enableRelaxedSimd } from './relaxed-simd.mjs';
 
 const dir = path.resolve(process.argv[2] ?? 'www/pkg');
 const name = process.argv[4] ?? 'convviz';
 const wasmFile = path.resolve(process.argv[3] || path.join(dir, `${name}_bg.wasm`));
 try {
+  if (/relaxed/.test(path.basename(wasmFile)) && !enableRelaxedSimd()) throw new Error('this Node cannot run relaxed SIMD');
   const pkg = await import(pathToFileURL(path.join(dir, `${name}.js`)).href);
   pkg.initSync({ module: fs.readFileSync(wasmFile) });
   const info = [];

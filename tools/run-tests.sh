@@ -42,6 +42,7 @@ fi
 run_step build "$MAKE" --no-print-directory build
 run_step node-unit node --test tests/node/
 run_step golden node tests/golden.mjs
+run_step golden-relaxed node tests/golden.mjs --wasm www/pkg/convviz_relaxed_bg.wasm
 run_step js-api-fuzz node tests/js_api_fuzz.mjs
 if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then
   run_step e2e node --test tests/e2e/

@@ -11,7 +11,9 @@
 # -O3, not -Oz: -Oz made the module 2.9 KB smaller (gzipped: the same) and the GEMM / conv cases
 # 5-10 % slower in A/B runs.
 #
-# usage: tools/wasm-opt.sh [PKG_DIR=www/pkg] [NAME=convviz]  (the package's --out-name)
+# usage: tools/wasm-opt.sh [PKG_DIR=www/pkg] [NAME=convviz] [WASM=PKG_DIR/NAME_bg.wasm]
+#        (NAME: the package's --out-name; WASM: another module for the same glue, e.g. the
+#        relaxed-SIMD build www/pkg/convviz_relaxed_bg.wasm: a name with "relaxed" enables it)
 #        tools/wasm-opt.sh --candidates  (list them)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,10 +31,11 @@ fi
 
 pkg=${1:-www/pkg}
 name=${2:-convviz}
-wasm="$pkg/${name}_bg.wasm"
+wasm=${3:-$pkg/${name}_bg.wasm}
 # rustc's wasm32 defaults (Rust >= 1.82/1.87) plus +simd128 from .cargo/config.toml.
 features=(--enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
           --enable-mutable-globals --enable-reference-types --enable-multivalue)
+case $(basename "$wasm") in *relaxed*) features+=(--enable-relaxed-simd) ;; esac
 tmp="$wasm.opt.tmp"
 before=$(stat -c %s "$wasm")
 found=0

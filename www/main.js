@@ -5,10 +5,11 @@
 // it, how a hover becomes a focus, and the DOM it keeps in step. This file only routes between
 // them: the pane of the mode whose model is on screen is shown, the others hidden.
 
-import init, {
+import {
   conv2d, conv2dTrace, conv2dOutputSize, convTranspose2d, convTranspose2dTrace, convTranspose2dOutputSize,
   unfold, fold, convMatrix, defaultInit,
 } from './pkg/convviz.js';
+import { loadEngine } from './engine.js';
 import { Store, fromHash, toHash, cloneState } from './state.js';
 import { INPUT_FILLS, WEIGHT_FILLS, MODE_INFO, NUMERIC_PADDING_MODES } from './params.js';
 import { buildControls, buildFillBar } from './controls.js';
@@ -56,7 +57,8 @@ function showNotice(text) {
 }
 
 async function main() {
-  await init();
+  // relaxed SIMD where the browser has it (engine.js); the build is named on <html> for tools
+  document.documentElement.dataset.engine = await loadEngine();
   const api = {
     conv2d, conv2dTrace, conv2dOutputSize, convTranspose2d, convTranspose2dTrace, convTranspose2dOutputSize,
     unfold, fold, convMatrix, defaultInit,

@@ -36,7 +36,8 @@ export async function launch() {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 
-  async function open({ width = 1280, height = 800, hash = '', waitReady = true } = {}) {
+  /** `beforeLoad(page)`: runs before the page is loaded (e.g. to route its requests). */
+  async function open({ width = 1280, height = 800, hash = '', waitReady = true, beforeLoad = null } = {}) {
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const errors = [];
@@ -55,6 +56,7 @@ export async function launch() {
         return route.fulfill({ status: 200, contentType: type, body: fs.readFileSync(file) });
       });
     }
+    if (beforeLoad) await beforeLoad(page);
     await page.goto(`${server.url}${hash ? `#${hash}` : ''}`);
     if (waitReady) await page.waitForSelector('body.is-ready', { timeout: 15000 });
     return { page, errors, context, close: () => context.close() };

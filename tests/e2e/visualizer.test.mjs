@@ -402,3 +402,32 @@ test('narrow screen (390×844): one column, nothing wider than the screen', asyn
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('engine: Chromium runs the relaxed-SIMD module; if it cannot be fetched the SIMD128 one takes over with the same picture', async () => {
+  const shown = (page) => page.evaluate(() => ({
+    engine: document.documentElement.dataset.engine,
+    shape: document.querySelector('#output-shape').textContent,
+    repr: document.querySelector('#module-repr').textContent,
+  }));
+  const fetched = [];
+  const normal = await app.open({
+    hash: 'in_channels=3&out_channels=1&height=5&width=5&kernel_size=3&input=ones&weight=ones',
+    beforeLoad: (page) => page.on('request', (r) => { if (r.url().endsWith('.wasm')) fetched.push(r.url().split('/').pop()); }),
+  });
+  const want = await shown(normal.page);
+  assert.equal(want.engine, 'relaxed-simd');
+  assert.deepEqual(fetched, ['convviz_relaxed_bg.wasm'], 'only the relaxed module is downloaded');
+  assert.equal(want.shape, 'torch.Size([1, 1, 3, 3])');
+  const values = await normal.page.locator('#card-output').getAttribute('data-values');
+  assert.deepEqual(normal.errors, []);
+  await normal.close();
+
+  const blocked = await app.open({
+    hash: 'in_channels=3&out_channels=1&height=5&width=5&kernel_size=3&input=ones&weight=ones',
+    beforeLoad: (page) => page.route('**/convviz_relaxed_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' })),
+  });
+  assert.deepEqual(await shown(blocked.page), { ...want, engine: 'simd128' });
+  assert.equal(await blocked.page.locator('#card-output').getAttribute('data-values'), values);
+  assert.ok(blocked.errors.some((e) => /relaxed-SIMD engine did not load .*404.*using the SIMD128 one/.test(e)), blocked.errors.join('\n'));
+  await blocked.close();
+});
