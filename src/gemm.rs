@@ -5,7 +5,9 @@
 //! On `wasm32` with `+simd128` (see `.cargo/config.toml`) it is written with SIMD128
 //! intrinsics — eight `f32x4` accumulators, two vector loads and four broadcasts per `k` — a
 //! shape that keeps every accumulator in a register under V8 (x64 has 16 vector registers;
-//! `matrixmultiply`'s 8 × 8 kernel needs 16 accumulators and spills). Elsewhere a portable
+//! `matrixmultiply`'s 8 × 8 kernel needs 16 accumulators and spills). Built with
+//! `+relaxed-simd` as well (`make build`'s second module, `convviz_relaxed_bg.wasm`), each
+//! multiply-add is one `f32x4.relaxed_madd` (fused where the CPU has FMA). Elsewhere a portable
 //! version that the compiler vectorises runs the same arithmetic.
 //!
 //! ```text
