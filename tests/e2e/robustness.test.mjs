@@ -304,7 +304,9 @@ async function restoreFromHash(page) {
   // An image input (img=) cannot be typed back: its sides may pass the table's cap. Load it as a
   // learner would, from the image panel at the link's size and channels; the fields follow.
   // (location.hash is the last valid state's: whether the page still has the image is not there)
-  if (q.get('img') && mode === 'conv2d') {
+  // (the Conv2d and ConvTranspose2d tabs take images; the sample in ConvTranspose2d also sets an
+  // upsampler's kernel, stride and padding: the fields below type the link's back)
+  if (q.get('img') && (mode === 'conv2d' || mode === 'convTranspose2d')) {
     if (!(await page.locator('#image-panel').evaluate((d) => d.open))) await page.locator('#image-panel summary').click();
     await page.selectOption('#img-channels', q.get('in_channels'));
     await page.selectOption('#img-size', q.get('height'));
