@@ -698,7 +698,9 @@ async function main() {
     const term = e.target instanceof Element ? e.target.closest('.term') : null;
     if (!term || !model || page !== conv2dPage) return;
     const f = page.focus(model, timeline.position, pinned);
-    hover = { kind: 'column', r: Number(term.dataset.row), l: f.l };
+    // while playing fast the terms are rewritten at most ~8 times a second: for a moment after an
+    // edit they can be the previous model's, and a row this model does not have links nothing
+    hover = page.valid(model, { kind: 'column', r: Number(term.dataset.row), l: f.l });
     invalidate();
   });
   dp.addEventListener('pointerleave', () => {

@@ -431,3 +431,22 @@ test('engine: Chromium runs the relaxed-SIMD module; if it cannot be fetched the
   assert.ok(blocked.errors.some((e) => /relaxed-SIMD engine did not load .*404.*using the SIMD128 one/.test(e)), blocked.errors.join('\n'));
   await blocked.close();
 });
+
+test('a dot-product term left over from the previous model (rewritten at most ~8×/s while playing fast) links nothing when hovered, and throws nothing', async () => {
+  // monkey seed 61: a term of a model with more input channels, hovered in the instant after an
+  // edit, made the page ask the new trace for an output channel it does not have, every frame
+  const { page, errors, close } = await app.open();
+  await pauseAtStart(page);
+  const term = page.locator('#dot-product .term').first();
+  const linked = () => page.locator('#card-output').getAttribute('data-focus-cell');
+  // the lecture's model has 27 rows (3 channels × 3 × 3): row 40 would be channel 4 of a larger one
+  await page.mouse.move(0, 0);
+  await term.evaluate((t) => { t.dataset.row = '40'; });
+  const before = await linked();
+  await term.hover();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForTimeout(100);
+  assert.deepEqual(errors, []);
+  assert.equal(await linked(), before, 'the focus stays the timeline\'s');
+  await close();
+});
