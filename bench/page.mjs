@@ -25,7 +25,8 @@
 //   "key press → frame done" runs from the keydown to the end of that frame (it includes waiting
 //   for the next vsync, up to one frame);
 // - animation: the page playing at 250 cells/s (every frame moves the kernel and repaints every
-//   view) with a 64×64 input; per-frame work and frame gaps.
+//   view) with a 64×64 input; per-frame work and frame gaps; then, in a window of its own, what
+//   a frame allocates on the JS heap (V8's sampling heap profiler via CDP).
 // - the browser's floor: frames that change one text node, or one small square of one canvas, and
 //   nothing else (measureFloor);
 // Cases: lecture = nn.Conv2d(3, 1, 3) on 1×3×5×5 (the page's default); teaching = nn.Conv2d(8, 8, 3,
@@ -271,6 +272,24 @@ async function measureAnimation(page, setup, want) {
   );
   const after = await metric();
   const position = await page.locator('.timeline').getAttribute('data-position');
+  // Then, still playing, what the frames allocate on the JS heap: V8's sampling heap profiler
+  // (one sample per 128 bytes on average, objects a minor or major GC already freed included),
+  // over a window of its own (the profiler slows the frames down: not during the timing above).
+  await cdp.send('HeapProfiler.enable');
+  const count = () => page.evaluate(() => window.__bench.frames.length);
+  const f0 = await count();
+  await cdp.send('HeapProfiler.startSampling', {
+    samplingInterval: 128, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true,
+  });
+  await page.waitForTimeout(2000);
+  const { profile } = await cdp.send('HeapProfiler.stopSampling');
+  const sampledFrames = (await count()) - f0;
+  let allocated = 0;
+  const walk = (n) => {
+    allocated += n.selfSize;
+    n.children.forEach(walk);
+  };
+  walk(profile.head);
   const work = frames.map((f) => f.done - f.start);
   const gaps = frames.slice(1).map((f, i) => f.ts - frames[i].ts);
   return {
@@ -280,6 +299,7 @@ async function measureAnimation(page, setup, want) {
     frame_gap_ms: summary(gaps),
     position_reached: Number(position),
     js_heap_growth_bytes_per_frame: Math.round((after.JSHeapUsedSize - before.JSHeapUsedSize) / frames.length),
+    js_allocated_bytes_per_frame: Math.round(allocated / Math.max(1, sampledFrames)),
     script_ms_per_frame: +(((after.ScriptDuration - before.ScriptDuration) * 1000) / frames.length).toFixed(3),
   };
 }
@@ -404,6 +424,7 @@ for (const [k, v] of Object.entries(results.trace_ms)) console.log(`wasm share o
 const a = results.animation;
 console.log(`${a.config}\n  frame work: median ${a.frame_work_ms.median} ms, p95 ${a.frame_work_ms.p95} ms, max ${a.frame_work_ms.max} ms (n=${a.frame_work_ms.n}); script alone: median ${a.frame_script_ms.median} ms, p95 ${a.frame_script_ms.p95} ms`);
 console.log(`  frame gap: median ${a.frame_gap_ms.median} ms, p95 ${a.frame_gap_ms.p95} ms; JS heap growth ${a.js_heap_growth_bytes_per_frame} B/frame; script ${a.script_ms_per_frame} ms/frame`);
+console.log(`  JS allocated (sampling heap profiler, ~2 s): ${(a.js_allocated_bytes_per_frame / 1024).toFixed(1)} KiB/frame`);
 results.met[a.config] = a.frame_work_ms.p95 <= TARGETS.frame_work_p95_ms;
 const fl = results.floor_ms;
 console.log(`browser floor (a frame changing only …): nothing ${fl.nothing.median} ms, one text node ${fl.one_text_node.median} ms (p95 ${fl.one_text_node.p95}), one canvas square ${fl.one_canvas_square.median} ms (p95 ${fl.one_canvas_square.p95})`);
