@@ -1,7 +1,7 @@
 // Output view: each output channel as a grid, filled cell by cell as the timeline advances, the
 // focused cell outlined, and (when an input cell is hovered) every output that reads it.
 
-import { COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, fitText, tileLayout } from './grid.js';
+import { COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, fitText, tileLayout, labelRoom } from './grid.js';
 
 export const id = 'output';
 export const title = 'Output';
@@ -15,6 +15,7 @@ export function layout(model, width) {
     maxCell: 48,
     maxHeight: Math.max(200, Math.min(460, width * 0.75)),
     labelH: 22,
+    left: 2, // the first tile's frame and focus outline stay inside the canvas
   });
   const grids = t.tiles.map((p) => makeGrid(p.x, p.y, model.ho, model.wo, t.cell));
   return { grids, height: Math.ceil(t.height + 4), width };
@@ -49,6 +50,10 @@ export function filledCount(model, co, position) {
 
 export function draw(ctx, model, t, focus, geom) {
   const out = model.output.data;
+  // every tile's label in the same form: the longest that fits the narrowest room (up to the next
+  // tile of the row, or the view's edge for the last)
+  let room = Infinity;
+  for (let co = 0; co < model.cout; co++) room = Math.min(room, labelRoom(geom.grids, co, geom.width));
   for (let co = 0; co < model.cout; co++) {
     const g = geom.grids[co];
     const gi = model.groupOfOut(co);
@@ -60,7 +65,7 @@ export function draw(ctx, model, t, focus, geom) {
       ctx.fillRect(g.x, g.y - 17, 8, 8);
     }
     const lx = g.x + (model.groups > 1 ? 12 : 0);
-    fitText(ctx, labels, lx, g.y - 9, g.x + g.w + 14 - lx, {
+    fitText(ctx, labels, lx, g.y - 9, room - (lx - g.x), {
       size: 12, weight: 600, color: co === focus.co ? COLORS.text : COLORS.muted,
     });
     drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, limit: filledCount(model, co, t.position) });
