@@ -310,6 +310,11 @@ async function restoreFromHash(page) {
     if (!(await page.locator('#image-panel').evaluate((d) => d.open))) await page.locator('#image-panel summary').click();
     await page.selectOption('#img-channels', q.get('in_channels'));
     await page.selectOption('#img-size', q.get('height'));
+    // "your own" kernel may hold text the monkey mangled (seed 77: '1_0'), and the panel then
+    // rightly refuses to load anything: pick a named kernel (the link's weights are not retyped)
+    if (await page.locator('#img-kernel').inputValue() === 'custom') {
+      await page.locator('#img-kernel').selectOption({ index: 0 });
+    }
     await page.locator('#img-sample').click(); // (a select already at that value fires no change)
     await frames(page);
     changed.push(`image ${q.get('height')}×${q.get('width')}`);
