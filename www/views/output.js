@@ -18,7 +18,11 @@ export function layout(model, width) {
     left: 2, // the first tile's frame and focus outline stay inside the canvas
   });
   const grids = t.tiles.map((p) => makeGrid(p.x, p.y, model.ho, model.wo, t.cell));
-  return { grids, height: Math.ceil(t.height + 4), width };
+  // every tile's label in the same form: the longest that fits the narrowest room (up to the next
+  // tile of the row, or the view's edge for the last)
+  let labelWidth = Infinity;
+  for (let co = 0; co < grids.length; co++) labelWidth = Math.min(labelWidth, labelRoom(grids, co, width));
+  return { grids, labelWidth, height: Math.ceil(t.height + 4), width };
 }
 
 export function hit(model, geom, x, y) {
@@ -50,10 +54,6 @@ export function filledCount(model, co, position) {
 
 export function draw(ctx, model, t, focus, geom) {
   const out = model.output.data;
-  // every tile's label in the same form: the longest that fits the narrowest room (up to the next
-  // tile of the row, or the view's edge for the last)
-  let room = Infinity;
-  for (let co = 0; co < model.cout; co++) room = Math.min(room, labelRoom(geom.grids, co, geom.width));
   for (let co = 0; co < model.cout; co++) {
     const g = geom.grids[co];
     const gi = model.groupOfOut(co);
@@ -65,7 +65,7 @@ export function draw(ctx, model, t, focus, geom) {
       ctx.fillRect(g.x, g.y - 17, 8, 8);
     }
     const lx = g.x + (model.groups > 1 ? 12 : 0);
-    fitText(ctx, labels, lx, g.y - 9, room - (lx - g.x), {
+    fitText(ctx, labels, lx, g.y - 9, geom.labelWidth - (lx - g.x), {
       size: 12, weight: 600, color: co === focus.co ? COLORS.text : COLORS.muted,
     });
     drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, limit: filledCount(model, co, t.position) });
