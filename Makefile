@@ -74,11 +74,11 @@ $(PKG_STAMP): $(RAW_WASM) $(RAW_RELAXED_WASM) Makefile tools/wasm-opt.sh
 	find $(PKG) -mindepth 1 -maxdepth 1 ! -name gif -exec rm -rf {} +
 	wasm-bindgen --target web --out-dir $(PKG) --out-name convviz $(RAW_WASM)
 	bash tools/wasm-opt.sh $(PKG) convviz
-	wasm-bindgen --target web --out-dir $(PKG)/.relaxed --out-name convviz $(RAW_RELAXED_WASM)
+	rm -rf $(RELAXED_DIR)/pkg
+	wasm-bindgen --target web --out-dir $(RELAXED_DIR)/pkg --out-name convviz $(RAW_RELAXED_WASM)
 	@# one glue for both modules: the relaxed build must need exactly the same JS
-	diff -r -x convviz_bg.wasm $(PKG)/.relaxed $(PKG) -x gif -x .relaxed -x '.built' -x 'convviz_relaxed_bg.wasm'
-	mv $(PKG)/.relaxed/convviz_bg.wasm $(RELAXED_WASM)
-	rm -rf $(PKG)/.relaxed
+	diff -r -x convviz_bg.wasm -x convviz_relaxed_bg.wasm -x gif -x .built $(RELAXED_DIR)/pkg $(PKG)
+	mv $(RELAXED_DIR)/pkg/convviz_bg.wasm $(RELAXED_WASM)
 	bash tools/wasm-opt.sh $(PKG) convviz $(RELAXED_WASM)
 	@echo "$(STAMP_TEXT)" > $@
 	@ls -l $(PKG)

@@ -51,10 +51,7 @@ async function loadApi({ pkg, wasm: wasmFile, module }) {
     throw new Error(`${path.relative(process.cwd(), pkg)}/convviz.js or convviz_bg.wasm is missing: run \`make build\` first`);
   }
   const api = await import(pathToFileURL(js).href);
-  if (/relaxed/.test(path.basename(wasm))) {
-    const { enableRelaxedSimd } = await import('../tools/relaxed-simd.mjs');
-    if (!enableRelaxedSimd()) throw new Error('this Node cannot run relaxed SIMD');
-  }
+  (await import('../tools/relaxed-simd.mjs')).prepareFor(wasm);
   api.initSync({ module: fs.readFileSync(wasm) });
   return { api, label: `${path.relative(process.cwd(), js)} + ${path.basename(wasm)}` };
 }

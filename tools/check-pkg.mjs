@@ -7,13 +7,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { enableRelaxedSimd } from './relaxed-simd.mjs';
+import { prepareFor } from './relaxed-simd.mjs';
 
 const dir = path.resolve(process.argv[2] ?? 'www/pkg');
 const name = process.argv[4] ?? 'convviz';
 const wasmFile = path.resolve(process.argv[3] || path.join(dir, `${name}_bg.wasm`));
 try {
-  if (/relaxed/.test(path.basename(wasmFile)) && !enableRelaxedSimd()) throw new Error('this Node cannot run relaxed SIMD');
+  prepareFor(wasmFile);
   const pkg = await import(pathToFileURL(path.join(dir, `${name}.js`)).href);
   pkg.initSync({ module: fs.readFileSync(wasmFile) });
   const info = [];
