@@ -8,6 +8,7 @@
 import { PARAMS, NUMERIC_PADDING_MODES } from './params.js';
 import { parseParam, formatParam, IMAGE_MAX_SIDE } from './state.js';
 import { setText, setProp, setAttr, setData } from './pages/dom.js';
+import { PASTED } from './tensors.js';
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -306,8 +307,11 @@ function buildOne(p, store) {
   };
 }
 
-/** The fill buttons of a tensor ('input' or 'weight'), with a seed field. */
-export function buildFillBar(root, fills, tensor, store) {
+/**
+ * The fill buttons of a tensor ('input' or 'weight'), a "paste…" button when `onPaste` is given
+ * (called with the tensor's name), and a seed field.
+ */
+export function buildFillBar(root, fills, tensor, store, onPaste = null) {
   const bar = el('div', { class: 'fills', role: 'group', 'aria-label': `fill ${tensor}` });
   const seed = el('input', {
     type: 'number',
@@ -331,6 +335,19 @@ export function buildFillBar(root, fills, tensor, store) {
     buttons.set(kind, b);
     bar.append(b);
   }
+  let pasteButton = null;
+  if (onPaste) {
+    const b = el('button', {
+      type: 'button',
+      class: 'fill fill-paste',
+      'aria-haspopup': 'dialog',
+      title: `Type or paste the ${tensor}'s numbers: a PyTorch or NumPy print, a nested list, rows`,
+      text: 'paste…',
+    });
+    b.addEventListener('click', () => onPaste(tensor));
+    bar.append(b);
+    pasteButton = b;
+  }
   seed.addEventListener('change', () => {
     const s = Math.max(0, Math.min(2147483647, Math.floor(Number(seed.value) || 0)));
     const st = store.state[tensor];
@@ -342,6 +359,9 @@ export function buildFillBar(root, fills, tensor, store) {
     sync(state) {
       const st = state[tensor];
       for (const [kind, b] of buttons) setAttr(b, 'aria-pressed', String(kind === st.fill));
+      if (pasteButton) setAttr(pasteButton, 'aria-pressed', String(st.fill === PASTED));
+      // a pasted tensor has no seed to change (its values are the paste)
+      setProp(seed, 'disabled', st.fill === PASTED);
       if (document.activeElement !== seed) setProp(seed, 'value', String(st.seed));
     },
   };

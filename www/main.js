@@ -30,6 +30,7 @@ import { buildPythonPanel } from './classroom/pypanel.js';
 import { buildExport } from './classroom/exporter.js';
 import { buildImagePanel, restoreImage } from './classroom/imagepanel.js';
 import { buildQuiz } from './classroom/quizpanel.js';
+import { buildPastePanel } from './classroom/pastepanel.js';
 
 /** The pages, by mode name (the names params.js lists and the hash accepts). */
 const PAGES = { conv2d: conv2dPage, convTranspose2d: transposePage, unfold: unfoldPage, matrix: matrixPage };
@@ -70,9 +71,11 @@ async function main() {
   if (loaded.notice || imageNotice) showNotice(loaded.notice ?? imageNotice);
 
   const controls = buildControls($('#controls'), store);
+  // "paste…": the shown tensor as text to edit, or a pasted one (validState: what the page shows)
+  const paste = buildPastePanel({ store, api, pushHistory: () => pushHistory(), shown: () => validState });
   const fillBars = [...document.querySelectorAll('[data-fills]')].map((root) => (root.dataset.fills === 'input'
-    ? buildFillBar(root, INPUT_FILLS, 'input', store)
-    : buildFillBar(root, WEIGHT_FILLS, 'weight', store)));
+    ? buildFillBar(root, INPUT_FILLS, 'input', store, paste.open)
+    : buildFillBar(root, WEIGHT_FILLS, 'weight', store, paste.open)));
   const timeline = new Timeline();
   if (matchMedia('(prefers-reduced-motion: reduce)').matches) timeline.slideMs = 0;
   const ctx = {

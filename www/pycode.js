@@ -97,6 +97,16 @@ export function pyTensor(t, column = 0) {
   return `${open}${nested(values, shape, 0, 0, column + open.length)})`;
 }
 
+/**
+ * A tensor as `torch.tensor([...])` with every value written out (never torch.ones / arange):
+ * the text the paste dialog starts from, for the learner to edit.
+ */
+export function pyTensorLiteral(t) {
+  const values = Array.from(t.data, (v) => Math.fround(v));
+  const open = 'torch.tensor(';
+  return `${open}${nested(values, t.shape, 0, 0, open.length)})`;
+}
+
 /** The nested list literal of values[offset ..] with `shape`, its '[' at `column`. */
 function nested(values, shape, dim, offset, column) {
   const len = shape[dim];

@@ -5,11 +5,13 @@
 // the URL hash) goes through `parseParam`, so a malformed value is reported, not stored.
 
 import { PARAMS, PARAM, INPUT_FILLS, WEIGHT_FILLS, MODES } from './params.js';
+import { PASTED } from './tensors.js';
 
-const INPUT_FILL_NAMES = INPUT_FILLS.map(([k]) => k);
-const WEIGHT_FILL_NAMES = WEIGHT_FILLS.map(([k]) => k);
+const INPUT_FILL_NAMES = [...INPUT_FILLS.map(([k]) => k), PASTED];
+const WEIGHT_FILL_NAMES = [...WEIGHT_FILLS.map(([k]) => k), PASTED];
 const MAX_SEED = 2 ** 31 - 1;
-const MAX_EDITS = 4096;
+/** The most edited cells of one tensor a link carries. */
+export const MAX_EDITS = 4096;
 
 /**
  * View choices that are not arguments of any PyTorch call (they pick what the page shows):

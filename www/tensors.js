@@ -1,6 +1,9 @@
 // The tensors a state describes: input, weight and bias, made from a fill recipe plus the cells
 // the learner edited. Pure data generation — the convolution itself is the wasm core's job.
 
+/** The fill of a pasted tensor: no button of its own (the bar's "paste…" shows it). */
+export const PASTED = 'pasted';
+
 /** A small deterministic PRNG (mulberry32): same seed, same tensor, on every machine. */
 export function mulberry32(seed) {
   let a = seed >>> 0;
@@ -22,6 +25,8 @@ function fillSimple(data, fill, seed, intRange) {
   switch (fill) {
     case 'ones': data.fill(1); break;
     case 'zeros': data.fill(0); break;
+    // a pasted tensor (paste.js): zeros under its cell edits, which hold every non-zero value
+    case PASTED: data.fill(0); break;
     case 'arange': for (let i = 0; i < n; i++) data[i] = i; break;
     case 'random': for (let i = 0; i < n; i++) data[i] = two(rand() * 2 - 1); break;
     case 'integers': for (let i = 0; i < n; i++) data[i] = Math.floor(rand() * (2 * intRange + 1)) - intRange; break;
@@ -68,7 +73,8 @@ export function makeInput(state) {
  */
 export function makeFilled(shape, fill, seed) {
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  fillSimple(data, fill, seed, 2);
+  // a pasted input's recipe is its edits (zeros elsewhere): another size gets small integers
+  fillSimple(data, fill === PASTED ? 'integers' : fill, seed, 2);
   return { shape, data };
 }
 

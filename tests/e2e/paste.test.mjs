@@ -1,0 +1,178 @@
+// "paste…": typing or pasting a tensor into the page, in headless Chromium. The dialog starts from
+// the shown tensor written out; a paste sets the values and adopts the shape; a bad paste keeps
+// the dialog open with a message naming the tensor; links and back / forward carry pastes.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { launch, openMode, pauseAtStart, SCREENSHOTS } from './helpers.mjs';
+import { parseTensorText } from '../../www/paste.js';
+
+let app;
+before(async () => {
+  app = await launch();
+});
+after(async () => {
+  await app?.close();
+});
+
+const values = (page, card) => page.locator(card).evaluate((el) => JSON.parse(el.dataset.values));
+const header = (page) => page.evaluate(() => ['#module-repr', '#input-shape', '#output-shape'].map((s) => document.querySelector(s).textContent));
+const shapeIs = (page, want) => page.waitForFunction((w) => document.querySelector('#input-shape').textContent === w, want);
+
+/** A 6×6 picture: a ring of ones around a 2×2 block of twos, zeros at the border. */
+const RING = [
+  [0, 0, 0, 0, 0, 0],
+  [0, 1, 1, 1, 1, 0],
+  [0, 1, 2, 2, 1, 0],
+  [0, 1, 2, 2, 1, 0],
+  [0, 1, 1, 1, 1, 0],
+  [0, 0, 0, 0, 0, 0],
+];
+/** RING as PyTorch prints torch.tensor(RING, dtype=torch.float32). */
+const RING_PRINT = `tensor([${RING.map((r) => `[${r.map((v) => `${v}.`).join(', ')}]`).join(',\n        ')}])`;
+
+test('paste an input: the dialog shows x written out; a PyTorch print becomes x, shape and values', async () => {
+  const { page, errors, close } = await app.open();
+  await page.locator('#card-weights .fill[data-fill="ones"]').click();
+  await page.locator('#card-input .fill-paste').click();
+  const dialog = page.getByRole('dialog', { name: 'Paste the input x' });
+  await dialog.waitFor();
+  // it starts from the tensor on screen, and that text reads back to it exactly
+  const start = await page.locator('#paste-text').inputValue();
+  const back = parseTensorText(start, 'input');
+  assert.ok(back.ok, back.message);
+  assert.deepEqual(back.shape, [1, 3, 5, 5]);
+  assert.deepEqual(Array.from(back.data), await values(page, '#card-input'));
+  assert.match(await dialog.textContent(), /x now: torch\.Size\(\[1, 3, 5, 5\]\)/);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'paste-dialog-1280x800.png') });
+
+  await page.locator('#paste-text').fill(RING_PRINT);
+  await page.keyboard.press('Control+Enter');
+  await dialog.waitFor({ state: 'hidden' });
+  await shapeIs(page, 'torch.Size([1, 1, 6, 6])');
+  assert.deepEqual(await header(page), ['Conv2d(1, 1, kernel_size=(3, 3), stride=(1, 1))', 'torch.Size([1, 1, 6, 6])', 'torch.Size([1, 1, 4, 4])']);
+  assert.deepEqual(await values(page, '#card-input'), RING.flat());
+  // ones weights, bias 0: each output is the sum of a 3×3 window of the ring
+  const want = [];
+  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
+    let s = 0;
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += RING[i + a][j + b];
+    want.push(s);
+  }
+  assert.deepEqual(await values(page, '#card-output'), want);
+  // the bar shows the input is a paste (no fill button pressed, no seed to change)
+  assert.equal(await page.locator('#card-input .fill-paste').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('#card-input .fill[aria-pressed="true"]').count(), 1);
+  assert.equal(await page.locator('#card-input .seed').isDisabled(), true);
+  assert.match(page.url(), /input=pasted~1/);
+  await pauseAtStart(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'paste-input-1280x800.png') });
+
+  // the link carries it: a fresh page on that URL shows the same tensor
+  const url = page.url();
+  const second = await app.open({ hash: url.split('#')[1] });
+  assert.deepEqual(await values(second.page, '#card-input'), RING.flat());
+  assert.deepEqual(second.errors, []);
+  await second.close();
+
+  // back: the input before the paste
+  await page.goBack();
+  await shapeIs(page, 'torch.Size([1, 3, 5, 5])');
+  assert.deepEqual(await values(page, '#card-input'), Array.from(back.data));
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('a bad paste keeps the dialog open with a message naming the tensor; the page keeps working', async () => {
+  const { page, errors, close } = await app.open();
+  const before = await header(page);
+  await page.locator('#card-input .fill-paste').click();
+  const text = page.locator('#paste-text');
+  const alert = page.locator('#paste-error');
+  const tries = [
+    ['[[1, 2, 3],\n [4, nan, 6]]', 'input: value [1, 1] is nan: every value must be finite'],
+    ['[[1, 2, 3],\n [4, 5]]', 'input: the lists are not all the same length: [1] has 2 entries where the first list at that depth has 3'],
+    ['tensor([0., 1., ..., 9.])', "input: the print is shortened ('...')"],
+    ['[[[[1.]]], [[[2.]]]]', 'input: a batch of 2; the page shows one sample'],
+    [`[${new Array(65).fill('[1]').join(', ')}]`, 'input: 65 rows; height must be 1…64 here'],
+    ['<img src=x onerror=alert(1)>', 'input: expected numbers in [brackets] or rows of numbers'],
+  ];
+  for (const [paste, message] of tries) {
+    await text.fill(paste);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await alert.waitFor();
+    assert.ok((await alert.textContent()).startsWith(message), `${paste}: ${await alert.textContent()}`);
+    assert.equal(await text.getAttribute('aria-invalid'), 'true');
+    assert.ok(await page.getByRole('dialog').isVisible(), 'the dialog stays open to fix the text');
+  }
+  // typing hides the old message; Escape cancels and changes nothing
+  await text.fill('[[1, 2]]');
+  assert.equal(await alert.isHidden(), true);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'paste-typing-1280x800.png') });
+  await text.fill('[[1, nan]]');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await alert.waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'paste-error-1280x800.png') });
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  assert.deepEqual(await header(page), before);
+  assert.equal(await page.locator('img[src="x"]').count(), 0, 'pasted markup is text, never HTML');
+  // the page still answers: a fill works and the timeline runs
+  await page.locator('#card-input .fill[data-fill="ones"]').click();
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#card-input').dataset.values).every((v) => v === 1));
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('paste weights: two Sobel kernels make out_channels 2; the in-channel dim must match', async () => {
+  const { page, errors, close } = await app.open({ hash: 'in_channels=1&height=6&width=6&weight=integers~2' });
+  await page.locator('#card-weights .fill-paste').click();
+  const dialog = page.getByRole('dialog', { name: 'Paste the weight w' });
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /w now: torch\.Size\(\[1, 1, 3, 3\]\) \[C_out, C_in\/groups, kh, kw\]/);
+  const sobel = '[[[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]],\n [[[-1, -2, -1], [0, 0, 0], [1, 2, 1]]]]';
+  await page.locator('#paste-text').fill(sobel);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.querySelector('#module-repr').textContent.startsWith('Conv2d(1, 2,'));
+  assert.deepEqual(await values(page, '#card-weights'), [-1, 0, 1, -2, 0, 2, -1, 0, 1, -1, -2, -1, 0, 0, 0, 1, 2, 1]);
+  assert.equal(await page.locator('#output-shape').textContent(), 'torch.Size([1, 2, 4, 4])');
+  assert.equal(await page.locator('#card-weights .fill-paste').getAttribute('aria-pressed'), 'true');
+
+  // a 2-D kernel where the layer has 3 input channels: refused, naming what would fit
+  const field = page.getByLabel('in_channels', { exact: true });
+  await field.fill('3');
+  await field.press('Enter');
+  await shapeIs(page, 'torch.Size([1, 3, 6, 6])');
+  await page.locator('#card-weights .fill-paste').click();
+  await page.locator('#paste-text').fill('[[1, 2], [3, 4]]');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.locator('#paste-error').waitFor();
+  assert.match(await page.locator('#paste-error').textContent(), /^weight: torch\.Size\(\[1, 1, 2, 2\]\) has 1 input channel per kernel; this layer needs in_channels\/groups = 3\/1 = 3/);
+  await page.keyboard.press('Escape');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('ConvTranspose2d: a pasted weight is read in its layout [C_in, C_out/groups, kh, kw]', async () => {
+  const { page, errors, close } = await app.open({ hash: 'mode=convTranspose2d&in_channels=1&out_channels=1' });
+  await openMode(page, 'convTranspose2d');
+  await page.locator('#card-zeroinsert .fill-paste').click();
+  const dialog = page.getByRole('dialog', { name: 'Paste the weight w' });
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /\[C_in, C_out\/groups, kh, kw\]/);
+  await page.locator('#paste-text').fill('[[[[1, 2], [3, 4]], [[0, 1], [1, 0]]]]');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.querySelector('#module-repr').textContent.startsWith('ConvTranspose2d(1, 2, kernel_size=(2, 2)'));
+  assert.equal(await page.locator('#output-shape').textContent(), 'torch.Size([1, 2, 6, 6])');
+  // the input paste is the same dialog in the scatter card
+  await page.locator('#card-scatter .fill-paste').click();
+  await page.locator('#paste-text').fill('1 0\n0 1');
+  await page.keyboard.press('Control+Enter');
+  await shapeIs(page, 'torch.Size([1, 1, 2, 2])');
+  assert.equal(await page.locator('#output-shape').textContent(), 'torch.Size([1, 2, 3, 3])');
+  assert.deepEqual(errors, []);
+  await close();
+});

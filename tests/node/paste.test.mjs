@@ -1,0 +1,150 @@
+// Pasted tensors (www/paste.js): what a learner pastes — PyTorch and NumPy prints, nested lists,
+// spreadsheet rows — read into a shape and float32 values, every bad paste refused with a message
+// naming the tensor and the place, and the rules that make it the input x or the weight w.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTensorText, inputFromPaste, weightFromPaste, MAX_PASTE_VALUES } from '../../www/paste.js';
+import { pyTensorLiteral } from '../../www/pycode.js';
+import { fromHash, toHash, defaultState, MAX_EDITS } from '../../www/state.js';
+import { makeInput, makeWeights, PASTED } from '../../www/tensors.js';
+
+const read = (text) => {
+  const r = parseTensorText(text, 'input');
+  assert.ok(r.ok, `${JSON.stringify(text)}: ${r.message}`);
+  return { shape: r.shape, values: Array.from(r.data) };
+};
+const refuse = (text, re) => {
+  const r = parseTensorText(text, 'input');
+  assert.equal(r.ok, false, `${JSON.stringify(text)} was read as ${JSON.stringify(r.shape)}`);
+  assert.match(r.message, re);
+  assert.match(r.message, /^input: /, 'the message names the tensor');
+};
+
+test('prints and lists as PyTorch, NumPy and Python write them', () => {
+  const four = { shape: [1, 1, 2, 2], values: [1, 2, 3, 4] };
+  assert.deepEqual(read('tensor([[[[1., 2.],\n          [3., 4.]]]])'), four);
+  assert.deepEqual(read('torch.tensor([[[[1, 2], [3, 4]]]])'), four);
+  assert.deepEqual(read('x = torch.tensor([[[[1., 2.], [3., 4.]]]], dtype=torch.float64)'), four);
+  assert.deepEqual(read('tensor([[[[1., 2.],\n          [3., 4.]]]], grad_fn=<ConvolutionBackward0>)'), four);
+  assert.deepEqual(read("tensor([[[[1., 2.], [3., 4.]]]], device='cuda:0', requires_grad=True)"), four);
+  assert.deepEqual(read('Parameter containing:\ntensor([[[[1., 2.],\n          [3., 4.]]]], requires_grad=True)'), four);
+  // NumPy: with commas (repr), without (print), with a dtype
+  assert.deepEqual(read('array([[1, 2],\n       [3, 4]], dtype=float32)'), { shape: [2, 2], values: [1, 2, 3, 4] });
+  assert.deepEqual(read('[[1 2]\n [3 4]]'), { shape: [2, 2], values: [1, 2, 3, 4] });
+  assert.deepEqual(read('np.array([[ 1.5e+00, -2.0000e-01]])'), { shape: [1, 2], values: [1.5, Math.fround(-0.2)] });
+  assert.deepEqual(read('[0.5, -.25, 3., +4, -0.]'), { shape: [5], values: [0.5, -0.25, 3, 4, -0] });
+  // values are float32, as in the tensor
+  assert.deepEqual(read('[0.1]').values, [Math.fround(0.1)]);
+});
+
+test('rows of numbers: one row per line, a blank line starts the next channel', () => {
+  assert.deepEqual(read('1 2 3\n4 5 6'), { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] });
+  assert.deepEqual(read('1\t2\n3\t4\n'), { shape: [2, 2], values: [1, 2, 3, 4] }); // from a spreadsheet
+  assert.deepEqual(read('1, 2\r\n3, 4'), { shape: [2, 2], values: [1, 2, 3, 4] }); // CSV
+  assert.deepEqual(read('1 2\n3 4\n\n\n5 6\n7 8'), { shape: [2, 2, 2], values: [1, 2, 3, 4, 5, 6, 7, 8] });
+  assert.deepEqual(read('7'), { shape: [1, 1], values: [7] });
+});
+
+test('what cannot be a tensor is refused, saying where', () => {
+  refuse('[[1, 2], [3, nan]]', /value \[1, 1\] is nan: every value must be finite/);
+  refuse('[1, -inf]', /value \[1\] is -inf/);
+  refuse('1 2\n3 NaN', /line 2, number 2 is NaN/);
+  refuse('[1, two]', /could not read 'two' \(value \[1\]\) as a number/);
+  refuse('[[1e39]]', /1e39 \(value \[0, 0\]\) does not fit in a float32/);
+  refuse('[[1, 2], [3]]', /not all the same length: \[1\] has 1 entry where the first list at that depth has 2/);
+  refuse('[[1, 2], [[3, 4]]]', /not all the same length|holds lists/);
+  refuse('[[1], 2]', /mixes numbers and lists/);
+  refuse('[]', /an empty list \[\]: every dimension needs at least one value/);
+  refuse('[[1, 2]', /a '\[' is never closed/);
+  refuse('tensor([0., 1., 2., ..., 7., 8., 9.])', /the print is shortened \('\.\.\.'\)/);
+  refuse('[[1, 2]]).view(2)', /could not read '\)\.view\(2\)' after the numbers/);
+  refuse('torch.Size([1, 3, 5, 5])', /could not read 'torch\.Size\(' before the numbers/);
+  refuse('torch.ones(1, 3, 5, 5)', /expected numbers in \[brackets\] or rows of numbers/);
+  refuse('1 2 3\n4 5', /line 2 has 2 numbers, the first line has 3/);
+  refuse('1 2\n3 4\n\n5 6', /channel 1 has 1 rows, channel 0 has 2/);
+  refuse('   \n  ', /nothing to read/);
+  refuse('<img src=x onerror=alert(1)>', /expected numbers in \[brackets\]/);
+  refuse(`[${'['.repeat(9)}1${']'.repeat(9)}]`, /more than 8 nested lists/);
+  refuse(`[${new Array(MAX_PASTE_VALUES + 1).fill(1).join(',')}]`, new RegExp(`more than ${MAX_PASTE_VALUES} values`));
+  refuse('x'.repeat(1_000_001), /longer than/);
+});
+
+test('a paste as the input: its shape becomes in_channels, height and width', () => {
+  const r = inputFromPaste(parseTensorText('[[0, 1], [2, 0]]', 'input'));
+  assert.ok(r.ok);
+  assert.deepEqual(r.params, { in_channels: 1, height: 2, width: 2 });
+  assert.deepEqual(r.cells, { '0,0,1': 1, '0,1,0': 2 }, 'only non-zero values are stored (the fill is zeros)');
+  assert.deepEqual(inputFromPaste(parseTensorText('[[[1]], [[2]], [[3]]]', 'input')).params, { in_channels: 3, height: 1, width: 1 });
+  assert.deepEqual(inputFromPaste(parseTensorText('[[[[5, 6, 7]]]]', 'input')).params, { in_channels: 1, height: 1, width: 3 });
+  const no = (text, re) => {
+    const x = inputFromPaste(parseTensorText(text, 'input'));
+    assert.equal(x.ok, false, text);
+    assert.match(x.message, re);
+  };
+  no('[[[[1]]], [[[2]]]]', /input: a batch of 2; the page shows one sample/);
+  no('[[[[[1]]]]]', /input: 5 dimensions/);
+  no(`[${new Array(65).fill('[1]').join(',')}]`, /input: 65 rows; height must be 1…64 here/);
+  no(`[[${new Array(65).fill(1).join(',')}]]`, /input: 65 columns; width must be 1…64 here/);
+  no(`[${new Array(9).fill('[[1]]').join(',')}]`, /input: 9 channels; in_channels must be 1…8 here/);
+  const plane = new Array(64).fill(new Array(64).fill(1).join(' ')).join('\n');
+  no(`${plane}\n\n${plane}`, new RegExp(`input: 8192 non-zero values; a link carries at most ${MAX_EDITS}`));
+});
+
+test('a paste as the weight: kernel_size and out_channels from its shape, the in-channel dim must fit', () => {
+  const p = { in_channels: 3, out_channels: 1, groups: 1 };
+  const three = parseTensorText('[[[1, 0]], [[0, 2]], [[3, 0]]]', 'weight'); // [3, 1, 2]
+  const c = weightFromPaste(three, p, 'conv2d', Float32Array.of(0.5));
+  assert.ok(c.ok, c.message);
+  assert.deepEqual(c.params, { out_channels: 1, kernel_size: [1, 2] });
+  assert.deepEqual(c.shape, [1, 3, 1, 2]);
+  assert.deepEqual(c.cells, { '0,0,0,0': 1, '0,1,0,1': 2, '0,2,0,0': 3 });
+  assert.deepEqual(c.biasCells, { 0: 0.5 }, 'the bias keeps its value');
+  // two 3×3 kernels on one input channel: out_channels 2; the bias of the new channel is 0
+  const sobel = parseTensorText('[[[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]], [[[-1, -2, -1], [0, 0, 0], [1, 2, 1]]]]', 'weight');
+  const s = weightFromPaste(sobel, { in_channels: 1, out_channels: 1, groups: 1 }, 'conv2d', Float32Array.of(0.25));
+  assert.deepEqual(s.params, { out_channels: 2, kernel_size: [3, 3] });
+  assert.deepEqual(s.biasCells, { 0: 0.25 });
+  // ConvTranspose2d's weight is [C_in, C_out/groups, kh, kw]
+  const t = weightFromPaste(parseTensorText('[[[[1, 0], [0, 1]], [[2, 2], [0, 0]]], [[[1, 1], [1, 1]], [[0, 0], [3, 3]]], [[[0, 1], [1, 0]], [[4, 0], [0, 4]]]]', 'weight'), p, 'convTranspose2d', null);
+  assert.ok(t.ok, t.message);
+  assert.deepEqual(t.params, { out_channels: 2, kernel_size: [2, 2] }, '[3, 2, 2, 2]: 3 in, 2 out');
+  assert.equal(weightFromPaste(three, p, 'convTranspose2d', null).ok, false, '[3, 1, 2] is [1, 3, 1, 2]: one input channel, not 3');
+  const wrong = weightFromPaste(parseTensorText('[[1, 2], [3, 4]]', 'weight'), p, 'conv2d', null);
+  assert.equal(wrong.ok, false);
+  assert.match(wrong.message, /^weight: torch.Size\(\[1, 1, 2, 2\]\) has 1 input channel per kernel; this layer needs in_channels\/groups = 3\/1 = 3/);
+  const wrongT = weightFromPaste(parseTensorText('[[[[1]]], [[[2]]]]', 'weight'), p, 'convTranspose2d', null);
+  assert.match(wrongT.message, /^weight: torch.Size\(\[2, 1, 1, 1\]\) starts with 2; a ConvTranspose2d weight starts with in_channels = 3/);
+  const big = weightFromPaste(parseTensorText(`[${new Array(16).fill('[1]').join(',')}]`, 'weight'), { in_channels: 1, out_channels: 1, groups: 1 }, 'conv2d', null);
+  assert.match(big.message, /^weight: 16 kernel rows; kernel_size must be 1…15 here/);
+  // groups: a depthwise weight [C_out, 1, kh, kw] with groups = in_channels
+  const dw = weightFromPaste(parseTensorText('[[[[1]]], [[[2]]], [[[3]]]]', 'weight'), { in_channels: 3, out_channels: 3, groups: 3 }, 'conv2d', null);
+  assert.deepEqual(dw.params, { out_channels: 3, kernel_size: [1, 1] });
+});
+
+test('the dialog starts from the shown tensor written out, and that text reads back exactly', () => {
+  const state = defaultState();
+  state.input = { fill: 'random', seed: 5 };
+  const x = makeInput(state);
+  const back = parseTensorText(pyTensorLiteral(x), 'input');
+  assert.ok(back.ok, back.message);
+  assert.deepEqual(back.shape, x.shape);
+  assert.deepEqual(Array.from(back.data), Array.from(x.data));
+  const api = { defaultInit: () => assert.fail('not a default init') };
+  const { weight } = makeWeights(api, state);
+  const wBack = parseTensorText(pyTensorLiteral(weight), 'weight');
+  assert.deepEqual(Array.from(wBack.data), Array.from(weight.data));
+});
+
+test('a pasted input is a link: fill "pasted" plus its cells, the same tensor after the round trip', () => {
+  const state = defaultState();
+  const r = inputFromPaste(parseTensorText('[[0, 1.5], [-2, 0]]', 'input'));
+  Object.assign(state.params, r.params);
+  state.input = { fill: PASTED, seed: 1 };
+  state.edits.input = r.cells;
+  const hash = toHash(state);
+  assert.match(hash, /input=pasted~1/);
+  const again = fromHash(`#${hash}`);
+  assert.equal(again.notice, null);
+  assert.deepEqual(Array.from(makeInput(again.state).data), [0, 1.5, -2, 0]);
+});

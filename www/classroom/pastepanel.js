@@ -1,0 +1,159 @@
+// "paste…" in the fill bars: a dialog that shows the input x or the weight w as a torch.tensor
+// literal, to edit in place or to replace with a pasted print (PyTorch, NumPy, a nested list, rows
+// of numbers). Applying it sets the tensor's values and adopts its shape (www/paste.js has the
+// rules); a text that cannot be read keeps the dialog open with a message naming the tensor.
+
+import { parseTensorText, inputFromPaste, weightFromPaste, MAX_PASTE_VALUES } from '../paste.js';
+import { pyTensorLiteral } from '../pycode.js';
+import { makeInput, makeWeights, makeTransposeWeights, PASTED } from '../tensors.js';
+import { sizeText } from '../pages/dom.js';
+
+const HELP = {
+  input:
+    'A PyTorch or NumPy print, a nested list, or rows of numbers (a blank line starts the next channel). '
+    + 'The shape comes from the brackets or the rows and becomes in_channels, height and width: '
+    + '[H, W] is one channel, [C, H, W] and [1, C, H, W] as they are.',
+  weight:
+    'A PyTorch or NumPy print or a nested list, shaped like the weight (missing leading dimensions are 1). '
+    + 'Its kernel size becomes kernel_size and its output channels out_channels; the bias keeps its values.',
+};
+
+/** The weight layout of a mode: ConvTranspose2d's is [C_in, C_out/groups, kh, kw]. */
+const layoutOf = (mode) => (mode === 'convTranspose2d' ? 'convTranspose2d' : 'conv2d');
+
+/**
+ * @param ctx { store, api, pushHistory, shown: () => the state the page shows (null before the first) }
+ * @returns {{ open(tensor: 'input' | 'weight'): void, readonly isOpen: boolean }}
+ */
+export function buildPastePanel({ store, api, pushHistory, shown }) {
+  const dialog = document.createElement('dialog');
+  dialog.className = 'paste-dialog';
+  dialog.setAttribute('aria-labelledby', 'paste-title');
+  const form = document.createElement('form');
+  form.method = 'dialog';
+  form.noValidate = true;
+  const title = document.createElement('h2');
+  title.id = 'paste-title';
+  const help = document.createElement('p');
+  help.id = 'paste-help';
+  help.className = 'paste-help';
+  const label = document.createElement('label');
+  label.className = 'paste-now';
+  label.htmlFor = 'paste-text';
+  const text = document.createElement('textarea');
+  text.id = 'paste-text';
+  text.spellcheck = false;
+  text.rows = 14;
+  text.setAttribute('autocomplete', 'off');
+  text.setAttribute('aria-describedby', 'paste-help paste-error');
+  const error = document.createElement('p');
+  error.id = 'paste-error';
+  error.className = 'paste-error';
+  error.setAttribute('role', 'alert');
+  error.hidden = true;
+  const apply = document.createElement('button');
+  apply.type = 'submit';
+  apply.className = 'paste-apply';
+  apply.textContent = 'Apply';
+  const cancel = document.createElement('button');
+  cancel.type = 'button';
+  cancel.className = 'paste-cancel';
+  cancel.textContent = 'Cancel';
+  const keys = document.createElement('span');
+  keys.className = 'paste-keys';
+  keys.textContent = 'Ctrl+Enter applies · Esc cancels';
+  const actions = document.createElement('div');
+  actions.className = 'paste-actions';
+  actions.append(apply, cancel, keys);
+  form.append(title, help, label, text, error, actions);
+  dialog.append(form);
+  document.body.append(dialog);
+
+  let tensor = 'input';
+
+  /** Show why the text was refused (the dialog stays open). Returns false: nothing changed. */
+  function showError(message) {
+    error.textContent = message;
+    error.hidden = false;
+    text.setAttribute('aria-invalid', 'true');
+    text.focus();
+    return false;
+  }
+
+  /** Read the text and, when it fits, change the state in one step. Returns whether it did. */
+  function commit() {
+    const parsed = parseTensorText(text.value, tensor);
+    if (!parsed.ok) return showError(parsed.message);
+    const state = store.state;
+    if (tensor === 'input') {
+      const r = inputFromPaste(parsed);
+      if (!r.ok) return showError(r.message);
+      pushHistory();
+      store.update({ params: r.params, input: { fill: PASTED, seed: state.input.seed }, edits: { input: r.cells } });
+      return true;
+    }
+    const p = state.params;
+    if (!Number.isInteger(p.in_channels / p.groups) || !Number.isInteger(p.out_channels / p.groups)) {
+      return showError(`weight: groups=${p.groups} does not divide in_channels=${p.in_channels} and out_channels=${p.out_channels}: fix groups first`);
+    }
+    const layout = layoutOf(state.mode);
+    const before = shown();
+    const bias = before && before.params.bias ? weightsOf(before, layout).bias : null;
+    const r = weightFromPaste(parsed, p, layout, bias ? bias.data : null);
+    if (!r.ok) return showError(r.message);
+    pushHistory();
+    store.update({ params: r.params, weight: { fill: PASTED, seed: state.weight.seed }, edits: { weight: r.cells, bias: r.biasCells } });
+    return true;
+  }
+
+  function weightsOf(state, layout) {
+    return layout === 'conv2d' ? makeWeights(api, state) : makeTransposeWeights(api, state);
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (commit()) dialog.close();
+  });
+  cancel.addEventListener('click', () => dialog.close());
+  text.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  text.addEventListener('input', () => {
+    if (!error.hidden) {
+      error.hidden = true;
+      text.setAttribute('aria-invalid', 'false');
+    }
+  });
+  // the page's own keys (Space plays, arrows step) stay out of the dialog
+  dialog.addEventListener('keydown', (e) => e.stopPropagation());
+
+  return {
+    open(which) {
+      tensor = which;
+      const state = shown();
+      const weightLayout = state ? layoutOf(state.mode) : 'conv2d';
+      const t = !state ? null : which === 'input' ? makeInput(state) : weightsOf(state, weightLayout).weight;
+      title.textContent = which === 'input' ? 'Paste the input x' : 'Paste the weight w';
+      help.textContent = HELP[which];
+      const shape = t ? sizeText(t.shape) : '';
+      const layout = which === 'input' ? '[N, C_in, H, W]' : weightLayout === 'conv2d' ? '[C_out, C_in/groups, kh, kw]' : '[C_in, C_out/groups, kh, kw]';
+      // an image input is too large to write out (and to paste back): the box starts empty
+      const written = t && t.data.length <= MAX_PASTE_VALUES;
+      label.textContent = `${which === 'input' ? 'x' : 'w'} now: ${shape} ${layout}. ${written ? 'Edit the numbers, or paste your own:' : 'Paste your own numbers:'}`;
+      text.value = written ? pyTensorLiteral(t) : '';
+      error.hidden = true;
+      error.textContent = '';
+      text.setAttribute('aria-invalid', 'false');
+      dialog.showModal();
+      text.focus();
+      text.setSelectionRange(0, 0);
+      text.scrollTop = 0;
+    },
+    get isOpen() {
+      return dialog.open;
+    },
+  };
+}

@@ -1,0 +1,275 @@
+// Pasted tensors: the text a learner pastes (a PyTorch or NumPy print, a nested Python list, rows
+// of numbers from a spreadsheet) read into a shape and float32 values, and the rules that turn it
+// into the page's input x or weight w. Pure: no DOM (the dialog is pastedialog.js).
+//
+// Every refusal is a message that names the tensor and says where the text went wrong; a pasted
+// value is finite and fits in a float32, as a typed cell value must (editor.js).
+
+import { PARAM } from './params.js';
+import { MAX_EDITS } from './state.js';
+
+/** The most characters a paste may have (the largest input, 8×64×64 values, printed, fits). */
+export const MAX_PASTE_CHARS = 1_000_000;
+/** The most values a paste may have: the largest input the page takes (in_channels × H × W). */
+export const MAX_PASTE_VALUES = PARAM.in_channels.max * PARAM.height.max * PARAM.width.max;
+
+const F32_MAX = 3.4028234663852886e38;
+const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+const NONFINITE_RE = /^[+-]?(nan|inf|infinity)$/i;
+/** Text allowed before the outer '[': `x = `, `torch.tensor(`, `tensor(`, `np.array(`, `Parameter containing:` … */
+const PREFIX_RE = /^(?:[A-Za-z_][\w.]*\s*=\s*)?(?:Parameter containing:\s*)?(?:(?:torch\.)?(?:tensor|Tensor|FloatTensor)|(?:np\.|numpy\.)?(?:array|asarray))?\s*\(?\s*$/;
+/** Text allowed after the matching ']': keyword arguments (dtype=…, grad_fn=<…>, …) and ')'. */
+const SUFFIX_RE = /^\s*(?:,\s*[A-Za-z_]\w*\s*=\s*[^,()[\]]*?\s*)*,?\s*\)?\s*;?\s*$/;
+
+const shorten = (s, n = 24) => (s.length > n ? `${s.slice(0, n)}…` : s);
+const sizeText = (shape) => `torch.Size([${shape.join(', ')}])`;
+const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+class PasteError extends Error {}
+
+/** One number token, checked: `where` says which value it is, for the message. */
+function readNumber(token, what, where) {
+  if (NONFINITE_RE.test(token)) throw new PasteError(`${what}: ${where} is ${token}: every value must be finite`);
+  if (!NUMBER_RE.test(token)) throw new PasteError(`${what}: could not read '${shorten(token)}' (${where}) as a number`);
+  const v = Number(token);
+  if (!Number.isFinite(v) || Math.abs(v) > F32_MAX) throw new PasteError(`${what}: ${shorten(token)} (${where}) does not fit in a float32`);
+  return Math.fround(v);
+}
+
+/**
+ * The nested list between `start` ('[') and its matching ']' in `text`, as a shape and values.
+ * Items are separated by commas or by white space (NumPy prints `[[1 2]\n [3 4]]`).
+ */
+function readNested(text, start, what) {
+  const values = [];
+  let shape = null; // the shape seen at each depth, fixed by the first list of that depth
+  let i = start;
+  const index = []; // the position being read, for messages: [0, 2, 1]
+  const at = () => `value [${index.join(', ')}]`;
+  const fail = (msg) => {
+    throw new PasteError(`${what}: ${msg}`);
+  };
+
+  function list(depth) {
+    // text[i] === '['
+    i++;
+    let len = 0;
+    let childIsList = null;
+    index.push(0);
+    for (;;) {
+      while (i < text.length && /[\s,]/.test(text[i])) i++;
+      if (i >= text.length) fail(`a '[' is never closed`);
+      const ch = text[i];
+      if (ch === ']') {
+        i++;
+        break;
+      }
+      index[depth] = len;
+      if (ch === '[') {
+        if (childIsList === false) fail(`[${index.slice(0, depth).join(', ')}] mixes numbers and lists`);
+        childIsList = true;
+        if (depth + 1 > 8) fail('more than 8 nested lists');
+        list(depth + 1);
+      } else {
+        if (childIsList === true) fail(`[${index.slice(0, depth).join(', ')}] mixes numbers and lists`);
+        childIsList = false;
+        let j = i;
+        while (j < text.length && !/[\s,[\]]/.test(text[j])) j++;
+        const token = text.slice(i, j);
+        if (token === '...' || token === '…') {
+          fail(`the print is shortened ('...'): print the whole tensor first, e.g. torch.set_printoptions(profile='full') or numpy.set_printoptions(threshold=sys.maxsize)`);
+        }
+        values.push(readNumber(token, what, at()));
+        if (values.length > MAX_PASTE_VALUES) fail(`more than ${MAX_PASTE_VALUES} values (the largest input the page takes)`);
+        i = j;
+      }
+      len++;
+    }
+    index.pop();
+    if (len === 0) fail(`an empty list []${index.length ? ` at [${index.join(', ')}]` : ''}: every dimension needs at least one value`);
+    if (shape === null) shape = [];
+    if (shape[depth] === undefined) shape[depth] = len;
+    else if (shape[depth] !== len) {
+      const here = [...index].join(', ');
+      fail(`the lists are not all the same length: [${here}] has ${len === 1 ? '1 entry' : `${len} entries`} where the first list at that depth has ${shape[depth]}`);
+    }
+    if (childIsList === false && shape.length !== depth + 1) fail(`[${index.join(', ')}] holds numbers where the others hold lists`);
+    if (childIsList === true && shape.length === depth + 1) fail(`[${index.join(', ')}] holds lists where the others hold numbers`);
+    return len;
+  }
+
+  list(0);
+  return { shape, values, end: i };
+}
+
+/** Rows of numbers (no brackets): one row per line, a blank line between channels. */
+function readRows(text, what) {
+  const blocks = [];
+  let rows = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, n) => {
+    const t = line.trim();
+    if (t === '') {
+      if (rows.length) blocks.push(rows);
+      rows = [];
+      return;
+    }
+    const tokens = t.split(/[\s,;]+/).filter(Boolean);
+    rows.push({ tokens, line: n + 1 });
+  });
+  if (rows.length) blocks.push(rows);
+  if (!blocks.length) throw new PasteError(`${what}: nothing to read: paste some numbers`);
+  const width = blocks[0][0].tokens.length;
+  const height = blocks[0].length;
+  const values = [];
+  blocks.forEach((b, c) => {
+    if (b.length !== height) {
+      throw new PasteError(`${what}: channel ${c} has ${b.length} rows, channel 0 has ${height} (a blank line starts a new channel)`);
+    }
+    for (const { tokens, line } of b) {
+      if (tokens.length !== width) {
+        throw new PasteError(`${what}: line ${line} has ${count(tokens.length, 'number')}, the first line has ${width}`);
+      }
+      tokens.forEach((tok, k) => {
+        values.push(readNumber(tok, what, `line ${line}, number ${k + 1}`));
+        if (values.length > MAX_PASTE_VALUES) throw new PasteError(`${what}: more than ${MAX_PASTE_VALUES} values (the largest input the page takes)`);
+      });
+    }
+  });
+  const shape = blocks.length > 1 ? [blocks.length, height, width] : [height, width];
+  return { shape, values };
+}
+
+/**
+ * Read a pasted tensor.
+ * @param {string} text  what was pasted
+ * @param {string} what  the tensor's name for messages ('input', 'weight')
+ * @returns {{ ok: true, shape: number[], data: Float32Array } | { ok: false, message: string }}
+ */
+export function parseTensorText(text, what = 'tensor') {
+  try {
+    const s = String(text ?? '');
+    if (s.length > MAX_PASTE_CHARS) throw new PasteError(`${what}: the text is longer than ${MAX_PASTE_CHARS} characters`);
+    const open = s.indexOf('[');
+    let shape;
+    let values;
+    if (open < 0) {
+      if (/[()]/.test(s)) throw new PasteError(`${what}: expected numbers in [brackets] or rows of numbers, got '${shorten(s.trim())}'`);
+      ({ shape, values } = readRows(s, what));
+    } else {
+      const before = s.slice(0, open);
+      if (!PREFIX_RE.test(before.trim())) {
+        throw new PasteError(`${what}: could not read '${shorten(before.trim())}' before the numbers (paste a list, or a tensor / array print)`);
+      }
+      const r = readNested(s, open, what);
+      const after = s.slice(r.end);
+      if (!SUFFIX_RE.test(after)) throw new PasteError(`${what}: could not read '${shorten(after.trim())}' after the numbers`);
+      ({ shape, values } = r);
+    }
+    return { ok: true, shape, data: Float32Array.from(values) };
+  } catch (e) {
+    if (e instanceof PasteError) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
+/** `shape` with leading 1s up to rank 4 (as unsqueeze(0) would), or null when its rank is over 4. */
+function rank4(shape) {
+  if (shape.length > 4) return null;
+  return [...Array(4 - shape.length).fill(1), ...shape];
+}
+
+/** Cell edits (key "a,b,…" → value) of the non-zero values of `data` laid out as `shape`. */
+function cellsOf(data, shape) {
+  const cells = {};
+  const idx = new Array(shape.length).fill(0);
+  for (let n = 0; n < data.length; n++) {
+    if (data[n] !== 0) cells[idx.join(',')] = data[n];
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return cells;
+}
+
+function checkRange(what, name, value, noun) {
+  const p = PARAM[name];
+  if (value < p.min || value > p.max) throw new PasteError(`${what}: ${value} ${noun}; ${name} must be ${p.min}…${p.max} here`);
+}
+
+function checkCells(what, cells) {
+  const n = Object.keys(cells).length;
+  if (n > MAX_EDITS) {
+    throw new PasteError(`${what}: ${n} non-zero values; a link carries at most ${MAX_EDITS} (paste a smaller tensor, or use a fill)`);
+  }
+}
+
+/**
+ * A pasted tensor as the input x: its shape becomes in_channels, height and width ([H, W] is one
+ * channel; missing leading dimensions are 1, the batch must be 1), its values the cells (on a
+ * zeros fill: only the non-zero ones are stored, and carried by links).
+ * @returns {{ ok: true, params, cells, shape } | { ok: false, message }}
+ */
+export function inputFromPaste(parsed) {
+  const what = 'input';
+  try {
+    const shape = rank4(parsed.shape);
+    if (!shape) throw new PasteError(`${what}: ${parsed.shape.length} dimensions; x is [N, C, H, W] (or [C, H, W], or [H, W])`);
+    const [n, c, h, w] = shape;
+    if (n !== 1) throw new PasteError(`${what}: a batch of ${n}; the page shows one sample: paste x[0:1] (N = 1)`);
+    checkRange(what, 'in_channels', c, 'channels');
+    checkRange(what, 'height', h, 'rows');
+    checkRange(what, 'width', w, 'columns');
+    const cells = cellsOf(parsed.data, [c, h, w]);
+    checkCells(what, cells);
+    return { ok: true, params: { in_channels: c, height: h, width: w }, cells, shape };
+  } catch (e) {
+    if (e instanceof PasteError) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
+/**
+ * A pasted tensor as the weight w of `layout` ('conv2d': [C_out, C_in/groups, kh, kw];
+ * 'convTranspose2d': [C_in, C_out/groups, kh, kw]), with missing leading dimensions 1. Its kernel
+ * size becomes kernel_size and its output-channel dimension out_channels; its input-channel
+ * dimension must be the layer's (change in_channels or groups first). The bias keeps its values
+ * (`bias`: the current bias, or null) where its channels remain, 0 for new ones.
+ * @returns {{ ok: true, params, cells, biasCells, shape } | { ok: false, message }}
+ */
+export function weightFromPaste(parsed, params, layout, bias) {
+  const what = 'weight';
+  try {
+    const shape = rank4(parsed.shape);
+    const g = params.groups;
+    const expected = layout === 'conv2d'
+      ? `[C_out, C_in/groups = ${params.in_channels / g}, kh, kw]`
+      : `[C_in = ${params.in_channels}, C_out/groups, kh, kw]`;
+    if (!shape) throw new PasteError(`${what}: ${parsed.shape.length} dimensions; this weight is ${expected}`);
+    const [a, b, kh, kw] = shape;
+    let outChannels;
+    if (layout === 'conv2d') {
+      if (b * g !== params.in_channels) {
+        throw new PasteError(`${what}: ${sizeText(shape)} has ${count(b, 'input channel')} per kernel; this layer needs in_channels/groups = ${params.in_channels}/${g} = ${params.in_channels / g} (weight ${expected}): change in_channels or groups first`);
+      }
+      outChannels = a;
+    } else {
+      if (a !== params.in_channels) {
+        throw new PasteError(`${what}: ${sizeText(shape)} starts with ${a}; a ConvTranspose2d weight starts with in_channels = ${params.in_channels} (weight ${expected}): change in_channels first`);
+      }
+      outChannels = b * g;
+    }
+    checkRange(what, 'out_channels', outChannels, 'output channels');
+    checkRange(what, 'kernel_size', kh, 'kernel rows');
+    checkRange(what, 'kernel_size', kw, 'kernel columns');
+    const cells = cellsOf(parsed.data, shape);
+    checkCells(what, cells);
+    const biasCells = {};
+    if (bias) for (let o = 0; o < Math.min(outChannels, bias.length); o++) if (bias[o] !== 0) biasCells[String(o)] = bias[o];
+    return { ok: true, params: { out_channels: outChannels, kernel_size: [kh, kw] }, cells, biasCells, shape };
+  } catch (e) {
+    if (e instanceof PasteError) return { ok: false, message: e.message };
+    throw e;
+  }
+}
