@@ -13,7 +13,6 @@ export const MAX_PASTE_CHARS = 1_000_000;
 /** The most values a paste may have: the largest input the page takes (in_channels × H × W). */
 export const MAX_PASTE_VALUES = PARAM.in_channels.max * PARAM.height.max * PARAM.width.max;
 
-const F32_MAX = 3.4028234663852886e38;
 const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 const NONFINITE_RE = /^[+-]?(nan|inf|infinity)$/i;
 /** Text allowed before the outer '[': `x = `, `torch.tensor(`, `tensor(`, `np.array(`, `Parameter containing:` … */
@@ -28,57 +27,78 @@ const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 class PasteError extends Error {}
 
 /** One number token, checked: `where` says which value it is, for the message. */
-function readNumber(token, what, where) {
+function readNumber(raw, what, where) {
+  // the page writes negative numbers with a real minus sign (U+2212): copied back, they count
+  const token = raw.replace(/^\u2212/, '-');
   if (NONFINITE_RE.test(token)) throw new PasteError(`${what}: ${where} is ${token}: every value must be finite`);
   if (!NUMBER_RE.test(token)) throw new PasteError(`${what}: could not read '${shorten(token)}' (${where}) as a number`);
-  const v = Number(token);
-  if (!Number.isFinite(v) || Math.abs(v) > F32_MAX) throw new PasteError(`${what}: ${shorten(token)} (${where}) does not fit in a float32`);
-  return Math.fround(v);
+  const v = Math.fround(Number(token));
+  if (!Number.isFinite(v)) throw new PasteError(`${what}: ${shorten(token)} (${where}) does not fit in a float32`);
+  return v;
 }
+
+/** The message for a print that NumPy or PyTorch shortened with '...'. */
+const SHORTENED = "the print is shortened ('...'): print the whole tensor first, e.g. torch.set_printoptions(profile='full') or numpy.set_printoptions(threshold=sys.maxsize)";
+const isEllipsis = (token) => token === '...' || token === '…';
+/** The most nested lists: the page's tensors have at most 4 dimensions. */
+const MAX_DEPTH = 4;
 
 /**
  * The nested list between `start` ('[') and its matching ']' in `text`, as a shape and values.
- * Items are separated by commas or by white space (NumPy prints `[[1 2]\n [3 4]]`).
+ * Items are separated by commas or by white space (NumPy prints `[[1 2]\n [3 4]]`); an empty
+ * entry (`[1,,2]`, `[,1]`) is refused as Python refuses it, a trailing comma is fine.
  */
 function readNested(text, start, what) {
   const values = [];
-  let shape = null; // the shape seen at each depth, fixed by the first list of that depth
+  const shape = []; // the length of the lists at each depth, fixed by the first one
+  let leafDepth = -1; // the depth of the lists that hold numbers, fixed by the first one
   let i = start;
   const index = []; // the position being read, for messages: [0, 2, 1]
   const at = () => `value [${index.join(', ')}]`;
+  const where = (depth) => (depth === 0 ? 'the outer list' : `[${index.slice(0, depth).join(', ')}]`);
   const fail = (msg) => {
     throw new PasteError(`${what}: ${msg}`);
   };
+  const ragged = (depth) => fail(`the lists are not nested alike: ${where(depth)} holds ${depth === leafDepth ? 'lists where the others hold numbers' : 'numbers where the others hold lists'}`);
 
   function list(depth) {
     // text[i] === '['
+    if (depth >= MAX_DEPTH) fail(`more than ${MAX_DEPTH} nested lists: a tensor here has at most ${MAX_DEPTH} dimensions`);
     i++;
     let len = 0;
     let childIsList = null;
+    let empty = true; // no entry since the last comma (or the '[')
     index.push(0);
     for (;;) {
-      while (i < text.length && /[\s,]/.test(text[i])) i++;
+      while (i < text.length && /\s/.test(text[i])) i++;
       if (i >= text.length) fail(`a '[' is never closed`);
       const ch = text[i];
       if (ch === ']') {
         i++;
         break;
       }
+      if (ch === ',') {
+        if (empty) fail(`an empty entry (',') in ${where(depth)}`);
+        empty = true;
+        i++;
+        continue;
+      }
       index[depth] = len;
+      empty = false;
       if (ch === '[') {
-        if (childIsList === false) fail(`[${index.slice(0, depth).join(', ')}] mixes numbers and lists`);
+        if (childIsList === false) fail(`${where(depth)} mixes numbers and lists`);
+        if (leafDepth === depth) ragged(depth);
         childIsList = true;
-        if (depth + 1 > 8) fail('more than 8 nested lists');
         list(depth + 1);
       } else {
-        if (childIsList === true) fail(`[${index.slice(0, depth).join(', ')}] mixes numbers and lists`);
-        childIsList = false;
         let j = i;
         while (j < text.length && !/[\s,[\]]/.test(text[j])) j++;
         const token = text.slice(i, j);
-        if (token === '...' || token === '…') {
-          fail(`the print is shortened ('...'): print the whole tensor first, e.g. torch.set_printoptions(profile='full') or numpy.set_printoptions(threshold=sys.maxsize)`);
-        }
+        if (isEllipsis(token)) fail(SHORTENED);
+        if (childIsList === true) fail(`${where(depth)} mixes numbers and lists`);
+        if (leafDepth === -1) leafDepth = depth;
+        else if (leafDepth !== depth) ragged(depth);
+        childIsList = false;
         values.push(readNumber(token, what, at()));
         if (values.length > MAX_PASTE_VALUES) fail(`more than ${MAX_PASTE_VALUES} values (the largest input the page takes)`);
         i = j;
@@ -87,18 +107,17 @@ function readNested(text, start, what) {
     }
     index.pop();
     if (len === 0) fail(`an empty list []${index.length ? ` at [${index.join(', ')}]` : ''}: every dimension needs at least one value`);
-    if (shape === null) shape = [];
     if (shape[depth] === undefined) shape[depth] = len;
     else if (shape[depth] !== len) {
-      const here = [...index].join(', ');
-      fail(`the lists are not all the same length: [${here}] has ${len === 1 ? '1 entry' : `${len} entries`} where the first list at that depth has ${shape[depth]}`);
+      fail(`the lists are not all the same length: [${index.join(', ')}] has ${len === 1 ? '1 entry' : `${len} entries`} where the first list at that depth has ${shape[depth]}`);
     }
-    if (childIsList === false && shape.length !== depth + 1) fail(`[${index.join(', ')}] holds numbers where the others hold lists`);
-    if (childIsList === true && shape.length === depth + 1) fail(`[${index.join(', ')}] holds lists where the others hold numbers`);
     return len;
   }
 
   list(0);
+  // every list at a depth has that depth's length and the numbers are all at one depth: the
+  // values fill the shape (checked anyway: a ragged text must never pass as a tensor)
+  if (values.length !== shape.reduce((x, y) => x * y, 1)) fail('the lists are not nested alike');
   return { shape, values, end: i };
 }
 
@@ -106,15 +125,15 @@ function readNested(text, start, what) {
 function readRows(text, what) {
   const blocks = [];
   let rows = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   lines.forEach((line, n) => {
-    const t = line.trim();
-    if (t === '') {
+    const tokens = line.split(/[\s,;]+/).filter(Boolean);
+    if (tokens.length === 0) {
       if (rows.length) blocks.push(rows);
       rows = [];
       return;
     }
-    const tokens = t.split(/[\s,;]+/).filter(Boolean);
+    if (tokens.some(isEllipsis)) throw new PasteError(`${what}: ${SHORTENED}`);
     rows.push({ tokens, line: n + 1 });
   });
   if (rows.length) blocks.push(rows);
@@ -207,11 +226,13 @@ function checkCells(what, cells) {
 
 /**
  * A pasted tensor as the input x: its shape becomes in_channels, height and width ([H, W] is one
- * channel; missing leading dimensions are 1, the batch must be 1), its values the cells (on a
- * zeros fill: only the non-zero ones are stored, and carried by links).
+ * channel; missing leading dimensions are 1, the batch must be 1; `params.groups` must divide the
+ * channels), its values the cells (on a zeros fill: only the non-zero ones are stored, and carried
+ * by links). Other arguments stay: a kernel larger than the new x is the page's usual invalid
+ * state, with kernel_size highlighted.
  * @returns {{ ok: true, params, cells, shape } | { ok: false, message }}
  */
-export function inputFromPaste(parsed) {
+export function inputFromPaste(parsed, params) {
   const what = 'input';
   try {
     const shape = rank4(parsed.shape);
@@ -221,6 +242,8 @@ export function inputFromPaste(parsed) {
     checkRange(what, 'in_channels', c, 'channels');
     checkRange(what, 'height', h, 'rows');
     checkRange(what, 'width', w, 'columns');
+    const g = params.groups;
+    if (c % g !== 0) throw new PasteError(`${what}: ${count(c, 'channel')}; groups=${g} needs in_channels divisible by ${g}: change groups first`);
     const cells = cellsOf(parsed.data, [c, h, w]);
     checkCells(what, cells);
     return { ok: true, params: { in_channels: c, height: h, width: w }, cells, shape };
@@ -254,6 +277,9 @@ export function weightFromPaste(parsed, params, layout, bias) {
         throw new PasteError(`${what}: ${sizeText(shape)} has ${count(b, 'input channel')} per kernel; this layer needs in_channels/groups = ${params.in_channels}/${g} = ${params.in_channels / g} (weight ${expected}): change in_channels or groups first`);
       }
       outChannels = a;
+      if (a % g !== 0) {
+        throw new PasteError(`${what}: ${a} output channels; groups=${g} needs out_channels divisible by ${g}: change groups first, or paste a multiple of ${g} kernels`);
+      }
     } else {
       if (a !== params.in_channels) {
         throw new PasteError(`${what}: ${sizeText(shape)} starts with ${a}; a ConvTranspose2d weight starts with in_channels = ${params.in_channels} (weight ${expected}): change in_channels first`);

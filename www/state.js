@@ -10,6 +10,8 @@ import { PASTED } from './tensors.js';
 const INPUT_FILL_NAMES = [...INPUT_FILLS.map(([k]) => k), PASTED];
 const WEIGHT_FILL_NAMES = [...WEIGHT_FILLS.map(([k]) => k), PASTED];
 const MAX_SEED = 2 ** 31 - 1;
+/** The longest link (its hash) the page reads. */
+export const MAX_LINK_CHARS = 100_000;
 /** The most edited cells of one tensor a link carries. */
 export const MAX_EDITS = 4096;
 
@@ -165,9 +167,23 @@ function hashValue(name, value) {
   return String(value);
 }
 
+/**
+ * The shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612): cell
+ * values are float32, and a link holds thousands of them.
+ */
+export function f32Text(v) {
+  const f = Math.fround(v);
+  if (Number.isInteger(f) && Math.abs(f) < 1e15) return String(f);
+  for (let p = 1; p <= 9; p++) {
+    const t = f.toPrecision(p);
+    if (Math.fround(Number(t)) === f) return String(Number(t));
+  }
+  return String(f);
+}
+
 function encodeEdits(edits) {
   return Object.entries(edits)
-    .map(([k, v]) => `${k.replaceAll(',', '.')}:${v}`)
+    .map(([k, v]) => `${k.replaceAll(',', '.')}:${f32Text(v)}`)
     .join(';');
 }
 
@@ -228,7 +244,7 @@ export function fromHash(hash) {
   const state = defaultState();
   if (text.trim() === '') return { state, notice: null };
   try {
-    if (text.length > 100_000) throw new Error('link too long');
+    if (text.length > MAX_LINK_CHARS) throw new Error('link too long');
     const q = new URLSearchParams(text);
     if (q.has('mode')) {
       const mode = q.get('mode');

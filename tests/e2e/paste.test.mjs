@@ -155,6 +155,46 @@ test('paste weights: two Sobel kernels make out_channels 2; the in-channel dim m
   await close();
 });
 
+test('groups must divide a pasted tensor\'s channels; a paste that would make an unreadable link is refused', async () => {
+  const { page, errors, close } = await app.open({ hash: 'in_channels=3&out_channels=3&groups=3&height=32&width=32&kernel_size=9' });
+  const before = await header(page);
+  await page.locator('#card-input .fill-paste').click();
+  await page.locator('#paste-text').fill('1 2\n3 4');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.locator('#paste-error').waitFor();
+  assert.match(await page.locator('#paste-error').textContent(), /^input: 1 channel; groups=3 needs in_channels divisible by 3: change groups first/);
+  assert.deepEqual(await header(page), before);
+  // many long numbers: x alone fits in a link, x and w together would not (the page reads 100,000
+  // characters of link at most: such a state could not be reloaded, shared or stepped back to)
+  const long = (i) => `-${(1 + (i % 97) / 101).toFixed(7)}e-12`;
+  const plane = (c, h, w, k0) => Array.from({ length: h }, (_, r) => Array.from({ length: w }, (__, q) => long(k0 + r * w + q)).join(' ')).join('\n');
+  await page.keyboard.press('Escape');
+  const groups = page.getByLabel('groups', { exact: true });
+  await groups.fill('1');
+  await groups.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('#module-repr').textContent.includes('groups'));
+  const x = [0, 1, 2].map((c) => plane(c, 32, 32, c * 1024)).join('\n\n');
+  await page.locator('#card-input .fill-paste').click();
+  await page.locator('#paste-text').fill(x);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await shapeIs(page, 'torch.Size([1, 3, 32, 32])');
+  // w: [8, 3, 9, 9], written as nested lists
+  const kernel = (k0) => `[${plane(0, 9, 9, k0).split('\n').map((row) => `[${row.split(' ').join(', ')}]`).join(', ')}]`;
+  const w = `[${Array.from({ length: 8 }, (_, o) => `[${[0, 1, 2].map((c) => kernel((o * 3 + c) * 81)).join(', ')}]`).join(',\n')}]`;
+  await page.locator('#card-weights .fill-paste').click();
+  await page.locator('#paste-text').fill(w);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.locator('#paste-error').waitFor();
+  assert.match(await page.locator('#paste-error').textContent(), /^weight: these values make a link of [\d,]+ characters, more than a link holds \(100,000\)/);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('#module-repr').textContent(), 'Conv2d(3, 3, kernel_size=(9, 9), stride=(1, 1))');
+  // the input paste itself is in the link and reads back
+  assert.match(page.url(), /input=pasted~1/);
+  assert.ok(page.url().length < 100_000);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('ConvTranspose2d: a pasted weight is read in its layout [C_in, C_out/groups, kh, kw]', async () => {
   const { page, errors, close } = await app.open({ hash: 'mode=convTranspose2d&in_channels=1&out_channels=1' });
   await openMode(page, 'convTranspose2d');

@@ -9,6 +9,8 @@ import { pyTensorLiteral } from '../../www/pycode.js';
 import { fromHash, toHash, defaultState, MAX_EDITS } from '../../www/state.js';
 import { makeInput, makeWeights, PASTED } from '../../www/tensors.js';
 
+/** Arguments with groups = 1 (what the input rules read). */
+const G1 = { groups: 1 };
 const read = (text) => {
   const r = parseTensorText(text, 'input');
   assert.ok(r.ok, `${JSON.stringify(text)}: ${r.message}`);
@@ -36,6 +38,11 @@ test('prints and lists as PyTorch, NumPy and Python write them', () => {
   assert.deepEqual(read('[0.5, -.25, 3., +4, -0.]'), { shape: [5], values: [0.5, -0.25, 3, 4, -0] });
   // values are float32, as in the tensor
   assert.deepEqual(read('[0.1]').values, [Math.fround(0.1)]);
+  // the float32 maximum as NumPy prints it (above the exact value, rounds onto it); a trailing comma
+  assert.deepEqual(read('[3.4028235e+38, -3.4028235e38,]').values, [3.4028234663852886e38, -3.4028234663852886e38]);
+  // the page's own minus sign (U+2212), copied back; old Mac line ends
+  assert.deepEqual(read('[\u22121, 2]').values, [-1, 2]);
+  assert.deepEqual(read('\u22121.5 2\r3 4'), { shape: [2, 2], values: [-1.5, 2, 3, 4] });
 });
 
 test('rows of numbers: one row per line, a blank line starts the next channel', () => {
@@ -53,7 +60,14 @@ test('what cannot be a tensor is refused, saying where', () => {
   refuse('[1, two]', /could not read 'two' \(value \[1\]\) as a number/);
   refuse('[[1e39]]', /1e39 \(value \[0, 0\]\) does not fit in a float32/);
   refuse('[[1, 2], [3]]', /not all the same length: \[1\] has 1 entry where the first list at that depth has 2/);
-  refuse('[[1, 2], [[3, 4]]]', /not all the same length|holds lists/);
+  // ragged nestings that have as many values as a rectangle would (reported by review: they passed)
+  refuse('[[1, 2], [[3, 4], [5, 6]]]', /the lists are not nested alike: \[1\] holds lists where the others hold numbers/);
+  refuse('[[1], [[[2]]]]', /not nested alike/);
+  refuse('[[[1, 2]], [3, 4]]', /the lists are not nested alike: \[1\] holds numbers where the others hold lists/);
+  refuse('[1,, 2]', /an empty entry \(','\) in the outer list/);
+  refuse('[[1, 2], [, 3]]', /an empty entry \(','\) in \[1\]/);
+  refuse(',\n;', /nothing to read/);
+  refuse('[[1. 2.]\n ...\n [3. 4.]]', /the print is shortened/);
   refuse('[[1], 2]', /mixes numbers and lists/);
   refuse('[]', /an empty list \[\]: every dimension needs at least one value/);
   refuse('[[1, 2]', /a '\[' is never closed/);
@@ -65,28 +79,31 @@ test('what cannot be a tensor is refused, saying where', () => {
   refuse('1 2\n3 4\n\n5 6', /channel 1 has 1 rows, channel 0 has 2/);
   refuse('   \n  ', /nothing to read/);
   refuse('<img src=x onerror=alert(1)>', /expected numbers in \[brackets\]/);
-  refuse(`[${'['.repeat(9)}1${']'.repeat(9)}]`, /more than 8 nested lists/);
+  refuse('[[[[[1]]]]]', /more than 4 nested lists: a tensor here has at most 4 dimensions/);
   refuse(`[${new Array(MAX_PASTE_VALUES + 1).fill(1).join(',')}]`, new RegExp(`more than ${MAX_PASTE_VALUES} values`));
   refuse('x'.repeat(1_000_001), /longer than/);
 });
 
 test('a paste as the input: its shape becomes in_channels, height and width', () => {
-  const r = inputFromPaste(parseTensorText('[[0, 1], [2, 0]]', 'input'));
+  const r = inputFromPaste(parseTensorText('[[0, 1], [2, 0]]', 'input'), G1);
   assert.ok(r.ok);
   assert.deepEqual(r.params, { in_channels: 1, height: 2, width: 2 });
   assert.deepEqual(r.cells, { '0,0,1': 1, '0,1,0': 2 }, 'only non-zero values are stored (the fill is zeros)');
-  assert.deepEqual(inputFromPaste(parseTensorText('[[[1]], [[2]], [[3]]]', 'input')).params, { in_channels: 3, height: 1, width: 1 });
-  assert.deepEqual(inputFromPaste(parseTensorText('[[[[5, 6, 7]]]]', 'input')).params, { in_channels: 1, height: 1, width: 3 });
+  assert.deepEqual(inputFromPaste(parseTensorText('[[[1]], [[2]], [[3]]]', 'input'), G1).params, { in_channels: 3, height: 1, width: 1 });
+  assert.deepEqual(inputFromPaste(parseTensorText('[[[[5, 6, 7]]]]', 'input'), G1).params, { in_channels: 1, height: 1, width: 3 });
   const no = (text, re) => {
-    const x = inputFromPaste(parseTensorText(text, 'input'));
+    const x = inputFromPaste(parseTensorText(text, 'input'), G1);
     assert.equal(x.ok, false, text);
     assert.match(x.message, re);
   };
   no('[[[[1]]], [[[2]]]]', /input: a batch of 2; the page shows one sample/);
-  no('[[[[[1]]]]]', /input: 5 dimensions/);
   no(`[${new Array(65).fill('[1]').join(',')}]`, /input: 65 rows; height must be 1…64 here/);
   no(`[[${new Array(65).fill(1).join(',')}]]`, /input: 65 columns; width must be 1…64 here/);
   no(`[${new Array(9).fill('[[1]]').join(',')}]`, /input: 9 channels; in_channels must be 1…8 here/);
+  // groups must divide the channels (else the page could only show its invalid state)
+  const two = inputFromPaste(parseTensorText('[[[1]], [[2]]]', 'input'), { groups: 3 });
+  assert.match(two.message, /^input: 2 channels; groups=3 needs in_channels divisible by 3: change groups first/);
+  assert.ok(inputFromPaste(parseTensorText('[[[1]], [[2]], [[3]]]', 'input'), { groups: 3 }).ok);
   const plane = new Array(64).fill(new Array(64).fill(1).join(' ')).join('\n');
   no(`${plane}\n\n${plane}`, new RegExp(`input: 8192 non-zero values; a link carries at most ${MAX_EDITS}`));
 });
@@ -118,6 +135,8 @@ test('a paste as the weight: kernel_size and out_channels from its shape, the in
   const big = weightFromPaste(parseTensorText(`[${new Array(16).fill('[1]').join(',')}]`, 'weight'), { in_channels: 1, out_channels: 1, groups: 1 }, 'conv2d', null);
   assert.match(big.message, /^weight: 16 kernel rows; kernel_size must be 1…15 here/);
   // groups: a depthwise weight [C_out, 1, kh, kw] with groups = in_channels
+  const g2 = weightFromPaste(parseTensorText('[[[[1]], [[2]]], [[[3]], [[4]]], [[[5]], [[6]]]]', 'weight'), { in_channels: 4, out_channels: 4, groups: 2 }, 'conv2d', null);
+  assert.match(g2.message, /^weight: 3 output channels; groups=2 needs out_channels divisible by 2/);
   const dw = weightFromPaste(parseTensorText('[[[[1]]], [[[2]]], [[[3]]]]', 'weight'), { in_channels: 3, out_channels: 3, groups: 3 }, 'conv2d', null);
   assert.deepEqual(dw.params, { out_channels: 3, kernel_size: [1, 1] });
 });
@@ -138,7 +157,7 @@ test('the dialog starts from the shown tensor written out, and that text reads b
 
 test('a pasted input is a link: fill "pasted" plus its cells, the same tensor after the round trip', () => {
   const state = defaultState();
-  const r = inputFromPaste(parseTensorText('[[0, 1.5], [-2, 0]]', 'input'));
+  const r = inputFromPaste(parseTensorText('[[0, 1.5], [-2, 0]]', 'input'), G1);
   Object.assign(state.params, r.params);
   state.input = { fill: PASTED, seed: 1 };
   state.edits.input = r.cells;
@@ -147,4 +166,10 @@ test('a pasted input is a link: fill "pasted" plus its cells, the same tensor af
   const again = fromHash(`#${hash}`);
   assert.equal(again.notice, null);
   assert.deepEqual(Array.from(makeInput(again.state).data), [0, 1.5, -2, 0]);
+  // float32 cells travel as their shortest text: 0.1, not 0.10000000149011612
+  const tenth = inputFromPaste(parseTensorText('[[0.1, 0.7]]', 'input'), G1);
+  state.edits.input = tenth.cells;
+  const h2 = toHash(state);
+  assert.match(h2, /set_input=0\.0\.0:0\.1;0\.0\.1:0\.7(&|$)/);
+  assert.deepEqual(Array.from(makeInput(fromHash(`#${h2}`).state).data.slice(0, 2)), [Math.fround(0.1), Math.fround(0.7)]);
 });

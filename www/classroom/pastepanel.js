@@ -7,6 +7,7 @@ import { parseTensorText, inputFromPaste, weightFromPaste, MAX_PASTE_VALUES } fr
 import { pyTensorLiteral } from '../pycode.js';
 import { makeInput, makeWeights, makeTransposeWeights, PASTED } from '../tensors.js';
 import { sizeText } from '../pages/dom.js';
+import { cloneState, toHash, MAX_EDITS, MAX_LINK_CHARS } from '../state.js';
 
 const HELP = {
   input:
@@ -86,24 +87,44 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
     if (!parsed.ok) return showError(parsed.message);
     const state = store.state;
     if (tensor === 'input') {
-      const r = inputFromPaste(parsed);
+      const r = inputFromPaste(parsed, state.params);
       if (!r.ok) return showError(r.message);
+      const change = { params: r.params, input: { fill: PASTED, seed: state.input.seed }, edits: { input: r.cells } };
+      if (!fitsLink(change)) return false;
       pushHistory();
-      store.update({ params: r.params, input: { fill: PASTED, seed: state.input.seed }, edits: { input: r.cells } });
+      store.update(change);
       return true;
     }
     const p = state.params;
     if (!Number.isInteger(p.in_channels / p.groups) || !Number.isInteger(p.out_channels / p.groups)) {
-      return showError(`weight: groups=${p.groups} does not divide in_channels=${p.in_channels} and out_channels=${p.out_channels}: fix groups first`);
+      return showError(`weight: groups=${p.groups} must divide both in_channels (${p.in_channels}) and out_channels (${p.out_channels}): fix groups first`);
     }
     const layout = layoutOf(state.mode);
     const before = shown();
     const bias = before && before.params.bias ? weightsOf(before, layout).bias : null;
     const r = weightFromPaste(parsed, p, layout, bias ? bias.data : null);
     if (!r.ok) return showError(r.message);
+    const change = { params: r.params, weight: { fill: PASTED, seed: state.weight.seed }, edits: { weight: r.cells, bias: r.biasCells } };
+    if (!fitsLink(change)) return false;
     pushHistory();
-    store.update({ params: r.params, weight: { fill: PASTED, seed: state.weight.seed }, edits: { weight: r.cells, bias: r.biasCells } });
+    store.update(change);
     return true;
+  }
+
+  /**
+   * Whether the state after `change` still fits in a link (the page reads at most MAX_LINK_CHARS:
+   * a longer one could not be reloaded, shared, or stepped back to). Says so when it does not.
+   */
+  function fitsLink({ params, input, weight, edits }) {
+    const next = cloneState(store.state);
+    Object.assign(next.params, params);
+    if (input) next.input = input;
+    if (weight) next.weight = weight;
+    Object.assign(next.edits, edits);
+    const n = toHash(next).length;
+    if (n <= MAX_LINK_CHARS) return true;
+    showError(`${tensor}: these values make a link of ${n.toLocaleString('en')} characters, more than a link holds (${MAX_LINK_CHARS.toLocaleString('en')}): paste fewer non-zero values or shorter numbers`);
+    return false;
   }
 
   function weightsOf(state, layout) {
@@ -140,9 +161,13 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
       help.textContent = HELP[which];
       const shape = t ? sizeText(t.shape) : '';
       const layout = which === 'input' ? '[N, C_in, H, W]' : weightLayout === 'conv2d' ? '[C_out, C_in/groups, kh, kw]' : '[C_in, C_out/groups, kh, kw]';
-      // an image input is too large to write out (and to paste back): the box starts empty
-      const written = t && t.data.length <= MAX_PASTE_VALUES;
-      label.textContent = `${which === 'input' ? 'x' : 'w'} now: ${shape} ${layout}. ${written ? 'Edit the numbers, or paste your own:' : 'Paste your own numbers:'}`;
+      // a tensor with more non-zero values than a paste holds (an image, a large arange) is not
+      // written out: that text could not be applied as it is
+      const nonZero = t ? t.data.reduce((n, v) => n + (v !== 0), 0) : 0;
+      const written = t && t.data.length <= MAX_PASTE_VALUES && nonZero <= MAX_EDITS;
+      const note = written ? 'Edit the numbers, or paste your own:'
+        : `It has ${nonZero.toLocaleString('en')} non-zero values, more than a paste holds (${MAX_EDITS.toLocaleString('en')}). Paste your own numbers:`;
+      label.textContent = `${which === 'input' ? 'x' : 'w'} now: ${shape} ${layout}. ${note}`;
       text.value = written ? pyTensorLiteral(t) : '';
       error.hidden = true;
       error.textContent = '';
