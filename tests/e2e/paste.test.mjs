@@ -47,7 +47,11 @@ test('paste an input: the dialog shows x written out; a PyTorch print becomes x,
   assert.match(await dialog.textContent(), /x now: torch\.Size\(\[1, 3, 5, 5\]\)/);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'paste-dialog-1280x800.png') });
 
+  assert.equal(await page.locator('#paste-preview').textContent(), 'Reads as torch.Size([1, 3, 5, 5]): in_channels=3, height=5, width=5');
   await page.locator('#paste-text').fill(RING_PRINT);
+  // as typing pauses, the line under the box says what the text will set
+  await page.waitForFunction(() => document.querySelector('#paste-preview').textContent === 'Reads as torch.Size([6, 6]) = torch.Size([1, 1, 6, 6]): in_channels=1, height=6, width=6');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'paste-ring-1280x800.png') });
   await page.keyboard.press('Control+Enter');
   await dialog.waitFor({ state: 'hidden' });
   await shapeIs(page, 'torch.Size([1, 1, 6, 6])');
@@ -106,6 +110,7 @@ test('a bad paste keeps the dialog open with a message naming the tensor; the pa
     assert.equal(await text.getAttribute('aria-invalid'), 'true');
     assert.ok(await page.getByRole('dialog').isVisible(), 'the dialog stays open to fix the text');
   }
+  assert.equal(await page.locator('#paste-preview').textContent(), '', 'a text that does not read says nothing under the box');
   // typing hides the old message; Escape cancels and changes nothing
   await text.fill('[[1, 2]]');
   assert.equal(await alert.isHidden(), true);
@@ -133,6 +138,7 @@ test('paste weights: two Sobel kernels make out_channels 2; the in-channel dim m
   assert.match(await dialog.textContent(), /w now: torch\.Size\(\[1, 1, 3, 3\]\) \[C_out, C_in\/groups, kh, kw\]/);
   const sobel = '[[[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]],\n [[[-1, -2, -1], [0, 0, 0], [1, 2, 1]]]]';
   await page.locator('#paste-text').fill(sobel);
+  await page.waitForFunction(() => document.querySelector('#paste-preview').textContent === 'Reads as torch.Size([2, 1, 3, 3]): out_channels=2, kernel_size=3');
   await page.getByRole('button', { name: 'Apply' }).click();
   await dialog.waitFor({ state: 'hidden' });
   await page.waitForFunction(() => document.querySelector('#module-repr').textContent.startsWith('Conv2d(1, 2,'));

@@ -7,7 +7,7 @@ import { parseTensorText, inputFromPaste, weightFromPaste, MAX_PASTE_VALUES } fr
 import { pyTensorLiteral } from '../pycode.js';
 import { makeInput, makeWeights, makeTransposeWeights, PASTED } from '../tensors.js';
 import { sizeText } from '../pages/dom.js';
-import { cloneState, toHash, MAX_EDITS, MAX_LINK_CHARS } from '../state.js';
+import { cloneState, toHash, formatParam, MAX_EDITS, MAX_LINK_CHARS } from '../state.js';
 
 const HELP = {
   input:
@@ -47,6 +47,10 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
   text.rows = 14;
   text.setAttribute('autocomplete', 'off');
   text.setAttribute('aria-describedby', 'paste-help paste-error');
+  const preview = document.createElement('p');
+  preview.id = 'paste-preview';
+  preview.className = 'paste-preview';
+  preview.setAttribute('role', 'status');
   const error = document.createElement('p');
   error.id = 'paste-error';
   error.className = 'paste-error';
@@ -66,11 +70,12 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
   const actions = document.createElement('div');
   actions.className = 'paste-actions';
   actions.append(apply, cancel, keys);
-  form.append(title, help, label, text, error, actions);
+  form.append(title, help, label, text, preview, error, actions);
   dialog.append(form);
   document.body.append(dialog);
 
   let tensor = 'input';
+  let previewTimer = 0;
 
   /** Show why the text was refused (the dialog stays open). Returns false: nothing changed. */
   function showError(message) {
@@ -81,36 +86,55 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
     return false;
   }
 
-  /** Read the text and, when it fits, change the state in one step. Returns whether it did. */
-  function commit() {
+  /**
+   * What the text would do, without doing it: { ok: true, parsedShape, shape, args, change } (args:
+   * the arguments it sets; change: the store.update) or { ok: false, message }.
+   */
+  function reading() {
     const parsed = parseTensorText(text.value, tensor);
-    if (!parsed.ok) return showError(parsed.message);
+    if (!parsed.ok) return parsed;
     const state = store.state;
     if (tensor === 'input') {
       const r = inputFromPaste(parsed, state.params);
-      if (!r.ok) return showError(r.message);
+      if (!r.ok) return r;
       const change = { params: r.params, input: { fill: PASTED, seed: state.input.seed }, edits: { input: r.cells } };
-      if (!fitsLink(change)) return false;
-      pushHistory();
-      store.update(change);
-      return true;
+      return { ok: true, parsedShape: parsed.shape, shape: r.shape, args: r.params, change };
     }
     const p = state.params;
     if (!Number.isInteger(p.in_channels / p.groups) || !Number.isInteger(p.out_channels / p.groups)) {
-      return showError(`weight: groups=${p.groups} must divide both in_channels (${p.in_channels}) and out_channels (${p.out_channels}): fix groups first`);
+      return { ok: false, message: `weight: groups=${p.groups} must divide both in_channels (${p.in_channels}) and out_channels (${p.out_channels}): fix groups first` };
     }
     const layout = layoutOf(state.mode);
     const before = shown();
     const bias = before && before.params.bias ? weightsOf(before, layout).bias : null;
     const r = weightFromPaste(parsed, p, layout, bias ? bias.data : null);
-    if (!r.ok) return showError(r.message);
+    if (!r.ok) return r;
     const change = { params: r.params, weight: { fill: PASTED, seed: state.weight.seed }, edits: { weight: r.cells, bias: r.biasCells } };
-    if (!fitsLink(change)) return false;
+    return { ok: true, parsedShape: parsed.shape, shape: r.shape, args: r.params, change };
+  }
+
+  /** Read the text and, when it fits, change the state in one step. Returns whether it did. */
+  function commit() {
+    const r = reading();
+    if (!r.ok) return showError(r.message);
+    if (!fitsLink(r.change)) return false;
     pushHistory();
-    store.update(change);
+    store.update(r.change);
     return true;
   }
 
+  /** The line under the box: the shape the text reads as and what it sets (nothing while it does not read). */
+  function showPreview() {
+    previewTimer = 0;
+    const r = reading();
+    if (!r.ok) {
+      preview.textContent = '';
+      return;
+    }
+    const same = r.parsedShape.join() === r.shape.join();
+    const args = Object.entries(r.args).map(([k, v]) => `${k}=${formatParam(k, v)}`).join(', ');
+    preview.textContent = `Reads as ${sizeText(r.parsedShape)}${same ? '' : ` = ${sizeText(r.shape)}`}: ${args}`;
+  }
   /**
    * Whether the state after `change` still fits in a link (the page reads at most MAX_LINK_CHARS:
    * a longer one could not be reloaded, shared, or stepped back to). Says so when it does not.
@@ -136,6 +160,7 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
     if (commit()) dialog.close();
   });
   cancel.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => clearTimeout(previewTimer));
   text.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
@@ -147,6 +172,9 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
       error.hidden = true;
       text.setAttribute('aria-invalid', 'false');
     }
+    // read again once typing pauses (a large paste takes tens of milliseconds to read)
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(showPreview, 150);
   });
   // the page's own keys (Space plays, arrows step) stay out of the dialog
   dialog.addEventListener('keydown', (e) => e.stopPropagation());
@@ -172,6 +200,8 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
       error.hidden = true;
       error.textContent = '';
       text.setAttribute('aria-invalid', 'false');
+      clearTimeout(previewTimer);
+      showPreview();
       dialog.showModal();
       text.focus();
       text.setSelectionRange(0, 0);
