@@ -301,7 +301,8 @@ async function main() {
       if (switched) syncChrome(state);
       else scheduleAfterEdit();
     } catch (e) {
-      pushPending = false;
+      // a discrete change (pushHistory) that lands in an invalid state keeps its pending push: the
+      // state that fixes it gets an entry of its own, and back still reaches the one before
       if (!model) {
         // the very first state is unusable (a hand-made link): fall back to the defaults
         showNotice(`The link describes an invalid convolution (${e.message}); showing the default example.`);

@@ -161,6 +161,31 @@ test('paste weights: two Sobel kernels make out_channels 2; the in-channel dim m
   await close();
 });
 
+test('a paste the kernel does not fit is the page\'s invalid state; fixing kernel_size shows it, back undoes both', async () => {
+  const { page, errors, close } = await app.open();
+  await page.locator('#card-input .fill-paste').click();
+  await page.locator('#paste-text').fill('[[1, 2],\n [3, 4]]');
+  await page.keyboard.press('Control+Enter');
+  await page.locator('#status').waitFor();
+  assert.match(await page.locator('#status').textContent(), /^Showing the last valid picture\. kernel_size: Calculated padded input size per channel: \(2 x 2\)\. Kernel size: \(3 x 3\)/);
+  assert.equal(await page.locator('#input-shape').textContent(), 'torch.Size([1, 3, 5, 5])', 'the last valid picture stays');
+  const field = page.getByLabel('kernel_size', { exact: true });
+  await field.fill('2');
+  await field.press('Enter');
+  await shapeIs(page, 'torch.Size([1, 1, 2, 2])');
+  assert.deepEqual(await values(page, '#card-input'), [1, 2, 3, 4]);
+  assert.equal(await page.locator('#status').isHidden(), true);
+  await page.waitForFunction(() => /kernel_size=2&.*input=pasted~1/.test(location.hash));
+  // the paste got its own history entry although it first landed in an invalid state
+  await page.goBack();
+  await shapeIs(page, 'torch.Size([1, 3, 5, 5])');
+  assert.equal(await page.locator('#module-repr').textContent(), 'Conv2d(3, 1, kernel_size=(3, 3), stride=(1, 1))');
+  await page.goForward();
+  await shapeIs(page, 'torch.Size([1, 1, 2, 2])');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('groups must divide a pasted tensor\'s channels; a paste that would make an unreadable link is refused', async () => {
   const { page, errors, close } = await app.open({ hash: 'in_channels=3&out_channels=3&groups=3&height=32&width=32&kernel_size=9' });
   const before = await header(page);
