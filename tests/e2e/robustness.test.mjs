@@ -421,8 +421,8 @@ const INVALID_CONV = [
 ];
 
 /**
- * Links with no key the page knows (state.js ignores unknown keys, for links from later
- * versions). The brief asks for a visible notice for these too; the page shows none today.
+ * Links with no key the page knows (state.js ignores unknown keys beside known ones, for links
+ * from later versions; a link with none at all gets a notice, as every unreadable link does).
  */
 const UNKNOWN_ONLY = [
   '<img src=x onerror=alert(1)>',
@@ -532,24 +532,9 @@ test(`monkey: ${STEPS} seeded random interactions → zero errors, and the shape
   const monkey = new Monkey(page, SEED);
   t.diagnostic(`seed ${SEED} (rerun: CONVVIZ_MONKEY_SEED=${SEED} node --test tests/e2e/robustness.test.mjs)`);
   const fail = (what) => assert.fail(`${what}\n\nseed ${SEED}, after ${monkey.log.length} actions (rerun: CONVVIZ_MONKEY_SEED=${SEED} node --test tests/e2e/robustness.test.mjs); errors arrive asynchronously, so the culprit is among the last few.\nlast 20 actions:\n${monkey.tail(20)}`);
-  // TODO(bug): Matrix's channel select can store ui.pair = undefined (www/pages/matrix.js, the
-  // #pair-in change handler), after which every recompute throws inside main.js recompute() and a
-  // page error repeats every frame; tracked by the test 'Matrix: picking an input channel while
-  // the arguments are invalid leaves the page working'. Only that signature is let through here:
-  // it is recorded (reported as a todo below) and the page is reloaded.
-  const pairBug = [];
-  const PAIR_BUG = /ui\.pair is not iterable|Cannot read properties of undefined \(reading '0'\)/;
-  const knownPairBug = async (n) => {
-    const snap = await readPage(page).catch(() => null);
-    if (!snap || !PAIR_BUG.test(`${snap.statusText} ${snap.errors.join(' ')}`)) return false;
-    pairBug.push(`#${n}: ${snap.statusText.slice(0, 120)}${problems.length ? ` (+ ${problems[0].split('\n')[0]})` : ''}\n${monkey.tail(6)}`);
-    await load('');
-    return true;
-  };
   const healthy = async () => {
     if (problems.length) {
       await frames(page).catch(() => {});
-      if (await knownPairBug(monkey.log.length)) return;
       const snap = await readPage(page).catch(() => null);
       const shown = snap ? `\npage now: mode ${await page.evaluate(() => document.body.dataset.mode).catch(() => '?')}, status ${JSON.stringify(snap.statusText)}, messages ${JSON.stringify(snap.errors)}, hash ${snap.hash.slice(0, 300)}` : '';
       fail(`the page reported:\n${problems.slice(0, 10).join('\n')}${shown}`);
@@ -558,7 +543,6 @@ test(`monkey: ${STEPS} seeded random interactions → zero errors, and the shape
     if (v.length) fail(`CSP violations:\n${v.join('\n')}`);
   };
   const checkpoints = [];
-  const knownBug = [];
   for (let n = 1; n <= STEPS; n++) {
     try {
       await monkey.step();
@@ -569,7 +553,6 @@ test(`monkey: ${STEPS} seeded random interactions → zero errors, and the shape
     if (n % CHECK_EVERY === 0 || n === STEPS) {
       await page.keyboard.press('Escape');
       await frames(page);
-      await knownPairBug(n);
       let r = await checkShape(page, fail);
       let note = r.checked ? `${r.shape}${r.clean ? '' : ' (error shown)'}` : `mode ${r.mode} not judged`;
       await healthy();
@@ -585,16 +568,8 @@ test(`monkey: ${STEPS} seeded random interactions → zero errors, and the shape
           await frames(page);
         }
         r = await checkShape(page, fail);
-        if (!r.clean) {
-          // TODO(bug): a refused typed value keeps its message after the field's text is replaced
-          // by the state's value (www/controls.js sync), and a read-only field (output_padding
-          // while output_size is given) cannot be retyped to clear it. Tracked by the test
-          // 'a refused value's message goes once its field shows a valid value'; only that
-          // signature is let through here.
-          const left = await staleErrors(page);
-          if (!left.every((e) => e.stale && e.readOnly)) fail(`after typing the last valid values back (${changed.join(', ')}), an error is still shown\n${r.where}`);
-          knownBug.push(`#${n}: ${left.map((e) => `${e.id} shows ${JSON.stringify(e.value)}: ${e.message}`).join('; ')}`);
-        }
+        // (a refused value's message goes once its field shows a valid value: tested on its own)
+        if (!r.clean) fail(`after typing the last valid values back (${changed.join(', ')}), an error is still shown\n${r.where}`);
         note += ` → fixed ${changed.join(', ') || 'nothing'} → ${r.shape}`;
         await healthy();
       }
@@ -619,10 +594,6 @@ test(`monkey: ${STEPS} seeded random interactions → zero errors, and the shape
   t.diagnostic(`actions by kind: ${JSON.stringify(monkey.counts)}`);
   t.diagnostic(`ms by kind: ${JSON.stringify(Object.fromEntries(Object.entries(monkey.ms).map(([k, v]) => [k, Math.round(v)])))}`);
   t.diagnostic(`checkpoints: ${checkpoints.join(' | ')}`);
-  if (knownBug.length) t.diagnostic(`known bug (stale message beside a read-only field) at ${knownBug.join(' | ')}`);
-  await t.test('no Matrix channel-pair breakdown on the way', () => {
-    assert.deepEqual(pairBug, []);
-  });
   t.diagnostic(`${STEPS} actions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await close();
 });
@@ -688,9 +659,8 @@ test('hostile URL hashes on load: a notice, the defaults, no dialog, no injected
     await close();
   }));
   for (const r of results.filter((x) => !UNKNOWN_ONLY.includes(x.hash))) assertNotice(r);
-  // TODO(bug): a link with no key the page knows (garbage, a mangled or double-encoded link, the
-  // skip link's #views) silently shows the defaults: www/state.js fromHash ignores unknown keys and
-  // returns notice null. Remove `todo` once the page tells the learner the link was not understood.
+  // a link with no key the page knows (garbage, a mangled or double-encoded link) once showed the
+  // defaults silently: fromHash now refuses it with a notice ('it holds no setting this page knows')
   await t.test('… and a notice for links with no key the page knows', () => {
     for (const r of results.filter((x) => UNKNOWN_ONLY.includes(x.hash))) assertNotice(r);
   });
@@ -796,9 +766,8 @@ test('in-page links (the skip link) keep the learner’s parameters', async (t) 
   }
   assert.deepEqual(problems, []);
   await close();
-  // TODO(bug): index.html's skip link (href="#views") changes location.hash; main.js's hashchange
-  // handler reads '#views' as a state link (an unknown key, ignored) and replaces the learner's
-  // whole state with the defaults. Remove `todo` once in-page links leave the state alone.
+  // index.html's skip link (href="#views") changes location.hash; main.js's hashchange handler once
+  // read '#views' as a state link and replaced the learner's whole state with the defaults
   await t.test('the parameters survive', () => {
     for (const o of outcomes) {
       assert.deepEqual(o, { link: o.link, output: 'torch.Size([1, 1, 2, 2])', stride: '2' }, `after following ${o.link}`);
@@ -912,13 +881,9 @@ test('Matrix: picking an input channel while the arguments are invalid leaves th
   const seen = [...problems];
   await close();
   t.diagnostic(JSON.stringify({ matrix, conv, problems: seen.map((x) => x.split('\n')[0]) }));
-  // TODO(bug): www/pages/matrix.js's #pair-in change handler stores
-  // `pairs.find(…) ?? pairs.find(…)`, undefined when the select (built from the last valid model)
-  // offers a channel the current arguments lack; then every recompute throws in main.js after the
-  // model swap (cloneState: "state.ui.pair is not iterable", shown to the learner as if PyTorch
-  // said it), needsLayout is never set, and the views draw with stale geometry every frame
-  // (input.js / weights.js "Cannot read properties of … (reading 'grids' / 'x')"). Remove `todo`
-  // once fixed.
+  // once a bug: the #pair-in change handler stored `pairs.find(…) ?? pairs.find(…)`, undefined when
+  // the select (built from the last valid model) offered a channel the current arguments lack; then
+  // every recompute threw ("state.ui.pair is not iterable") and the views drew with stale geometry
   await t.test('no page error, and the fixed arguments update the picture', () => {
     assert.deepEqual(seen, []);
     assert.equal(matrix.status, '', 'Matrix recovers once groups is fixed');
