@@ -307,7 +307,8 @@ async function measureAnimation(page, setup, want) {
 /**
  * The browser's own floor on this machine: frames whose only change is one text node in the
  * header (#output-shape gains / loses a space) or a 20×20 square on one view's canvas, timed like
- * the edits (rAF start → the message after rendering). No edit can cost less than its kinds of
+ * the edits (rAF start → the message after rendering); and the least any edit shows (the three
+ * header texts, one canvas redrawn with a new height). No edit can cost less than its kinds of
  * change together; an edit changes several texts, several canvases and usually a canvas's height.
  */
 async function measureFloor(page) {
@@ -317,6 +318,10 @@ async function measureFloor(page) {
     const text = document.querySelector('#output-shape').firstChild;
     const original = text.data;
     const canvas = document.querySelector('#card-output canvas');
+    const headers = ['#module-repr', '#input-shape', '#output-shape'].map((s) => document.querySelector(s).firstChild);
+    const headerTexts = headers.map((n) => n.data);
+    const cssHeight = canvas.style.height;
+    const h0 = canvas.getBoundingClientRect().height;
     const kinds = {
       nothing: () => {},
       one_text_node: (i) => {
@@ -326,6 +331,21 @@ async function measureFloor(page) {
         const c = canvas.getContext('2d');
         c.fillStyle = i % 2 ? '#dde' : '#edd';
         c.fillRect(0, 0, 20, 20);
+      },
+      // the least any edit shows: the three header texts, and one view redrawn (an 8×8 grid)
+      // one cell row taller or shorter; nothing else
+      minimal_edit: (i) => {
+        headers.forEach((n, k) => {
+          n.data = i % 2 ? headerTexts[k] : `${headerTexts[k]} `;
+        });
+        canvas.style.height = `${i % 2 ? h0 : h0 + 40}px`;
+        const c = canvas.getContext('2d');
+        for (let y = 0; y < 8; y++) {
+          for (let x = 0; x < 8; x++) {
+            c.fillStyle = (x + y + i) % 2 ? '#dde' : '#edd';
+            c.fillRect(x * 40, y * 40, 40, 40);
+          }
+        }
       },
     };
     const out = {};
@@ -345,6 +365,10 @@ async function measureFloor(page) {
       out[name] = { median: +times[20].toFixed(2), p95: +times[38].toFixed(2) };
     }
     text.data = original;
+    headers.forEach((n, k) => {
+      n.data = headerTexts[k];
+    });
+    canvas.style.height = cssHeight;
     return out;
   });
 }
@@ -428,6 +452,7 @@ console.log(`  JS allocated (sampling heap profiler, ~2 s): ${(a.js_allocated_by
 results.met[a.config] = a.frame_work_ms.p95 <= TARGETS.frame_work_p95_ms;
 const fl = results.floor_ms;
 console.log(`browser floor (a frame changing only …): nothing ${fl.nothing.median} ms, one text node ${fl.one_text_node.median} ms (p95 ${fl.one_text_node.p95}), one canvas square ${fl.one_canvas_square.median} ms (p95 ${fl.one_canvas_square.p95})`);
+console.log(`  the least an edit shows (three header texts + one view redrawn one row taller / shorter, no script): median ${fl.minimal_edit.median} ms, p95 ${fl.minimal_edit.p95} ms`);
 if (results.page_errors.length) console.log(`page errors: ${results.page_errors.join('; ')}`);
 
 console.log('\ntargets (issue #7), on the whole frame (script alone in brackets):');
