@@ -1,6 +1,6 @@
 // Pasted tensors: the text a learner pastes (a PyTorch or NumPy print, a nested Python list, rows
 // of numbers from a spreadsheet) read into a shape and float32 values, and the rules that turn it
-// into the page's input x or weight w. Pure: no DOM (the dialog is pastedialog.js).
+// into the page's input x or weight w. Pure: no DOM (the dialog is classroom/pastepanel.js).
 //
 // Every refusal is a message that names the tensor and says where the text went wrong; a pasted
 // value is finite and fits in a float32, as a typed cell value must (editor.js).
