@@ -173,18 +173,34 @@ function hashValue(name, value) {
  */
 export function f32Text(v) {
   const f = Math.fround(v);
-  if (Number.isInteger(f) && Math.abs(f) < 1e15) return String(f);
-  for (let p = 1; p <= 9; p++) {
-    const t = f.toPrecision(p);
-    if (Math.fround(Number(t)) === f) return String(Number(t));
+  if (!Number.isFinite(f) || (Number.isInteger(f) && Math.abs(f) < 1e15)) return String(f);
+  // 9 significant digits always read back; fewer digits reading back is monotonic: bisect
+  let lo = 1;
+  let hi = 9;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Math.fround(Number(f.toPrecision(mid))) === f) hi = mid;
+    else lo = mid + 1;
   }
-  return String(f);
+  return String(Number(f.toPrecision(lo)));
 }
 
+/**
+ * A state's cell edits, as links write them, by edits object. Edits objects are never changed
+ * once in a state (the Store replaces them), so a link written again during a drag, or compared
+ * with the presets after every edit, does not re-encode thousands of pasted values.
+ */
+const encodedEdits = new WeakMap();
+
 function encodeEdits(edits) {
-  return Object.entries(edits)
-    .map(([k, v]) => `${k.replaceAll(',', '.')}:${f32Text(v)}`)
-    .join(';');
+  let text = encodedEdits.get(edits);
+  if (text === undefined) {
+    text = Object.entries(edits)
+      .map(([k, v]) => `${k.replaceAll(',', '.')}:${f32Text(v)}`)
+      .join(';');
+    encodedEdits.set(edits, text);
+  }
+  return text;
 }
 
 function decodeEdits(text, arity, what) {
@@ -322,7 +338,11 @@ const KNOWN_KEYS = new Set([
   'step', 'pair', 'matrix', 'rt', 'quiz', 'img',
 ]);
 
-/** A deep copy of a state (states are small plain objects). */
+/**
+ * A copy of a state that shares nothing mutable with it, except the cell-edit objects: those are
+ * never changed in place (a change replaces them), and sharing them keeps caches keyed on them
+ * (encodeEdits, makeInput) warm.
+ */
 export function cloneState(state) {
   return {
     mode: state.mode,
@@ -331,11 +351,7 @@ export function cloneState(state) {
     ),
     input: { ...state.input },
     weight: { ...state.weight },
-    edits: {
-      input: { ...state.edits.input },
-      weight: { ...state.edits.weight },
-      bias: { ...state.edits.bias },
-    },
+    edits: { input: state.edits.input, weight: state.edits.weight, bias: state.edits.bias },
     ui: { ...state.ui, pair: [...state.ui.pair] },
     image: state.image ? { ...state.image } : null,
   };
@@ -387,9 +403,12 @@ export class Store {
     this.changed();
   }
 
-  /** Set one cell ('input' key "c,h,w", 'weight' key "o,i,h,w", 'bias' key "o"). */
+  /**
+   * Set one cell ('input' key "c,h,w", 'weight' key "o,i,h,w", 'bias' key "o"). The edits object
+   * is replaced, never changed in place (see cloneState).
+   */
   setCell(tensor, key, value) {
-    this.state.edits[tensor][key] = value;
+    this.state.edits[tensor] = { ...this.state.edits[tensor], [key]: value };
     this.lastEdited = null;
     this.changed();
   }

@@ -45,7 +45,11 @@ function applyEdits(data, shape, edits) {
   }
 }
 
-/** The last input made: { key, image, tensor } (an edit of a hyperparameter keeps the input). */
+/**
+ * The last input made: { key, image, edits, json, tensor } (an edit of a hyperparameter keeps the
+ * input). The cell edits are compared by object first (states never change one in place), then,
+ * for an equal copy, by content.
+ */
 let lastInput = null;
 
 /**
@@ -56,14 +60,22 @@ export function makeInput(state) {
   const p = state.params;
   const shape = [1, p.in_channels, p.height, p.width];
   const im = state.image && state.image.tensor;
-  const key = `${shape}|${state.input.fill}|${state.input.seed}|${JSON.stringify(state.edits.input)}`;
-  if (lastInput && lastInput.key === key && lastInput.image === im) return lastInput.tensor;
+  const key = `${shape}|${state.input.fill}|${state.input.seed}`;
+  const edits = state.edits.input;
+  if (lastInput && lastInput.key === key && lastInput.image === im) {
+    if (lastInput.edits === edits) return lastInput.tensor;
+    lastInput.json ??= JSON.stringify(lastInput.edits);
+    if (lastInput.json === JSON.stringify(edits)) {
+      lastInput.edits = edits;
+      return lastInput.tensor;
+    }
+  }
   const data = new Float32Array(shape[1] * shape[2] * shape[3]);
   if (im && im.data.length === data.length && im.shape.slice(1).join() === shape.slice(1).join()) data.set(im.data);
   else fillSimple(data, state.input.fill, state.input.seed, 2);
   applyEdits(data, shape.slice(1), state.edits.input);
   const tensor = { shape, data };
-  lastInput = { key, image: im, tensor };
+  lastInput = { key, image: im, edits, json: null, tensor };
   return tensor;
 }
 
