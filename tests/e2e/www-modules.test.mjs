@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers.mjs';
-import { fromHash, toHash, defaultState, parseParam, formatParam } from '../../www/state.js';
+import { fromHash, toHash, defaultState, parseParam, formatParam, cloneState, Store } from '../../www/state.js';
 import { parseCellValue } from '../../www/editor.js';
-import { mulberry32 } from '../../www/tensors.js';
+import { mulberry32, makeInput } from '../../www/tensors.js';
 
 test('parseParam reads values as typed in Python', () => {
   assert.deepEqual(parseParam('stride', '2').value, [2, 2]);
@@ -61,6 +61,22 @@ test('cell values parse like float(); NaN, inf and words are refused', () => {
   for (const bad of ['abc', '', 'nan', 'NaN', 'inf', '-Infinity', '0x10', '1,5', '1e39']) {
     assert.equal(parseCellValue(bad).ok, false, bad);
   }
+});
+
+test('a cell edit replaces the edits object: the link, the input and older copies all stay right', () => {
+  // links and makeInput cache on the edits object (a paste holds thousands of values)
+  const store = new Store(defaultState());
+  const before = cloneState(store.state);
+  const linkBefore = toHash(before);
+  const inputBefore = Array.from(makeInput(before).data);
+  store.setCell('input', '0,1,2', 7.5);
+  assert.match(toHash(store.state), /set_input=0\.1\.2:7\.5/);
+  assert.equal(makeInput(store.state).data[1 * 5 + 2], 7.5);
+  assert.equal(toHash(before), linkBefore, 'a copy made before the edit keeps its link');
+  assert.deepEqual(Array.from(makeInput(before).data), inputBefore, 'and its input');
+  store.setCell('input', '0,1,2', -1);
+  assert.match(toHash(store.state), /set_input=0\.1\.2:-1(&|$)/);
+  assert.equal(makeInput(store.state).data[7], -1);
 });
 
 test('fills are deterministic', () => {
