@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { launch, openMode, pauseAtStart, SCREENSHOTS } from './helpers.mjs';
 import { parseTensorText } from '../../www/paste.js';
+import { Rng } from './monkey.mjs';
 
 let app;
 before(async () => {
@@ -244,6 +245,57 @@ test('ConvTranspose2d: a pasted weight is read in its layout [C_in, C_out/groups
   await page.keyboard.press('Control+Enter');
   await shapeIs(page, 'torch.Size([1, 1, 2, 2])');
   assert.equal(await page.locator('#output-shape').textContent(), 'torch.Size([1, 2, 3, 3])');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('60 seeded random pastes into x and w: each applied or refused with a message, never a page error', async () => {
+  const { page, errors, close } = await app.open();
+  const rng = new Rng(20261202);
+  const value = () => rng.weighted([[String(rng.int(7) - 3), 6], [(rng.next() * 4 - 2).toFixed(3), 3], ['nan', 0.04], ['1e40', 0.03], ['abc', 0.03], ['\u22122', 0.3]]);
+  const nested = (shape) => (shape.length === 0 ? value() : `[${Array.from({ length: shape[0] }, () => nested(shape.slice(1))).join(rng.chance(0.5) ? ', ' : ' ')}]`);
+  const wrap = (body) => rng.weighted([[body, 4], [`tensor(${body})`, 2], [`array(${body}, dtype=float32)`, 1], [`x = torch.tensor(${body})`, 1], [`${body}]`, 0.3], [`(${body}`, 0.3]]);
+  let applied = 0;
+  let refused = 0;
+  for (let n = 0; n < 60; n++) {
+    const tensor = rng.chance(0.5) ? 'input' : 'weight';
+    const rank = 1 + rng.int(5);
+    let shape = Array.from({ length: rank }, () => (rng.chance(0.05) ? 65 + rng.int(3) : 1 + rng.int(4)));
+    if (tensor === 'weight' && rng.chance(0.6)) {
+      // mostly a weight that fits the layer: [C_out, in_channels, k, k] (groups stays 1 here)
+      const cin = Number(await page.getByLabel('in_channels', { exact: true }).inputValue());
+      const k = 1 + rng.int(3);
+      shape = [1 + rng.int(3), cin, k, k];
+    } else if (tensor === 'input' && rng.chance(0.5)) {
+      shape = [1 + rng.int(3), 3 + rng.int(4), 3 + rng.int(4)];
+    }
+    const text = rng.chance(0.15)
+      ? Array.from({ length: 1 + rng.int(4) }, () => Array.from({ length: 1 + rng.int(4) }, value).join(' ')).join('\n')
+      : wrap(nested(shape));
+    await page.locator(`${tensor === 'input' ? '#card-input' : '#card-weights'} .fill-paste`).click();
+    await page.getByRole('dialog').waitFor();
+    await page.locator('#paste-text').fill(text);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const outcome = await Promise.race([
+      page.locator('#paste-error').waitFor().then(() => 'refused'),
+      page.getByRole('dialog').waitFor({ state: 'hidden' }).then(() => 'applied'),
+    ]);
+    if (outcome === 'refused') {
+      refused++;
+      assert.match(await page.locator('#paste-error').textContent(), new RegExp(`^${tensor}: `), text.slice(0, 80));
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    } else {
+      applied++;
+    }
+    assert.deepEqual(errors, [], `after pasting ${JSON.stringify(text.slice(0, 120))} into ${tensor}`);
+  }
+  assert.ok(applied >= 5 && refused >= 5, `both outcomes seen (applied ${applied}, refused ${refused})`);
+  // the page still answers: a valid link recomputes
+  await page.evaluate(() => {
+    location.hash = 'in_channels=2&out_channels=2&height=7&width=6&kernel_size=3&stride=2&padding=1';
+  });
+  await page.waitForFunction(() => document.querySelector('#output-shape').textContent === 'torch.Size([1, 2, 4, 3])');
   assert.deepEqual(errors, []);
   await close();
 });
