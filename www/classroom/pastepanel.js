@@ -115,7 +115,9 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
 
   /** Read the text and, when it fits, change the state in one step. Returns whether it did. */
   function commit() {
+    clearTimeout(previewTimer);
     const r = reading();
+    showPreview(r); // the line under the box is about this text, not the one before the last keys
     if (!r.ok) return showError(r.message);
     if (!fitsLink(r.change)) return false;
     pushHistory();
@@ -123,10 +125,12 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
     return true;
   }
 
-  /** The line under the box: the shape the text reads as and what it sets (nothing while it does not read). */
-  function showPreview() {
+  /**
+   * The line under the box: the shape the text reads as and what it sets (nothing while it does
+   * not read). `r`: the text's reading, when the caller has it.
+   */
+  function showPreview(r = reading()) {
     previewTimer = 0;
-    const r = reading();
     if (!r.ok) {
       preview.textContent = '';
       return;
@@ -174,7 +178,7 @@ export function buildPastePanel({ store, api, pushHistory, shown }) {
     }
     // read again once typing pauses (a large paste takes tens of milliseconds to read)
     clearTimeout(previewTimer);
-    previewTimer = setTimeout(showPreview, 150);
+    previewTimer = setTimeout(() => showPreview(), 150);
   });
   // the page's own keys (Space plays, arrows step) stay out of the dialog
   dialog.addEventListener('keydown', (e) => e.stopPropagation());
