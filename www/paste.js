@@ -159,6 +159,59 @@ function readRows(text, what) {
   return { shape, values };
 }
 
+/** Integers of a shape written as `1, 3, 5, 5`, `(1, 3, 5, 5)` or `[1, 3, 5, 5]`; null if not. */
+function readDims(text) {
+  const t = text.trim().replace(/^[([]\s*(.*?)\s*,?\s*[)\]]$/s, '$1');
+  if (!/^\d+(\s*,\s*\d+)*\s*,?$/.test(t)) return null;
+  return t.split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+}
+
+/** The simple constructors "Copy as PyTorch" writes, read back: torch.ones / zeros / full / eye /
+ * arange(n).reshape(…). Returns null when the text is none of them. */
+function readConstructor(text, what) {
+  const m = /^(?:[A-Za-z_]\w*\s*=\s*)?(?:torch\.)?(ones|zeros|full|eye|arange)\s*\((.*)\)\s*$/s.exec(text.trim());
+  if (!m) return null;
+  const [, name, inner] = m;
+  const bad = () => {
+    throw new PasteError(`${what}: could not read torch.${name}(${shorten(inner)}): write the shape as integers, e.g. torch.${name === 'full' ? 'full((1, 1, 3, 3), 0.5)' : name === 'arange' ? 'arange(9.).reshape(1, 1, 3, 3)' : name === 'eye' ? 'eye(3)' : `${name}(1, 1, 3, 3)`}`);
+  };
+  let shape;
+  let fill = null;
+  if (name === 'ones' || name === 'zeros') {
+    shape = readDims(inner.replace(/,\s*dtype\s*=\s*[\w.]+\s*$/, ''));
+    if (!shape) bad();
+    fill = () => (name === 'ones' ? 1 : 0);
+  } else if (name === 'full') {
+    const f = /^\s*([([][^()[\]]*[)\]])\s*,\s*([^,]+?)\s*$/.exec(inner);
+    if (!f) bad();
+    shape = readDims(f[1]);
+    if (!shape) bad();
+    const v = readNumber(f[2], what, 'the fill value');
+    fill = () => v;
+  } else if (name === 'eye') {
+    const n = readDims(inner);
+    if (!n || n.length !== 1) bad();
+    shape = [n[0], n[0]];
+    fill = (i) => (Math.floor(i / n[0]) === i % n[0] ? 1 : 0);
+  } else {
+    // arange(n) or arange(n.), then optionally .reshape(dims) / .view(dims)
+    const a = /^\s*(\d+)\.?\s*\)\s*(?:\.(?:reshape|view)\s*\((.*))?$/s.exec(`${inner})`);
+    if (!a) bad();
+    const n = Number(a[1]);
+    shape = a[2] === undefined ? [n] : readDims(a[2].replace(/\)\s*$/, ''));
+    if (!shape) bad();
+    if (shape.reduce((x, y) => x * y, 1) !== n) throw new PasteError(`${what}: arange(${n}) has ${n} values; shape [${shape.join(', ')}] needs ${shape.reduce((x, y) => x * y, 1)}`);
+    fill = (i) => i;
+  }
+  if (shape.some((d) => d < 1)) throw new PasteError(`${what}: every dimension needs at least one value (shape [${shape.join(', ')}])`);
+  if (shape.length > MAX_DEPTH) throw new PasteError(`${what}: ${shape.length} dimensions: a tensor here has at most ${MAX_DEPTH}`);
+  const total = shape.reduce((x, y) => x * y, 1);
+  if (total > MAX_PASTE_VALUES) throw new PasteError(`${what}: more than ${MAX_PASTE_VALUES} values (the largest input the page takes)`);
+  const values = new Array(total);
+  for (let i = 0; i < total; i++) values[i] = Math.fround(fill(i));
+  return { shape, values };
+}
+
 /**
  * Read a pasted tensor.
  * @param {string} text  what was pasted
@@ -172,8 +225,11 @@ export function parseTensorText(text, what = 'tensor') {
     const open = s.indexOf('[');
     let shape;
     let values;
-    if (open < 0) {
-      if (/[()]/.test(s)) throw new PasteError(`${what}: expected numbers in [brackets] or rows of numbers, got '${shorten(s.trim())}'`);
+    const made = readConstructor(s, what);
+    if (made) {
+      ({ shape, values } = made);
+    } else if (open < 0) {
+      if (/[()]/.test(s)) throw new PasteError(`${what}: expected numbers in [brackets], rows of numbers, or torch.ones / zeros / full / eye / arange(n).reshape(…), got '${shorten(s.trim())}'`);
       ({ shape, values } = readRows(s, what));
     } else {
       const before = s.slice(0, open);

@@ -101,7 +101,7 @@ test('a bad paste keeps the dialog open with a message naming the tensor; the pa
     ['tensor([0., 1., ..., 9.])', "input: the print is shortened ('...')"],
     ['[[[[1.]]], [[[2.]]]]', 'input: a batch of 2; the page shows one sample'],
     [`[${new Array(65).fill('[1]').join(', ')}]`, 'input: 65 rows; height must be 1…64 here'],
-    ['<img src=x onerror=alert(1)>', 'input: expected numbers in [brackets] or rows of numbers'],
+    ['<img src=x onerror=alert(1)>', 'input: expected numbers in [brackets], rows of numbers, or torch.ones'],
   ];
   for (const [paste, message] of tries) {
     await text.fill(paste);

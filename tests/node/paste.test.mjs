@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTensorText, inputFromPaste, weightFromPaste, MAX_PASTE_VALUES } from '../../www/paste.js';
-import { pyTensorLiteral } from '../../www/pycode.js';
+import { pyTensorLiteral, pyTensor } from '../../www/pycode.js';
 import { fromHash, toHash, defaultState, MAX_EDITS } from '../../www/state.js';
 import { makeInput, makeWeights, PASTED } from '../../www/tensors.js';
 
@@ -45,6 +45,37 @@ test('prints and lists as PyTorch, NumPy and Python write them', () => {
   assert.deepEqual(read('\u22121.5 2\r3 4'), { shape: [2, 2], values: [-1.5, 2, 3, 4] });
 });
 
+test('the constructors Copy as PyTorch writes read back: ones, zeros, full, eye, arange(n).reshape', () => {
+  assert.deepEqual(read('torch.ones(1, 1, 2, 2)'), { shape: [1, 1, 2, 2], values: [1, 1, 1, 1] });
+  assert.deepEqual(read('torch.zeros((2, 1))'), { shape: [2, 1], values: [0, 0] });
+  assert.deepEqual(read('x = torch.full((1, 2), 0.5)'), { shape: [1, 2], values: [0.5, 0.5] });
+  assert.deepEqual(read('torch.eye(2)'), { shape: [2, 2], values: [1, 0, 0, 1] });
+  assert.deepEqual(read('torch.arange(6.).reshape(2, 3)'), { shape: [2, 3], values: [0, 1, 2, 3, 4, 5] });
+  assert.deepEqual(read('torch.arange(4).view(1, 1, 2, 2)'), { shape: [1, 1, 2, 2], values: [0, 1, 2, 3] });
+  refuse('torch.arange(6.).reshape(2, 2)', /arange\(6\) has 6 values; shape \[2, 2\] needs 4/);
+  refuse('torch.ones(3, -1)', /could not read torch\.ones\(3, -1\): write the shape as integers/);
+  refuse('torch.full((2, 2), nan)', /the fill value is nan/);
+  refuse('torch.ones(1, 2, 3, 4, 5)', /5 dimensions/);
+  refuse('torch.ones(0, 3)', /every dimension needs at least one value/);
+  refuse('torch.ones(999, 999)', /more than \d+ values/);
+  refuse('torch.rand(3, 3)', /expected numbers in \[brackets\], rows of numbers, or torch\.ones/);
+  // whatever form pyTensor picks for the page's tensors, the paste reads the same numbers back
+  const tensors = [
+    { shape: [1, 3, 5, 5], data: new Float32Array(75).fill(1) },
+    { shape: [1, 1, 4, 4], data: new Float32Array(16) },
+    { shape: [1, 2, 3, 3], data: new Float32Array(18).fill(-0.25) },
+    { shape: [1, 3, 5, 5], data: Float32Array.from({ length: 75 }, (_, i) => i) },
+    { shape: [2, 1, 2, 2], data: Float32Array.of(1, -2, 0.1, 3, 0, 0, 7.5, -1) },
+  ];
+  for (const t of tensors) {
+    const code = pyTensor(t);
+    const r = parseTensorText(code, 'input');
+    assert.ok(r.ok, `${code}: ${r.message}`);
+    assert.deepEqual(r.shape, t.shape, code);
+    assert.deepEqual(Array.from(r.data), Array.from(t.data), code);
+  }
+});
+
 test('rows of numbers: one row per line, a blank line starts the next channel', () => {
   assert.deepEqual(read('1 2 3\n4 5 6'), { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] });
   assert.deepEqual(read('1\t2\n3\t4\n'), { shape: [2, 2], values: [1, 2, 3, 4] }); // from a spreadsheet
@@ -74,7 +105,6 @@ test('what cannot be a tensor is refused, saying where', () => {
   refuse('tensor([0., 1., 2., ..., 7., 8., 9.])', /the print is shortened \('\.\.\.'\)/);
   refuse('[[1, 2]]).view(2)', /could not read '\)\.view\(2\)' after the numbers/);
   refuse('torch.Size([1, 3, 5, 5])', /could not read 'torch\.Size\(' before the numbers/);
-  refuse('torch.ones(1, 3, 5, 5)', /expected numbers in \[brackets\] or rows of numbers/);
   refuse('1 2 3\n4 5', /line 2 has 2 numbers, the first line has 3/);
   refuse('1 2\n3 4\n\n5 6', /channel 1 has 1 rows, channel 0 has 2/);
   refuse('   \n  ', /nothing to read/);

@@ -11,11 +11,12 @@ import { cloneState, toHash, formatParam, MAX_EDITS, MAX_LINK_CHARS } from '../s
 
 const HELP = {
   input:
-    'A PyTorch or NumPy print, a nested list, or rows of numbers (a blank line starts the next channel). '
+    'A PyTorch or NumPy print, a nested list, rows of numbers (a blank line starts the next channel), '
+    + 'or torch.ones / zeros / full / eye / arange(n).reshape(…). '
     + 'The shape comes from the brackets or the rows and becomes in_channels, height and width: '
     + '[H, W] is one channel, [C, H, W] and [1, C, H, W] as they are.',
   weight:
-    'A PyTorch or NumPy print or a nested list, shaped like the weight (missing leading dimensions are 1). '
+    'A PyTorch or NumPy print, a nested list or torch.ones / zeros / full(…), shaped like the weight (missing leading dimensions are 1). '
     + 'Its kernel size becomes kernel_size and its output channels out_channels; the bias keeps its values.',
 };
 
