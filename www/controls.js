@@ -210,6 +210,8 @@ function buildOne(p, store) {
       class: 'ctl-range',
       title: axis === null ? `${p.label} slider` : `${p.name} ${AXES[axis][1]} slider`,
     });
+    // its name (a tooltip alone is not a label); the visible label is the field's, above it
+    range.setAttribute('aria-label', range.title);
     const readout = el('output', { class: 'ctl-readout' });
     const row = el('div', { class: 'ctl-slider' });
     if (axis !== null) row.append(el('span', { class: 'ctl-axis', 'aria-hidden': 'true', text: AXES[axis][0] }));

@@ -612,9 +612,10 @@ async function main() {
     const key = { ' ': 'play', ArrowLeft: 'back', ArrowRight: 'forward', Home: 'home', End: 'end' }[e.key];
     if (!key) return;
     // fields, sliders and selects keep their keys; a focused button keeps Space unless it is a
-    // timeline button (there Space always means play / pause); the mode tabs keep the arrows
+    // timeline button (there Space always means play / pause); the mode tabs keep the arrows, and
+    // the Python code (focusable to be scrolled by keyboard) keeps its scrolling keys
     const t = e.target instanceof Element ? e.target : null;
-    if (t && t.closest('input, select, textarea, [contenteditable], [role="tab"]')) return;
+    if (t && t.closest('input, select, textarea, [contenteditable], [role="tab"], .py-code')) return;
     if (t && key === 'play' && t.closest('button') && !t.closest('.timeline')) return;
     e.preventDefault();
     actions[key]();
