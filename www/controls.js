@@ -7,20 +7,8 @@
 
 import { PARAMS, NUMERIC_PADDING_MODES } from './params.js';
 import { parseParam, formatParam, IMAGE_MAX_SIDE } from './state.js';
-import { setText, setProp, setAttr, setData } from './pages/dom.js';
+import { setText, setProp, setAttr, setData, make as el } from './pages/dom.js';
 import { PASTED } from './tensors.js';
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  e.append(...children);
-  return e;
-}
 
 const AXES = [
   ['h', 'height'],

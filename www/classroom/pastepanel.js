@@ -6,7 +6,7 @@
 import { parseTensorText, inputFromPaste, weightFromPaste, MAX_PASTE_VALUES } from '../paste.js';
 import { pyTensorLiteral } from '../pycode.js';
 import { makeInput, makeWeights, makeTransposeWeights, PASTED } from '../tensors.js';
-import { sizeText } from '../pages/dom.js';
+import { sizeText, make } from '../pages/dom.js';
 import { cloneState, toHash, formatParam, MAX_EDITS, MAX_LINK_CHARS } from '../state.js';
 
 const HELP = {
@@ -28,51 +28,20 @@ const layoutOf = (mode) => (mode === 'convTranspose2d' ? 'convTranspose2d' : 'co
  * @returns {{ open(tensor: 'input' | 'weight'): void, readonly isOpen: boolean }}
  */
 export function buildPastePanel({ store, api, pushHistory, shown }) {
-  const dialog = document.createElement('dialog');
-  dialog.className = 'paste-dialog';
-  dialog.setAttribute('aria-labelledby', 'paste-title');
-  const form = document.createElement('form');
-  form.method = 'dialog';
-  form.noValidate = true;
-  const title = document.createElement('h2');
-  title.id = 'paste-title';
-  const help = document.createElement('p');
-  help.id = 'paste-help';
-  help.className = 'paste-help';
-  const label = document.createElement('label');
-  label.className = 'paste-now';
-  label.htmlFor = 'paste-text';
-  const text = document.createElement('textarea');
-  text.id = 'paste-text';
-  text.spellcheck = false;
-  text.rows = 14;
-  text.setAttribute('autocomplete', 'off');
-  text.setAttribute('aria-describedby', 'paste-help paste-error');
-  const preview = document.createElement('p');
-  preview.id = 'paste-preview';
-  preview.className = 'paste-preview';
-  preview.setAttribute('role', 'status');
-  const error = document.createElement('p');
-  error.id = 'paste-error';
-  error.className = 'paste-error';
-  error.setAttribute('role', 'alert');
-  error.hidden = true;
-  const apply = document.createElement('button');
-  apply.type = 'submit';
-  apply.className = 'paste-apply';
-  apply.textContent = 'Apply';
-  const cancel = document.createElement('button');
-  cancel.type = 'button';
-  cancel.className = 'paste-cancel';
-  cancel.textContent = 'Cancel';
-  const keys = document.createElement('span');
-  keys.className = 'paste-keys';
-  keys.textContent = 'Ctrl+Enter applies · Esc cancels';
-  const actions = document.createElement('div');
-  actions.className = 'paste-actions';
-  actions.append(apply, cancel, keys);
-  form.append(title, help, label, text, preview, error, actions);
-  dialog.append(form);
+  const title = make('h2', { id: 'paste-title' });
+  const help = make('p', { id: 'paste-help', class: 'paste-help' });
+  const label = make('label', { class: 'paste-now', for: 'paste-text' });
+  const text = make('textarea', {
+    id: 'paste-text', spellcheck: 'false', rows: 14, autocomplete: 'off', 'aria-describedby': 'paste-help paste-error',
+  });
+  const preview = make('p', { id: 'paste-preview', class: 'paste-preview', role: 'status' });
+  const error = make('p', { id: 'paste-error', class: 'paste-error', role: 'alert', hidden: true });
+  const apply = make('button', { type: 'submit', class: 'paste-apply', text: 'Apply' });
+  const cancel = make('button', { type: 'button', class: 'paste-cancel', text: 'Cancel' });
+  const actions = make('div', { class: 'paste-actions' },
+    apply, cancel, make('span', { class: 'paste-keys', text: 'Ctrl+Enter applies · Esc cancels' }));
+  const form = make('form', { method: 'dialog', novalidate: true }, title, help, label, text, preview, error, actions);
+  const dialog = make('dialog', { class: 'paste-dialog', 'aria-labelledby': 'paste-title' }, form);
   document.body.append(dialog);
 
   let tensor = 'input';

@@ -108,6 +108,22 @@ export function morph(root, next) {
   while (old.length > next.length) root.lastChild.remove();
 }
 
+/**
+ * An element from attributes and children: `class` sets the class, `text` the text, a `true` value
+ * an empty attribute, and null / undefined / false leave the attribute out.
+ */
+export function make(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  e.append(...children);
+  return e;
+}
+
 /** An element with a class and text. */
 export function el(tag, cls, textContent) {
   const e = document.createElement(tag);
