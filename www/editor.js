@@ -3,20 +3,19 @@
 // and nothing changes.
 
 const FLOAT_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-const F32_MAX = 3.4028234663852886e38;
 
 /** Parse a typed cell value. Returns { ok: true, value } or { ok: false, message }. */
 export function parseCellValue(text) {
-  const s = String(text).trim();
+  // a real minus sign (U+2212), as the page writes negative numbers, counts as '-'
+  const s = String(text).trim().replace(/^\u2212/, '-');
   const shown = s.length > 24 ? `${s.slice(0, 24)}…` : s;
   if (/^[+-]?nan$/i.test(s)) return { ok: false, message: 'NaN is not allowed: every value must be finite.' };
   if (/^[+-]?(inf|infinity)$/i.test(s)) return { ok: false, message: `${shown} is not allowed: every value must be finite.` };
   if (!FLOAT_RE.test(s)) return { ok: false, message: `could not convert string to float: '${shown}'` };
-  const value = Number(s);
-  if (!Number.isFinite(value) || Math.abs(value) > F32_MAX) {
-    return { ok: false, message: `${shown} does not fit in a float32.` };
-  }
-  return { ok: true, value: Math.fround(value) };
+  // checked after rounding: 3.4028235e38, the float32 maximum as NumPy prints it, rounds onto it
+  const value = Math.fround(Number(s));
+  if (!Number.isFinite(value)) return { ok: false, message: `${shown} does not fit in a float32.` };
+  return { ok: true, value };
 }
 
 /**

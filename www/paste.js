@@ -7,14 +7,13 @@
 
 import { PARAM } from './params.js';
 import { MAX_EDITS } from './state.js';
+import { parseCellValue } from './editor.js';
 
 /** The most characters a paste may have (the largest input, 8×64×64 values, printed, fits). */
 export const MAX_PASTE_CHARS = 1_000_000;
 /** The most values a paste may have: the largest input the page takes (in_channels × H × W). */
 export const MAX_PASTE_VALUES = PARAM.in_channels.max * PARAM.height.max * PARAM.width.max;
 
-const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-const NONFINITE_RE = /^[+-]?(nan|inf|infinity)$/i;
 /** Text allowed before the outer '[': `x = `, `torch.tensor(`, `tensor(`, `np.array(`, `Parameter containing:` … */
 const PREFIX_RE = /^(?:[A-Za-z_][\w.]*\s*=\s*)?(?:Parameter containing:\s*)?(?:(?:torch\.)?(?:tensor|Tensor|FloatTensor)|(?:np\.|numpy\.)?(?:array|asarray))?\s*\(?\s*$/;
 /** Text allowed after the matching ']': keyword arguments (dtype=…, grad_fn=<…>, …) and ')'. */
@@ -26,15 +25,11 @@ const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 class PasteError extends Error {}
 
-/** One number token, checked: `where` says which value it is, for the message. */
-function readNumber(raw, what, where) {
-  // the page writes negative numbers with a real minus sign (U+2212): copied back, they count
-  const token = raw.replace(/^\u2212/, '-');
-  if (NONFINITE_RE.test(token)) throw new PasteError(`${what}: ${where} is ${token}: every value must be finite`);
-  if (!NUMBER_RE.test(token)) throw new PasteError(`${what}: could not read '${shorten(token)}' (${where}) as a number`);
-  const v = Math.fround(Number(token));
-  if (!Number.isFinite(v)) throw new PasteError(`${what}: ${shorten(token)} (${where}) does not fit in a float32`);
-  return v;
+/** One number token, read as a typed cell value is (editor.js); `where` says which, for the message. */
+function readNumber(token, what, where) {
+  const r = parseCellValue(token);
+  if (!r.ok) throw new PasteError(`${what}: ${where}: ${r.message}`);
+  return r.value;
 }
 
 /** The message for a print that NumPy or PyTorch shortened with '...'. */

@@ -96,7 +96,7 @@ test('a bad paste keeps the dialog open with a message naming the tensor; the pa
   const text = page.locator('#paste-text');
   const alert = page.locator('#paste-error');
   const tries = [
-    ['[[1, 2, 3],\n [4, nan, 6]]', 'input: value [1, 1] is nan: every value must be finite'],
+    ['[[1, 2, 3],\n [4, nan, 6]]', 'input: value [1, 1]: NaN is not allowed: every value must be finite.'],
     ['[[1, 2, 3],\n [4, 5]]', 'input: the lists are not all the same length: [1] has 2 entries where the first list at that depth has 3'],
     ['tensor([0., 1., ..., 9.])', "input: the print is shortened ('...')"],
     ['[[[[1.]]], [[[2.]]]]', 'input: a batch of 2; the page shows one sample'],

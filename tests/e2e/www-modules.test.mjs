@@ -79,6 +79,15 @@ test('a cell edit replaces the edits object: the link, the input and older copie
   assert.equal(makeInput(store.state).data[7], -1);
 });
 
+test('a typed cell value: the float32 maximum as NumPy prints it, and the page\'s own minus sign', () => {
+  // 3.4028235e38 is above the exact maximum and rounds onto it (it was refused before rounding)
+  assert.deepEqual(parseCellValue('3.4028235e38'), { ok: true, value: 3.4028234663852886e38 });
+  assert.deepEqual(parseCellValue('-3.4028235e+38'), { ok: true, value: -3.4028234663852886e38 });
+  assert.equal(parseCellValue('3.5e38').ok, false);
+  assert.deepEqual(parseCellValue('\u22122.5'), { ok: true, value: -2.5 });
+  assert.equal(parseCellValue('\u2212\u22122').ok, false);
+});
+
 test('fills are deterministic', () => {
   const a = mulberry32(7);
   const b = mulberry32(7);

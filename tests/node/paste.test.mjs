@@ -54,7 +54,7 @@ test('the constructors Copy as PyTorch writes read back: ones, zeros, full, eye,
   assert.deepEqual(read('torch.arange(4).view(1, 1, 2, 2)'), { shape: [1, 1, 2, 2], values: [0, 1, 2, 3] });
   refuse('torch.arange(6.).reshape(2, 2)', /arange\(6\) has 6 values; shape \[2, 2\] needs 4/);
   refuse('torch.ones(3, -1)', /could not read torch\.ones\(3, -1\): write the shape as integers/);
-  refuse('torch.full((2, 2), nan)', /the fill value is nan/);
+  refuse('torch.full((2, 2), nan)', /^input: the fill value: NaN is not allowed: every value must be finite\.$/);
   refuse('torch.ones(1, 2, 3, 4, 5)', /5 dimensions/);
   refuse('torch.ones(0, 3)', /every dimension needs at least one value/);
   refuse('torch.ones(999, 999)', /more than \d+ values/);
@@ -85,11 +85,11 @@ test('rows of numbers: one row per line, a blank line starts the next channel', 
 });
 
 test('what cannot be a tensor is refused, saying where', () => {
-  refuse('[[1, 2], [3, nan]]', /value \[1, 1\] is nan: every value must be finite/);
-  refuse('[1, -inf]', /value \[1\] is -inf/);
-  refuse('1 2\n3 NaN', /line 2, number 2 is NaN/);
-  refuse('[1, two]', /could not read 'two' \(value \[1\]\) as a number/);
-  refuse('[[1e39]]', /1e39 \(value \[0, 0\]\) does not fit in a float32/);
+  refuse('[[1, 2], [3, nan]]', /^input: value \[1, 1\]: NaN is not allowed: every value must be finite\.$/);
+  refuse('[1, -inf]', /^input: value \[1\]: -inf is not allowed: every value must be finite\.$/);
+  refuse('1 2\n3 NaN', /^input: line 2, number 2: NaN is not allowed/);
+  refuse('[1, two]', /^input: value \[1\]: could not convert string to float: 'two'$/);
+  refuse('[[1e39]]', /^input: value \[0, 0\]: 1e39 does not fit in a float32\.$/);
   refuse('[[1, 2], [3]]', /not all the same length: \[1\] has 1 entry where the first list at that depth has 2/);
   // ragged nestings that have as many values as a rectangle would (reported by review: they passed)
   refuse('[[1, 2], [[3, 4], [5, 6]]]', /the lists are not nested alike: \[1\] holds lists where the others hold numbers/);
