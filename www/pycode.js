@@ -16,6 +16,8 @@
 // Only arguments that differ from PyTorch's defaults are written; kernel_size (and in/out channels)
 // go positionally as in the lecture: nn.Conv2d(1, 2, 3, stride=2, padding=1).
 
+import { f32Digits } from './state.js';
+
 const MODES = ['conv2d', 'convTranspose2d', 'unfold', 'fold'];
 const WRAP = 12; // numbers per line in a tensor literal
 const SHOW_ROWS = 8; // rows / columns of an expected plane shown in the comments
@@ -32,14 +34,8 @@ export function pyFloat(v) {
   const f = Math.fround(v);
   if (f === 0) return '0.';
   if (Number.isInteger(f) && Math.abs(f) < 1e16) return `${f}.`;
-  let s = String(f);
-  for (let p = 1; p <= 9; p++) {
-    const t = f.toPrecision(p);
-    if (Math.fround(Number(t)) === f) {
-      s = t;
-      break;
-    }
-  }
+  // the shortest decimal that reads back as this float32 (the digits links use), in Python's spelling
+  const s = f.toPrecision(f32Digits(f));
   const [mant, exp] = s.split('e');
   return exp === undefined ? s : `${mant}e${Number(exp)}`;
 }

@@ -174,7 +174,14 @@ function hashValue(name, value) {
 export function f32Text(v) {
   const f = Math.fround(v);
   if (!Number.isFinite(f) || (Number.isInteger(f) && Math.abs(f) < 1e15)) return String(f);
-  // 9 significant digits always read back; fewer digits reading back is monotonic: bisect
+  return String(Number(f.toPrecision(f32Digits(f))));
+}
+
+/**
+ * The fewest significant digits whose decimal reads back as the finite float32 `f` (1 to 9: 9
+ * always do, and fewer doing so is monotonic, so a bisection finds it).
+ */
+export function f32Digits(f) {
   let lo = 1;
   let hi = 9;
   while (lo < hi) {
@@ -182,7 +189,7 @@ export function f32Text(v) {
     if (Math.fround(Number(f.toPrecision(mid))) === f) hi = mid;
     else lo = mid + 1;
   }
-  return String(Number(f.toPrecision(lo)));
+  return lo;
 }
 
 /**
