@@ -44,3 +44,14 @@ export async function loadEngine() {
   await init({ module_or_path: url('simd128') });
   return 'simd128';
 }
+
+/**
+ * The wasm functions, loaded once per page however many apps mount (the one thing apps share:
+ * the engine's memory and code; every app keeps its own state).
+ * @returns {Promise<{ engine: string, api: object }>}
+ */
+export function loadApi() {
+  engineOnce ??= loadEngine().then(async (engine) => ({ engine, api: await import('./pkg/convviz.js') }));
+  return engineOnce;
+}
+let engineOnce = null;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { launch, convOut, pauseAtStart, cellPoint, openMode, SCREENSHOTS } from './helpers.mjs';
-import { PRESETS, presetById } from '../../www/presets.js';
+import { PRESETS, presetById } from '../../www/classroom/presets.js';
 
 let app;
 before(async () => {

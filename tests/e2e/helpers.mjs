@@ -37,7 +37,7 @@ export async function launch() {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 
   /** `beforeLoad(page)`: runs before the page is loaded (e.g. to route its requests). */
-  async function open({ width = 1280, height = 800, hash = '', waitReady = true, beforeLoad = null } = {}) {
+  async function open({ width = 1280, height = 800, hash = '', path: at = '/', waitReady = true, beforeLoad = null } = {}) {
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const errors = [];
@@ -57,7 +57,7 @@ export async function launch() {
       });
     }
     if (beforeLoad) await beforeLoad(page);
-    await page.goto(`${server.url}${hash ? `#${hash}` : ''}`);
+    await page.goto(`${new URL(at, server.url).href}${hash ? `#${hash}` : ''}`);
     if (waitReady) await page.waitForSelector('body.is-ready', { timeout: 15000 });
     return { page, errors, context, close: () => context.close() };
   }

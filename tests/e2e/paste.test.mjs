@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { launch, openMode, pauseAtStart, SCREENSHOTS } from './helpers.mjs';
-import { parseTensorText } from '../../www/paste.js';
+import { parseTensorText } from '../../www/lib/paste.js';
 import { Rng } from './monkey.mjs';
 
 let app;

@@ -90,8 +90,8 @@ const csp = (page) => page.evaluate(() => [...window.__cspViolations]);
 /** The page's modes, from its own table (a mode added to params.js is covered with no edit here). */
 async function pageModes() {
   try {
-    const { MODES } = await import(pathToFileURL(path.join(ROOT, 'www/params.js')).href);
-    return Array.isArray(MODES) && MODES.length ? MODES : ['conv2d'];
+    const { MODE_NAMES } = await import(pathToFileURL(path.join(ROOT, 'www/modes/registry.js')).href);
+    return [...MODE_NAMES];
   } catch {
     return ['conv2d'];
   }

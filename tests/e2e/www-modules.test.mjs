@@ -6,9 +6,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers.mjs';
-import { fromHash, toHash, defaultState, parseParam, formatParam, cloneState, Store } from '../../www/state.js';
-import { parseCellValue } from '../../www/editor.js';
-import { mulberry32, makeInput } from '../../www/tensors.js';
+import { fromHash, toHash, defaultState, parseParam, formatParam, cloneState, Store } from '../../www/lib/state.js';
+import { parseCellValue } from '../../www/controls/editor.js';
+import { mulberry32, makeInput } from '../../www/lib/tensors.js';
+import { MODE_NAMES } from '../../www/modes/registry.js';
+import { outputSize } from '../../www/modes/common.js';
+import { transposeOutputSize } from '../../www/modes/convtranspose2d/model.js';
 
 test('parseParam reads values as typed in Python', () => {
   assert.deepEqual(parseParam('stride', '2').value, [2, 2]);
@@ -47,7 +50,7 @@ test('the URL hash round-trips a state and refuses malformed links', () => {
   assert.deepEqual(back.state, s);
   assert.deepEqual(fromHash('').state, defaultState());
   for (const bad of ['stride=0.5', 'kernel_size=99', 'padding=-1', 'input=sparkles', 'set_input=1.2:abc', 'mode=matrix3d', 'groups=0']) {
-    const r = fromHash(bad);
+    const r = fromHash(bad, MODE_NAMES);
     assert.ok(r.notice, `${bad} gives a notice`);
     assert.deepEqual(r.state, defaultState());
   }
@@ -99,8 +102,8 @@ test('slider bounds equal a brute-force scan of conv2dOutputSize (300 random val
   assert.ok(fs.existsSync(pkg), 'www/pkg/convviz.js is missing: run `make build` first');
   const { initSync, conv2dOutputSize } = await import(pkg);
   initSync({ module: fs.readFileSync(path.join(ROOT, 'www/pkg/convviz_bg.wasm')) });
-  const { sliderValues } = await import('../../www/bounds.js');
-  const { outputSize } = await import('../../www/modes/conv2d.js');
+  const { sliderValues } = await import('../../www/lib/bounds.js');
+  const { outputSize } = await import('../../www/modes/conv2d/model.js');
   const api = { conv2dOutputSize };
   const rand = mulberry32(2024);
   const r = (a, b) => a + Math.floor(rand() * (b - a + 1));
@@ -124,7 +127,7 @@ test('slider bounds equal a brute-force scan of conv2dOutputSize (300 random val
     };
     if (!ok(params)) continue;
     states++;
-    const got = sliderValues(api, params);
+    const got = sliderValues((q) => outputSize(api, q), params);
     for (const [name, lo, hi] of [['height', 1, 64], ['width', 1, 64], ['kernel_size', 1, 15], ['stride', 1, 8], ['padding', 0, 8], ['dilation', 1, 8]]) {
       for (const axis of name === 'height' || name === 'width' ? [-1] : [0, 1]) {
         if (name === 'padding' && !Array.isArray(params.padding)) continue;
@@ -147,20 +150,20 @@ test('slider bounds equal a brute-force scan of conv2dOutputSize (300 random val
 test('slider bounds with a groups value the core refuses (kept while in Unfold / Fold) step the channels by 1', async () => {
   const { initSync, conv2dOutputSize } = await import(path.join(ROOT, 'www/pkg/convviz.js'));
   initSync({ module: fs.readFileSync(path.join(ROOT, 'www/pkg/convviz_bg.wasm')) });
-  const { sliderValues } = await import('../../www/bounds.js');
+  const { sliderValues } = await import('../../www/lib/bounds.js');
   const base = defaultState().params;
   for (const groups of [-1, 0, 2.5, null]) {
-    const got = sliderValues({ conv2dOutputSize }, { ...base, groups, out_channels: -1 });
+    const got = sliderValues((q) => outputSize({ conv2dOutputSize }, q), { ...base, groups, out_channels: -1 });
     assert.deepEqual(got.in_channels, [1, 2, 3, 4, 5, 6, 7, 8], `groups=${groups}`);
     assert.deepEqual(got['stride.0'], [1, 2, 3, 4, 5, 6, 7, 8], `groups=${groups}`);
   }
-  assert.deepEqual(sliderValues({ conv2dOutputSize }, { ...base, in_channels: 4, out_channels: 2, groups: 2 }).in_channels, [2, 4, 6, 8]);
+  assert.deepEqual(sliderValues((q) => outputSize({ conv2dOutputSize }, q), { ...base, in_channels: 4, out_channels: 2, groups: 2 }).in_channels, [2, 4, 6, 8]);
 });
 
 test('the ConvTranspose2d round trip lists the Conv2d input sizes that map back, and none when one axis has none', async () => {
   const api = await import(path.join(ROOT, 'www/pkg/convviz.js'));
   api.initSync({ module: fs.readFileSync(path.join(ROOT, 'www/pkg/convviz_bg.wasm')) });
-  const { build } = await import('../../www/modes/convtranspose2d.js');
+  const { build } = await import('../../www/modes/convtranspose2d/model.js');
   // the lecture's: 5×5 and 6×6 both give 3×3
   const lecture = fromHash('#mode=convTranspose2d&in_channels=2&out_channels=1&height=3&width=3&kernel_size=3&stride=2&padding=1').state;
   const m = build(api, lecture, null);
@@ -195,7 +198,7 @@ test('output_size reads None or a pair; view choices (step, pair, matrix, rt) ro
   assert.equal(back.notice, null);
   assert.deepEqual(back.state, s);
   for (const bad of ['step=sideways', 'pair=a,b', 'matrix=X', 'rt=-1', 'mode=fold']) {
-    assert.ok(fromHash(bad).notice, `${bad} gives a notice`);
+    assert.ok(fromHash(bad, MODE_NAMES).notice, `${bad} gives a notice`);
   }
 });
 
@@ -203,8 +206,8 @@ test('ConvTranspose2d slider bounds equal a brute-force scan of convTranspose2dO
   const pkg = path.join(ROOT, 'www/pkg/convviz.js');
   const { initSync, convTranspose2dOutputSize } = await import(pkg);
   initSync({ module: fs.readFileSync(path.join(ROOT, 'www/pkg/convviz_bg.wasm')) });
-  const { transposeSliderValues } = await import('../../www/bounds.js');
-  const { transposeOutputSize } = await import('../../www/modes/convtranspose2d.js');
+  const { transposeSliderValues } = await import('../../www/lib/bounds.js');
+  const { transposeOutputSize } = await import('../../www/modes/convtranspose2d/model.js');
   const api = { convTranspose2dOutputSize };
   const rand = mulberry32(77);
   const r = (a, b) => a + Math.floor(rand() * (b - a + 1));
@@ -235,7 +238,7 @@ test('ConvTranspose2d slider bounds equal a brute-force scan of convTranspose2dO
     }
     if (!ok(params)) continue;
     states++;
-    const got = transposeSliderValues(api, params);
+    const got = transposeSliderValues((q) => transposeOutputSize(api, q), params);
     for (const [name, lo, hi] of [['height', 1, 64], ['width', 1, 64], ['kernel_size', 1, 15], ['stride', 1, 8], ['padding', 0, 8], ['dilation', 1, 8], ['output_padding', 0, 7]]) {
       for (const axis of name === 'height' || name === 'width' ? [-1] : [0, 1]) {
         if (name === 'output_padding' && params.output_size) continue;

@@ -1,10 +1,10 @@
 // How values are shown: www/views/grid.js formatValue (the labels in the cells, the legends, the dot
-// product) and www/tensors.js maxAbs (the colour scales).
+// product) and www/lib/tensors.js maxAbs (the colour scales).
 // Non-finite values (a float32 sum can overflow) are spelled as PyTorch prints them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatValue } from '../../www/views/grid.js';
-import { maxAbs } from '../../www/tensors.js';
+import { maxAbs } from '../../www/lib/tensors.js';
 
 test('formatValue: short labels, a real minus sign, inf / −inf / nan as PyTorch prints them', () => {
   assert.equal(formatValue(0), '0');

@@ -95,8 +95,8 @@ test('encodeGif: the messages, word for word (as when encodeGif was part of the 
   }
 });
 
-test('gifBlob (www/export.js) concatenates ImageData-like frames into one image/gif Blob', async () => {
-  const { gifBlob } = await import('../../www/export.js');
+test('gifBlob (www/classroom/export.js) concatenates ImageData-like frames into one image/gif Blob', async () => {
+  const { gifBlob } = await import('../../www/classroom/export.js');
   const all = frames(3, 2, 3);
   const list = [0, 1, 2].map((f) => ({ width: 3, height: 2, data: new Uint8ClampedArray(all.subarray(f * 24, (f + 1) * 24)) }));
   const blob = gifBlob(api, list, 200);

@@ -1,4 +1,4 @@
-// www/imagein.js, the parts that need no canvas: kernels (standard values, sums), kernelFor's
+// www/lib/imagein.js, the parts that need no canvas: kernels (standard values, sums), kernelFor's
 // weight shapes (checked by running them through the real wasm conv2d), RGBA → tensor, the
 // procedural sample and the kernel parser. imageToTensor / sampleImage draw on a canvas: the
 // page's browser tests cover them.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import api from './pkg.mjs';
 import {
   KERNELS, UPSAMPLERS, kernelById, upsamplerById, kernelFor, parseKernel, rgbaToTensor, samplePixels,
-} from '../../www/imagein.js';
+} from '../../www/lib/imagein.js';
 
 const sum = (a) => Array.from(a).reduce((s, v) => s + v, 0);
 const close = (a, b, tol = 1e-6) => Math.abs(a - b) <= tol;
@@ -163,9 +163,10 @@ test('parseKernel: rows by ; or new lines, numbers by spaces or commas, fraction
 });
 
 test('leaving an image input brings its sides back within the table caps: the state can be typed and linked again', async () => {
-  const { Store, defaultState, fromHash, toHash } = await import('../../www/state.js');
-  const { PARAM } = await import('../../www/params.js');
+  const { Store, defaultState, fromHash, toHash } = await import('../../www/lib/state.js');
+  const { PARAM } = await import('../../www/lib/params.js');
   const { imageChange } = await import('../../www/classroom/imagepanel.js');
+  const { modeByName } = await import('../../www/modes/registry.js');
   const cap = PARAM.height.max;
   assert.equal(cap, PARAM.width.max);
   const withImage = () => {
@@ -193,7 +194,7 @@ test('leaving an image input brings its sides back within the table caps: the st
   assert.equal(withImage().state.params.height, 256, 'an image keeps its own size');
   // loading an image sets its size, past the caps, together with the image
   const st = new Store(defaultState());
-  st.update(imageChange({ src: 'sample', size: 128, channels: 1, tensor: null }, 'box'));
+  st.update(imageChange({ src: 'sample', size: 128, channels: 1, tensor: null }, 'box', modeByName('conv2d')));
   assert.equal(st.state.params.height, 128);
   assert.ok(st.state.image);
 });

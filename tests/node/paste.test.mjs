@@ -1,13 +1,13 @@
-// Pasted tensors (www/paste.js): what a learner pastes — PyTorch and NumPy prints, nested lists,
+// Pasted tensors (www/lib/paste.js): what a learner pastes — PyTorch and NumPy prints, nested lists,
 // spreadsheet rows — read into a shape and float32 values, every bad paste refused with a message
 // naming the tensor and the place, and the rules that make it the input x or the weight w.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTensorText, inputFromPaste, weightFromPaste, MAX_PASTE_VALUES } from '../../www/paste.js';
-import { pyTensorLiteral, pyTensor } from '../../www/pycode.js';
-import { fromHash, toHash, defaultState, MAX_EDITS } from '../../www/state.js';
-import { makeInput, makeWeights, PASTED } from '../../www/tensors.js';
+import { parseTensorText, inputFromPaste, weightFromPaste, MAX_PASTE_VALUES } from '../../www/lib/paste.js';
+import { pyTensorLiteral, pyTensor } from '../../www/lib/python.js';
+import { fromHash, toHash, defaultState, MAX_EDITS } from '../../www/lib/state.js';
+import { makeInput, makeWeights, PASTED } from '../../www/lib/tensors.js';
 
 /** Arguments with groups = 1 (what the input rules read). */
 const G1 = { groups: 1 };
@@ -141,7 +141,7 @@ test('a paste as the input: its shape becomes in_channels, height and width', ()
 test('a paste as the weight: kernel_size and out_channels from its shape, the in-channel dim must fit', () => {
   const p = { in_channels: 3, out_channels: 1, groups: 1 };
   const three = parseTensorText('[[[1, 0]], [[0, 2]], [[3, 0]]]', 'weight'); // [3, 1, 2]
-  const c = weightFromPaste(three, p, 'conv2d', Float32Array.of(0.5));
+  const c = weightFromPaste(three, p, 'oihw', Float32Array.of(0.5));
   assert.ok(c.ok, c.message);
   assert.deepEqual(c.params, { out_channels: 1, kernel_size: [1, 2] });
   assert.deepEqual(c.shape, [1, 3, 1, 2]);
@@ -149,25 +149,25 @@ test('a paste as the weight: kernel_size and out_channels from its shape, the in
   assert.deepEqual(c.biasCells, { 0: 0.5 }, 'the bias keeps its value');
   // two 3×3 kernels on one input channel: out_channels 2; the bias of the new channel is 0
   const sobel = parseTensorText('[[[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]], [[[-1, -2, -1], [0, 0, 0], [1, 2, 1]]]]', 'weight');
-  const s = weightFromPaste(sobel, { in_channels: 1, out_channels: 1, groups: 1 }, 'conv2d', Float32Array.of(0.25));
+  const s = weightFromPaste(sobel, { in_channels: 1, out_channels: 1, groups: 1 }, 'oihw', Float32Array.of(0.25));
   assert.deepEqual(s.params, { out_channels: 2, kernel_size: [3, 3] });
   assert.deepEqual(s.biasCells, { 0: 0.25 });
   // ConvTranspose2d's weight is [C_in, C_out/groups, kh, kw]
-  const t = weightFromPaste(parseTensorText('[[[[1, 0], [0, 1]], [[2, 2], [0, 0]]], [[[1, 1], [1, 1]], [[0, 0], [3, 3]]], [[[0, 1], [1, 0]], [[4, 0], [0, 4]]]]', 'weight'), p, 'convTranspose2d', null);
+  const t = weightFromPaste(parseTensorText('[[[[1, 0], [0, 1]], [[2, 2], [0, 0]]], [[[1, 1], [1, 1]], [[0, 0], [3, 3]]], [[[0, 1], [1, 0]], [[4, 0], [0, 4]]]]', 'weight'), p, 'iohw', null);
   assert.ok(t.ok, t.message);
   assert.deepEqual(t.params, { out_channels: 2, kernel_size: [2, 2] }, '[3, 2, 2, 2]: 3 in, 2 out');
-  assert.equal(weightFromPaste(three, p, 'convTranspose2d', null).ok, false, '[3, 1, 2] is [1, 3, 1, 2]: one input channel, not 3');
-  const wrong = weightFromPaste(parseTensorText('[[1, 2], [3, 4]]', 'weight'), p, 'conv2d', null);
+  assert.equal(weightFromPaste(three, p, 'iohw', null).ok, false, '[3, 1, 2] is [1, 3, 1, 2]: one input channel, not 3');
+  const wrong = weightFromPaste(parseTensorText('[[1, 2], [3, 4]]', 'weight'), p, 'oihw', null);
   assert.equal(wrong.ok, false);
   assert.match(wrong.message, /^weight: torch.Size\(\[1, 1, 2, 2\]\) has 1 input channel per kernel; this layer needs in_channels\/groups = 3\/1 = 3/);
-  const wrongT = weightFromPaste(parseTensorText('[[[[1]]], [[[2]]]]', 'weight'), p, 'convTranspose2d', null);
+  const wrongT = weightFromPaste(parseTensorText('[[[[1]]], [[[2]]]]', 'weight'), p, 'iohw', null);
   assert.match(wrongT.message, /^weight: torch.Size\(\[2, 1, 1, 1\]\) starts with 2; a ConvTranspose2d weight starts with in_channels = 3/);
-  const big = weightFromPaste(parseTensorText(`[${new Array(16).fill('[1]').join(',')}]`, 'weight'), { in_channels: 1, out_channels: 1, groups: 1 }, 'conv2d', null);
+  const big = weightFromPaste(parseTensorText(`[${new Array(16).fill('[1]').join(',')}]`, 'weight'), { in_channels: 1, out_channels: 1, groups: 1 }, 'oihw', null);
   assert.match(big.message, /^weight: 16 kernel rows; kernel_size must be 1…15 here/);
   // groups: a depthwise weight [C_out, 1, kh, kw] with groups = in_channels
-  const g2 = weightFromPaste(parseTensorText('[[[[1]], [[2]]], [[[3]], [[4]]], [[[5]], [[6]]]]', 'weight'), { in_channels: 4, out_channels: 4, groups: 2 }, 'conv2d', null);
+  const g2 = weightFromPaste(parseTensorText('[[[[1]], [[2]]], [[[3]], [[4]]], [[[5]], [[6]]]]', 'weight'), { in_channels: 4, out_channels: 4, groups: 2 }, 'oihw', null);
   assert.match(g2.message, /^weight: 3 output channels; groups=2 needs out_channels divisible by 2/);
-  const dw = weightFromPaste(parseTensorText('[[[[1]]], [[[2]]], [[[3]]]]', 'weight'), { in_channels: 3, out_channels: 3, groups: 3 }, 'conv2d', null);
+  const dw = weightFromPaste(parseTensorText('[[[[1]]], [[[2]]], [[[3]]]]', 'weight'), { in_channels: 3, out_channels: 3, groups: 3 }, 'oihw', null);
   assert.deepEqual(dw.params, { out_channels: 3, kernel_size: [1, 1] });
 });
 

@@ -1,13 +1,13 @@
-// www/presets.js: every preset is complete and valid, its output size is what Dumoulin & Visin's
+// www/classroom/presets.js: every preset is complete and valid, its output size is what Dumoulin & Visin's
 // guide (or the lecture) says — computed by the real wasm core — and every transposed preset
 // maps its convolution's output size back to that convolution's input size; the menu's matching
 // (presetIdFor) tells every preset apart and names the default page as the preset lecture-default.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import api from './pkg.mjs';
-import { PRESETS, presetById, presetGroups, presetUpdate, presetEdits } from '../../www/presets.js';
+import { PRESETS, presetById, presetGroups, presetUpdate, presetEdits } from '../../www/classroom/presets.js';
 import { presetChange, presetIdFor } from '../../www/classroom/presetmenu.js';
-import { Store, defaultState, fromHash, toHash } from '../../www/state.js';
+import { Store, defaultState, fromHash, toHash } from '../../www/lib/state.js';
 
 const PARAM_NAMES = ['in_channels', 'out_channels', 'height', 'width', 'kernel_size', 'stride', 'padding',
   'output_padding', 'output_size', 'dilation', 'groups', 'bias', 'padding_mode'];

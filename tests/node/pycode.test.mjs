@@ -1,11 +1,11 @@
-// www/pycode.js: the generated PyTorch code, read back with a small regex-based parser, states
+// www/lib/python.js: the generated PyTorch code, read back with a small regex-based parser, states
 // exactly the trace's arguments, tensors (shape and float32 values) and expected output, and
 // leaves defaults out. Every tensor comes from the real wasm core.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import api from './pkg.mjs';
-import { pythonCode, pyFloat, pyRounded } from '../../www/pycode.js';
+import { pythonCode, pyFloat, pyRounded } from '../../www/lib/python.js';
 
 // ---------------------------------------------------------------- a small parser of the output
 
@@ -229,7 +229,7 @@ function conv2dSpec(args, input, weight, bias) {
   const t = api.conv2dTrace(input, weight, bias, {
     stride: args.stride, padding: args.padding, dilation: args.dilation, groups: args.groups, paddingMode: args.padding_mode,
   });
-  const spec = { mode: 'conv2d', args, input: t.input, weight: t.weight, bias: t.bias, output: t.output };
+  const spec = { op: 'nn.Conv2d', args, input: t.input, weight: t.weight, bias: t.bias, output: t.output };
   t.free();
   return spec;
 }
@@ -239,7 +239,7 @@ function convT2dSpec(args, input, weight, bias) {
     stride: args.stride, padding: args.padding, outputPadding: args.output_padding, dilation: args.dilation,
     groups: args.groups, outputSize: args.output_size,
   });
-  const spec = { mode: 'convTranspose2d', args, input: t.input, weight: t.weight, bias: t.bias, output: t.output };
+  const spec = { op: 'nn.ConvTranspose2d', args, input: t.input, weight: t.weight, bias: t.bias, output: t.output };
   t.free();
   return spec;
 }
@@ -317,7 +317,7 @@ test('unfold: F.unfold with kernel_size and the non-default arguments only', () 
   const x = { shape: [1, 2, 5, 6], data: Float32Array.from({ length: 60 }, (_, i) => i) };
   const args = { kernel_size: [2, 3], dilation: [1, 1], padding: [1, 0], stride: [2, 2] };
   const y = api.unfold(x, { kernelSize: args.kernel_size, dilation: args.dilation, padding: args.padding, stride: args.stride });
-  const code = pythonCode({ mode: 'unfold', args, input: x, output: y });
+  const code = pythonCode({ op: 'F.unfold', args, input: x, output: y });
   assert.ok(code.includes('\nx = torch.arange(60.).reshape(1, 2, 5, 6)  # torch.Size([1, 2, 5, 6])\n'), code);
   const { positional, keywords } = call(code, 'F.unfold');
   assert.deepEqual(positional, ['x']);
@@ -334,7 +334,7 @@ test('fold: F.fold with output_size and kernel_size', () => {
   const args = { output_size: [4, 5], kernel_size: [2, 2], dilation: [1, 2], padding: [0, 0], stride: [1, 1] };
   const cols = randomTensor([1, 2 * 4, 3 * 3], 13, 1); // L = 3 × 3 positions for 4×5, k2, d(1,2)
   const y = api.fold(cols, { outputSize: args.output_size, kernelSize: args.kernel_size, dilation: args.dilation, padding: args.padding, stride: args.stride });
-  const code = pythonCode({ mode: 'fold', args, input: cols, output: y });
+  const code = pythonCode({ op: 'F.fold', args, input: cols, output: y });
   const { positional, keywords } = call(code, 'F.fold');
   assert.deepEqual(positional, ['x']);
   assert.deepEqual(Object.keys(keywords).sort(), ['dilation', 'kernel_size', 'output_size']);
@@ -347,7 +347,7 @@ test('fold: F.fold with output_size and kernel_size', () => {
 
 test('without weights the code says the values come from PyTorch’s random init', () => {
   const args = { in_channels: 1, out_channels: 1, kernel_size: [3, 3], bias: true };
-  const code = pythonCode({ mode: 'conv2d', args, input: ones([1, 1, 4, 4]), output: { shape: [1, 1, 2, 2], data: [1, 2, 3, 4] } });
+  const code = pythonCode({ op: 'nn.Conv2d', args, input: ones([1, 1, 4, 4]), output: { shape: [1, 1, 2, 2], data: [1, 2, 3, 4] } });
   assert.ok(code.includes('c = nn.Conv2d(1, 1, 3)\n'));
   assert.ok(code.includes('random initialisation'));
   assert.ok(code.includes('print(y.shape)  # torch.Size([1, 1, 2, 2])'));
@@ -371,6 +371,6 @@ test('float literals round-trip through float32; integers end with a dot; −0 i
   assert.equal(pyFloat(1e-8), '1e-8');
   assert.equal(pyRounded(-0.0033999905), '-0.0034');
   assert.equal(pyRounded(27), '27');
-  assert.throws(() => pythonCode({ mode: 'conv3d', input: ones([1]) }), /mode/);
-  assert.throws(() => pythonCode({ mode: 'conv2d', args: {}, input: { shape: [1, 1, 2, 2], data: [1] } }), /input/);
+  assert.throws(() => pythonCode({ op: 'nn.Conv3d', input: ones([1]) }), /op/);
+  assert.throws(() => pythonCode({ op: 'nn.Conv2d', args: {}, input: { shape: [1, 1, 2, 2], data: [1] } }), /input/);
 });

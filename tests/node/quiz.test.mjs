@@ -1,4 +1,4 @@
-// www/quiz.js: shape and value guesses in the forms learners type, and the explanations (the
+// www/lib/quiz.js: shape and value guesses in the forms learners type, and the explanations (the
 // output-size formula and the dot product) filled in from the real wasm core.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import api from './pkg.mjs';
 import {
   parseShape, checkShapeGuess, parseNumber, checkValueGuess, explainShape, explainSize, explainDotProduct,
   explainTransposeShape, explainUnfoldShape, explainTransposeValue,
-} from '../../www/quiz.js';
+} from '../../www/lib/quiz.js';
 
 test('parseShape reads the usual spellings', () => {
   const cases = {

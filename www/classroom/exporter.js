@@ -4,8 +4,7 @@
 // module of its own that is fetched on the first GIF export, while its frames are drawn). No maths
 // here: every frame is the views drawing the model at one position.
 
-import { gifBlob, pngBlob, downloadBlob, loadGifEncoder, GifLoadError } from '../export.js';
-import { $ } from '../pages/dom.js';
+import { gifBlob, pngBlob, downloadBlob, loadGifEncoder, GifLoadError } from './export.js';
 import { useFont } from '../views/grid.js';
 
 /** GIF sizes: the width of each view in CSS pixels. */
@@ -17,25 +16,20 @@ const MAX_RGBA = 60 * 1024 * 1024; // the core takes at most 64 MiB of frames
 const PAD = 12;
 const HEAD = 26;
 
-/** Which views make a mode's GIF, side by side. */
-function gifViews(page, model) {
-  const want = {
-    conv2d: ['input', 'output'],
-    convTranspose2d: model.stepBy === 'output' ? ['zeroinsert'] : ['scatter'],
-    unfold: ['unfold'],
-    matrix: ['matrix'],
-  }[page.mode];
-  return page.views.filter(([name]) => want.includes(name));
+/** Which views make a mode's GIF, side by side (the mode says, by canvas name). */
+function gifViews(mode, model) {
+  const want = mode.classroom.gifViews(model);
+  return mode.views.filter(([name]) => want.includes(name));
 }
 
 const part = (v) => (Array.isArray(v) ? (v[0] === v[1] ? String(v[0]) : `${v[0]}x${v[1]}`) : String(v));
 
 /** A file name from the arguments: conv2d_k3_s2_p1.gif (dilation and groups when not 1). */
 export function exportName(mode, params, ext) {
-  const base = { conv2d: 'conv2d', convTranspose2d: 'convtranspose2d', unfold: 'unfold', matrix: 'convmatrix' }[mode] ?? 'convviz';
+  const base = mode.classroom.fileBase;
   let s = `${base}_k${part(params.kernel_size)}_s${part(params.stride)}_p${part(params.padding)}`;
   if (params.dilation.some((d) => d !== 1)) s += `_d${part(params.dilation)}`;
-  if (params.groups !== 1 && mode !== 'unfold') s += `_g${params.groups}`;
+  if (params.groups !== 1 && mode.classroom.groups) s += `_g${params.groups}`;
   return `${s}.${ext}`;
 }
 
@@ -55,6 +49,7 @@ export function framePositions(total, frameBytes) {
  * it (the next click tries again).
  */
 export function buildExport(ctx) {
+  const { $, listen } = ctx;
   const status = $('#export-status');
   const progress = $('#export-progress');
   const gifBtn = $('#export-gif');
@@ -66,10 +61,10 @@ export function buildExport(ctx) {
     else delete status.dataset.result;
   }
 
-  $('#export-png').addEventListener('click', async () => {
-    const { page, state } = ctx.current();
+  listen($('#export-png'), 'click', async () => {
+    const { mode, state } = ctx.current();
     ctx.drawAll(); // views off screen may not be drawn yet
-    const shown = page.views
+    const shown = mode.views
       .map(([name]) => ctx.canvases.get(name))
       .filter((cv) => cv && cv.el.getClientRects().length > 0 && cv.el.offsetParent !== null);
     if (!shown.length) return;
@@ -79,7 +74,7 @@ export function buildExport(ctx) {
     const x1 = Math.max(...rects.map((r) => r.right));
     const y1 = Math.max(...rects.map((r) => r.bottom));
     const dpr = shown[0].dpr || 1;
-    const out = document.createElement('canvas');
+    const out = status.ownerDocument.createElement('canvas');
     out.width = Math.ceil((x1 - x0 + 2 * PAD) * dpr);
     out.height = Math.ceil((y1 - y0 + 2 * PAD + HEAD) * dpr);
     const g = out.getContext('2d');
@@ -91,24 +86,25 @@ export function buildExport(ctx) {
       const r = rects[i];
       g.drawImage(cv.el, r.left - x0 + PAD, r.top - y0 + PAD + HEAD, r.width, r.height);
     });
-    const name = exportName(page.mode, state.params, 'png');
-    downloadBlob(await pngBlob(out), name);
+    const name = exportName(mode, state.params, 'png');
+    downloadBlob(await pngBlob(out), name, status.parentElement);
     say(`Saved ${name}`, 'png');
   });
 
-  gifBtn.addEventListener('click', async () => {
-    const { page, model, state } = ctx.current();
+  listen(gifBtn, 'click', async () => {
+    const { mode, model, state } = ctx.current();
     const width = GIF_SIZES[$('#gif-size').value] ?? GIF_SIZES.medium;
     const delay = GIF_SPEEDS[$('#gif-speed').value] ?? GIF_SPEEDS.normal;
-    const views = gifViews(page, model);
+    const views = gifViews(mode, model);
     const geoms = views.map(([, view]) => view.layout(model, width));
     const w = Math.round(views.length * width + (views.length + 1) * PAD);
     const h = Math.round(Math.max(...geoms.map((g) => g.height)) + 2 * PAD + HEAD);
     const positions = framePositions(model.total, w * h * 4);
-    const canvas = document.createElement('canvas');
+    const canvas = status.ownerDocument.createElement('canvas');
     canvas.width = w;
     canvas.height = h;
     const g = canvas.getContext('2d', { willReadFrequently: true });
+    g.paint = ctx.paint; // the app's value images, as on its own canvases
     const frames = [];
     gifBtn.disabled = true;
     gifBtn.setAttribute('aria-busy', 'true');
@@ -129,12 +125,12 @@ export function buildExport(ctx) {
         if (loadError) throw loadError;
         const p = positions[i];
         const tl = { position: p, prev: p, playing: false, slide: () => 1 };
-        const focus = page.focus(model, p, null);
-        const frame = page.frame(model, tl, focus, 0);
+        const focus = mode.focus(model, p, null);
+        const frame = mode.frame(model, tl, focus, 0);
         g.setTransform(1, 0, 0, 1, 0, 0);
         g.fillStyle = '#fff';
         g.fillRect(0, 0, w, h);
-        caption(g, `${ctx.repr()}   ${page.positionText(model, p)}`);
+        caption(g, `${ctx.repr()}   ${mode.positionText(model, p)}`);
         views.forEach(([, view], k) => {
           g.setTransform(1, 0, 0, 1, PAD + k * (width + PAD), PAD + HEAD);
           view.draw(g, model, frame, focus, geoms[k]);
@@ -150,8 +146,8 @@ export function buildExport(ctx) {
       say('Encoding…');
       await new Promise(requestAnimationFrame);
       const blob = gifBlob(encoder, frames, delay);
-      const name = exportName(page.mode, state.params, 'gif');
-      downloadBlob(blob, name);
+      const name = exportName(mode, state.params, 'gif');
+      downloadBlob(blob, name, status.parentElement);
       status.dataset.frames = String(frames.length);
       const sampled = positions.length < model.total ? ` (every ${Math.round(model.total / positions.length)}th of ${model.total} positions)` : '';
       say(`Saved ${name}: ${frames.length} frames${sampled}, ${Math.round(blob.size / 1024)} KB`, 'gif');

@@ -5,15 +5,13 @@
 // kernel becomes weight edits (so links and "Copy as PyTorch" keep it). Uploaded pixels are not
 // kept in links.
 
-import {
-  imageToTensor, sampleImage, KERNELS, UPSAMPLERS, kernelById, upsamplerById, parseKernel, kernelFor,
-} from '../imagein.js';
-import { imageActive } from '../state.js';
-import { $, el, setData, setProp, setText } from '../pages/dom.js';
+import { imageToTensor, sampleImage, parseKernel, kernelFor } from '../lib/imagein.js';
+import { imageActive } from '../lib/state.js';
+import { el, setData, setProp, setText } from '../lib/dom.js';
+import { MODES } from '../modes/registry.js';
 
 export const IMAGE_SIZES = [32, 48, 64, 96, 128, 192, 256];
 /** ConvTranspose2d doubles the side: its image inputs stop at 128 (a 256×256 output). */
-export const TRANSPOSE_MAX_IMAGE = 128;
 
 /** The tensor of an image source at a size and channel count. */
 function tensorOf(source, size, channels) {
@@ -39,7 +37,7 @@ export function restoreImage(state) {
  * The store.update(...) argument for an image input filtered by a kernel (Conv2d, 'same' padding)
  * or upsampled by one of UPSAMPLERS (ConvTranspose2d: its stride, padding and output_padding).
  */
-export function imageChange(image, kernel, mode = 'conv2d') {
+export function imageChange(image, kernel, mode) {
   const c = image.channels;
   const { weight, groups } = kernelFor(kernel, c, c);
   const [, , kh, kw] = weight.shape;
@@ -55,17 +53,9 @@ export function imageChange(image, kernel, mode = 'conv2d') {
     edits[`${o},${ci},${a},${b}`] = weight.data[i];
   }
   const shared = { in_channels: c, out_channels: c, height: image.size, width: image.size, kernel_size: [kh, kw], dilation: [1, 1], groups, bias: false };
-  const params = mode === 'convTranspose2d'
-    ? {
-      ...shared,
-      stride: [kernel.stride, kernel.stride],
-      padding: [kernel.padding, kernel.padding],
-      output_padding: [kernel.outputPadding, kernel.outputPadding],
-      output_size: null,
-    }
-    : { ...shared, stride: [1, 1], padding: [kh >> 1, kw >> 1], padding_mode: 'zeros' };
+  const params = { ...shared, ...mode.classroom.image.params(kernel, [kh, kw]) };
   return {
-    mode,
+    mode: mode.name,
     params,
     image,
     weight: { fill: 'zeros', seed: 1 },
@@ -75,6 +65,7 @@ export function imageChange(image, kernel, mode = 'conv2d') {
 
 /** Wire #image-panel. ctx: { store, pushHistory, notice }. Returns { sync(state) }. */
 export function buildImagePanel(ctx) {
+  const { $, $$, listen } = ctx;
   const panel = $('#image-panel');
   const size = $('#img-size');
   const channels = $('#img-channels');
@@ -83,37 +74,37 @@ export function buildImagePanel(ctx) {
   const customRow = $('#img-custom-row');
   const status = $('#img-status');
   const file = $('#img-file');
-  for (const s of IMAGE_SIZES) size.append(Object.assign(el('option', null, `${s}×${s}`), { value: String(s) }));
+  for (const s of IMAGE_SIZES) size.append(Object.assign(el('option', { text: `${s}×${s}` }), { value: String(s) }));
   size.value = '64';
   const kernelLabel = kernel.closest('label').firstChild;
 
   let uploaded = null; // the last uploaded picture (an ImageBitmap), to rescale
   let source = 'sample';
-  let mode = '';
-  const chosen = { conv2d: 'sobel-x', convTranspose2d: 'bilinear2' };
+  let mode = null;
+  const chosen = new Map(); // the menu's choice in each mode, while the learner moves between them
 
-  /** The kernel menu of a mode: Conv2d's filters and the learner's own, or the upsamplers. */
+  /** The menu of a mode: its filters (and the learner's own) or its upsamplers. */
   function showMode(m) {
-    if (m === mode || !(m in chosen)) return;
-    if (mode) chosen[mode] = kernel.value;
+    const hook = m && m.classroom.image;
+    if (m === mode || !hook) return;
+    if (mode) chosen.set(mode, kernel.value);
     mode = m;
-    const upsample = m === 'convTranspose2d';
-    kernelLabel.data = upsample ? 'upsample ' : 'kernel ';
-    const options = (upsample ? UPSAMPLERS : KERNELS).map((k) => Object.assign(el('option', null, k.title), { value: k.id }));
-    if (!upsample) options.push(Object.assign(el('option', null, 'Your own (type it below)'), { value: 'custom' }));
+    kernelLabel.data = `${hook.label} `;
+    const options = hook.choices.map((k) => Object.assign(el('option', { text: k.title }), { value: k.id }));
+    if (hook.custom) options.push(Object.assign(el('option', { text: 'Your own (type it below)' }), { value: 'custom' }));
     kernel.replaceChildren(...options);
-    kernel.value = chosen[m];
+    kernel.value = chosen.get(m) ?? hook.initial;
     customRow.hidden = kernel.value !== 'custom';
-    for (const o of size.options) o.disabled = upsample && Number(o.value) > TRANSPOSE_MAX_IMAGE;
-    if (upsample && Number(size.value) > TRANSPOSE_MAX_IMAGE) size.value = String(TRANSPOSE_MAX_IMAGE);
+    for (const o of size.options) o.disabled = Number(o.value) > hook.maxSide;
+    if (Number(size.value) > hook.maxSide) size.value = String(hook.maxSide);
   }
 
-  showMode('conv2d'); // until the first sync names the page's mode
+  // until the first sync names the mode on screen: the first mode that takes an image
+  showMode(MODES.find((m) => m.classroom.image));
 
   function currentKernel() {
-    if (mode === 'convTranspose2d') return upsamplerById(kernel.value);
-    if (kernel.value !== 'custom') return kernelById(kernel.value);
-    return parseKernel(custom.value);
+    if (kernel.value === 'custom') return parseKernel(custom.value);
+    return mode.classroom.image.choices.find((k) => k.id === kernel.value);
   }
 
   function apply(push = true) {
@@ -160,14 +151,14 @@ export function buildImagePanel(ctx) {
     apply();
   }
 
-  $('#img-sample').addEventListener('click', () => {
+  listen($('#img-sample'), 'click', () => {
     source = 'sample';
     apply();
   });
-  file.addEventListener('change', () => loadFile(file.files && file.files[0]));
-  for (const s of [size, channels, kernel]) s.addEventListener('change', () => apply());
-  $('#img-apply').addEventListener('click', () => apply());
-  $('#img-off').addEventListener('click', () => {
+  listen(file, 'change', () => loadFile(file.files && file.files[0]));
+  for (const s of [size, channels, kernel]) listen(s, 'change', () => apply());
+  listen($('#img-apply'), 'click', () => apply());
+  listen($('#img-off'), 'click', () => {
     ctx.pushHistory();
     ctx.store.update({
       params: { height: 5, width: 5, in_channels: 3, out_channels: 1, groups: 1, kernel_size: [3, 3], stride: [1, 1], padding: [0, 0], output_padding: [0, 0], bias: true },
@@ -177,14 +168,14 @@ export function buildImagePanel(ctx) {
   });
 
   // drag and drop onto the input view (Conv2d) or the scatter-add card, which shows the input (ConvTranspose2d)
-  for (const drop of [$('#card-input'), $('#card-scatter')]) {
-    drop.addEventListener('dragover', (e) => {
+  for (const drop of $$('[data-image-drop]')) {
+    listen(drop, 'dragover', (e) => {
       if (![...(e.dataTransfer?.types ?? [])].includes('Files')) return;
       e.preventDefault();
       drop.classList.add('is-drop');
     });
-    drop.addEventListener('dragleave', () => drop.classList.remove('is-drop'));
-    drop.addEventListener('drop', (e) => {
+    listen(drop, 'dragleave', () => drop.classList.remove('is-drop'));
+    listen(drop, 'drop', (e) => {
       e.preventDefault();
       drop.classList.remove('is-drop');
       loadFile(e.dataTransfer?.files?.[0]);
@@ -192,8 +183,9 @@ export function buildImagePanel(ctx) {
   }
 
   return {
-    sync(state) {
-      showMode(state.mode);
+    /** After a recompute: `shown` is the mode on screen. */
+    sync(state, shown) {
+      showMode(shown);
       const on = imageActive(state);
       setData(panel, 'active', String(on));
       setProp($('#img-off'), 'hidden', !on);

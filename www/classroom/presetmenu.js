@@ -3,9 +3,9 @@
 // the screen matches (after back / forward too; the page opened without a link is the preset
 // 'lecture-default'), or "Custom settings" once anything moved.
 
-import { PRESETS, presetById, presetGroups, presetUpdate } from '../presets.js';
-import { defaultState, defaultUi, toHash, cloneState } from '../state.js';
-import { el, setData, setText } from '../pages/dom.js';
+import { PRESETS, presetById, presetGroups, presetUpdate } from './presets.js';
+import { defaultState, defaultUi, toHash, cloneState } from '../lib/state.js';
+import { el, setData, setText } from '../lib/dom.js';
 
 /** The store.update(...) argument that loads a preset: every control, fills, edits, view choices. */
 export function presetChange(preset) {
@@ -33,15 +33,16 @@ function stateKey(state) {
   return toHash(s);
 }
 
-let presetKeys = null;
+
+/** Every preset's link (Predict first aside), to name the preset a state shows. */
+const PRESET_KEYS = new Map(PRESETS.map((p) => [presetKey(p), p.id]));
 
 /**
  * The id of the preset a state shows ('' when none: custom settings). States are compared by
  * their links, Predict first aside; the default state is the preset 'lecture-default'.
  */
 export function presetIdFor(state) {
-  presetKeys ??= new Map(PRESETS.map((p) => [presetKey(p), p.id]));
-  return presetKeys.get(stateKey(state)) ?? '';
+  return PRESET_KEYS.get(stateKey(state)) ?? '';
 }
 
 /**
@@ -51,31 +52,31 @@ export function presetIdFor(state) {
  * @returns {{ sync(state): void }} call after each recompute
  */
 export function buildPresetMenu(root, ctx) {
-  const select = el('select', 'preset-select');
-  select.id = 'preset';
-  const custom = el('option', null, 'Custom settings');
+  const select = el('select', { class: 'preset-select' });
+  select.id = `${ctx.prefix}preset`;
+  const custom = el('option', { text: 'Custom settings' });
   custom.value = '';
   select.append(custom);
   for (const { group, presets } of presetGroups()) {
-    const og = document.createElement('optgroup');
+    const og = el('optgroup');
     og.label = group;
     for (const p of presets) {
-      const o = el('option', null, p.title);
+      const o = el('option', { text: p.title });
       o.value = p.id;
       og.append(o);
     }
     select.append(og);
   }
-  const label = el('label', 'preset-label', 'Preset');
-  label.htmlFor = 'preset';
-  const note = el('p', 'hint preset-note');
-  note.id = 'preset-note';
+  const label = el('label', { class: 'preset-label', text: 'Preset' });
+  label.htmlFor = select.id;
+  const note = el('p', { class: 'hint preset-note' });
+  note.id = `${ctx.prefix}preset-note`;
   note.setAttribute('aria-live', 'polite');
   select.setAttribute('aria-describedby', 'preset-note');
-  root.append(el('div', 'preset-row'), note);
+  root.append(el('div', { class: 'preset-row' }), note);
   root.firstChild.append(label, select);
 
-  select.addEventListener('change', () => {
+  ctx.listen(select, 'change', () => {
     const p = presetById(select.value);
     if (!p) return;
     ctx.pushHistory();

@@ -2,30 +2,10 @@
 // screen — the call with every non-default argument, x and the weights as literals (edited cells
 // included), the expected torch.Size and values as comments — and a Copy button.
 
-import { pythonCode } from '../pycode.js';
-import { makeInput, makeWeights } from '../tensors.js';
-import { convOptions } from '../modes/conv2d.js';
-import { $ } from '../pages/dom.js';
+import { pythonCode } from '../lib/python.js';
 
 /** Above this many input numbers the literal would drown the code: the image is loaded instead. */
 const MAX_INPUT_LITERAL = 4096;
-
-/**
- * The pythonCode spec of what is on screen (the model's own tensors, never recomputed; the Matrix
- * mode shows one channel pair, so its code is the whole Conv2d, run by the core here).
- */
-export function pythonSpec(mode, model, state, api) {
-  const args = state.params;
-  if (mode === 'conv2d' || mode === 'convTranspose2d') {
-    return { mode, args, input: model.input, weight: model.weight, bias: model.bias, output: model.output };
-  }
-  if (mode === 'unfold') return { mode: 'unfold', args, input: model.input, output: model.columns };
-  // matrix: nn.Conv2d with the page's tensors
-  const input = makeInput(state);
-  const { weight, bias } = makeWeights(api, state);
-  const output = api.conv2d(input, weight, bias, convOptions(args));
-  return { mode: 'conv2d', args, input, weight, bias, output };
-}
 
 /** Python that loads an image input the way the page made it (approximately: crop, resize). */
 function imageLines(state) {
@@ -61,6 +41,7 @@ export function codeFor(spec, state) {
  * the panel is closed: the code is written when it opens).
  */
 export function buildPythonPanel(ctx) {
+  const { $, $$, listen } = ctx;
   const panel = $('#python-panel');
   const code = $('#py-code');
   const status = $('#py-status');
@@ -73,18 +54,18 @@ export function buildPythonPanel(ctx) {
     written = last;
     const { mode, model, state } = last;
     try {
-      code.textContent = codeFor(pythonSpec(mode, model, state, ctx.api), state);
-      panel.dataset.mode = mode;
+      code.textContent = codeFor(mode.classroom.python(model, state, ctx.api), state);
+      panel.dataset.mode = mode.name;
     } catch (e) {
       code.textContent = `# could not write the code: ${e.message}`;
     }
   }
 
-  panel.addEventListener('toggle', () => {
+  listen(panel, 'toggle', () => {
     if (panel.open) write();
   });
-  for (const b of document.querySelectorAll('[data-action="show-python"]')) {
-    b.addEventListener('click', () => {
+  for (const b of $$('[data-action="show-python"]')) {
+    listen(b, 'click', () => {
       panel.open = true;
       write();
       panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
@@ -92,13 +73,13 @@ export function buildPythonPanel(ctx) {
   }
 
   function selectCode() {
-    const range = document.createRange();
+    const range = code.ownerDocument.createRange();
     range.selectNodeContents(code);
     const sel = getSelection();
     sel.removeAllRanges();
     sel.addRange(range);
   }
-  copy.addEventListener('click', async () => {
+  listen(copy, 'click', async () => {
     write();
     const text = code.textContent;
     try {
@@ -111,10 +92,11 @@ export function buildPythonPanel(ctx) {
       status.textContent = 'Selected: press Ctrl+C (⌘C) to copy';
       status.dataset.result = 'selected';
     }
-    setTimeout(() => {
+    const t = setTimeout(() => {
       status.textContent = '';
       delete status.dataset.result;
     }, 4000);
+    ctx.own(() => clearTimeout(t));
   });
 
   return {

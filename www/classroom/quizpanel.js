@@ -5,210 +5,199 @@
 // (the input and weight cards stay in view) and in the ConvTranspose2d tab stepping through output
 // cells (the zero-insertion card stays in view, the current cell withheld). Kept in links.
 
-import {
-  checkShapeGuess, checkValueGuess, explainShape, explainTransposeShape, explainUnfoldShape, explainDotProduct,
-  explainTransposeValue,
-} from '../quiz.js';
-import { $, setAttr, setData, setProp } from '../pages/dom.js';
+import { checkShapeGuess, checkValueGuess } from '../lib/quiz.js';
+import { setAttr, setData, setProp } from '../lib/dom.js';
+import { MODES } from '../modes/registry.js';
 
-/** The shape question of each tab: its wording, the true shape, and the lines that explain it. */
-const SHAPE = {
-  conv2d: {
-    question: () => 'What is the shape of y = the layer(x)?',
-    placeholder: 'e.g. [1, 1, 3, 3] or 3x3',
-    expected: (m) => m.output.shape,
-    explain: (m) => {
-      const ex = explainShape(m.arithmetic);
-      return [ex.height, ex.width];
-    },
-  },
-  convTranspose2d: {
-    question: (m, p) => {
-      const call = p.output_size ? `x, output_size=(${p.output_size[0]}, ${p.output_size[1]})` : 'x';
-      return `What is the shape of y = the layer(${call})?`;
-    },
-    placeholder: 'e.g. [1, 1, 5, 5] or 5x5',
-    expected: (m) => m.output.shape,
-    explain: (m, p) => explainTransposeShape(m.arithmetic, p.output_size),
-  },
-  unfold: {
-    question: () => 'What is the shape of F.unfold(x) with the arguments above: [N, rows, columns]?',
-    placeholder: 'e.g. [1, 27, 9]',
-    expected: (m) => m.columns.shape,
-    explain: (m) => explainUnfoldShape(m.arithmetic, m.cin),
-  },
-};
-
-/**
- * The value question of each tab that has one: its wording and the sum that explains it, for
- * output cell (co, l). ConvTranspose2d's is asked while the timeline steps through output cells.
- */
-const VALUE = {
-  conv2d: {
-    question: (c) => `What is y[0, ${c.co}, ${c.oh}, ${c.ow}], the value of the cell the kernel is on?`,
-    explain: (m, c) => explainDotProduct(m.steps(c.co, c.l)),
-  },
-  convTranspose2d: {
-    question: (c) => `What is y[0, ${c.co}, ${c.oh}, ${c.ow}], the cell the flipped kernel is on? (The zero-insertion card shows what it reads.)`,
-    explain: (m, c) => explainTransposeValue(m.zero.steps(c.co, c.l), (t) => m.readsInput(t)),
-  },
-};
+/** The tabs that ask a kind of question, for the messages ("the Conv2d and Unfold / Fold tabs"). */
+function tabsAsking(kind) {
+  const tabs = MODES.filter((m) => m.classroom[kind]).map((m) => m.tab);
+  return tabs.length > 1 ? `${tabs.slice(0, -1).join(', ')} and ${tabs[tabs.length - 1]}` : tabs.join('');
+}
 
 /** Wire #quiz and the toolbar's toggle. ctx: { store, timeline, markDirty }. */
 export function buildQuiz(ctx) {
-  const card = $('#quiz');
-  const toggle = $('#quiz-toggle');
-  const question = $('#quiz-question');
-  const form = $('#quiz-form');
-  const guess = $('#quiz-guess');
-  const result = $('#quiz-result');
-  const explain = $('#quiz-explain');
-  const next = $('#quiz-next');
-  let model = null;
-  let mode = ''; // the tab shown (its question, when model is set)
-  let params = null;
-  let kind = '';
-  let key = '';
-  let revealed = false;
-  let lastKind = 'shape';
-  const kindRadios = [...document.querySelectorAll('input[name="quiz-kind"]')];
+  const { $, $$, listen } = ctx;
+  const parts = {
+    card: $('#quiz'),
+    toggle: $('#quiz-toggle'),
+    question: $('#quiz-question'),
+    form: $('#quiz-form'),
+    guess: $('#quiz-guess'),
+    result: $('#quiz-result'),
+    explain: $('#quiz-explain'),
+    next: $('#quiz-next'),
+    kindRadios: $$('input[name$="quiz-kind"]'),
+    host: ctx.host,
+  };
+  // The question asked: `model` (null while none is), `mode` (the mode shown: its question, when
+  // model is set), `params`, `kind` ('shape', 'value' or ''), `key` (what it asks about:
+  // `mode:kind:params:answer|timeline position`) and whether its answer is `revealed`.
+  const q = { model: null, mode: null, params: null, kind: '', key: '', revealed: false };
 
-  toggle.addEventListener('click', () => {
-    const on = ctx.store.state.ui.quiz;
-    if (on) lastKind = on;
-    ctx.store.setUi('quiz', on ? '' : lastKind);
-  });
-  for (const r of document.querySelectorAll('input[name="quiz-kind"]')) {
-    r.addEventListener('change', () => {
-      if (!r.checked) return;
-      // ConvTranspose2d's value questions follow the output cells: asking for one steps through them
-      if (r.value === 'value' && mode === 'convTranspose2d') ctx.store.update({ ui: { quiz: 'value', step: 'output' } });
-      else ctx.store.setUi('quiz', r.value);
-    });
-  }
-
-  function hide(on) {
-    document.body.classList.toggle('quiz-hiding', on && kind === 'shape');
-    document.body.classList.toggle('quiz-hiding-value', on && kind === 'value');
-  }
-
-  function reset(text) {
-    revealed = false;
-    card.dataset.revealed = 'false';
-    delete card.dataset.correct;
-    question.textContent = text;
-    result.textContent = '';
-    result.className = 'quiz-result';
-    explain.textContent = '';
-    guess.value = '';
-    next.hidden = true;
-    hide(true);
-  }
-
-  function current() {
-    const p = ctx.timeline.position;
-    const { co, l } = model.position(p);
-    return { p, co, l, oh: Math.floor(l / model.wo), ow: l % model.wo };
-  }
-
-  function ask() {
-    if (!model) return;
-    if (kind === 'shape') {
-      const q = SHAPE[mode];
-      reset(`x has torch.Size([1, ${model.cin}, ${model.h}, ${model.w}]). ${q.question(model, params)}`);
-      guess.placeholder = q.placeholder;
-    } else {
-      ctx.timeline.pause();
-      const c = current();
-      key = `${key.split('|')[0]}|${c.p}`;
-      reset(VALUE[mode].question(c));
-      guess.placeholder = 'a number, e.g. 27 or -0.5';
-    }
-  }
-
-  form.addEventListener('submit', (e) => {
+  listenKinds(ctx, parts, q);
+  listen(parts.form, 'submit', (e) => {
     e.preventDefault();
-    if (!model || !kind) return;
-    let r;
-    if (kind === 'shape') {
-      const q = SHAPE[mode];
-      r = checkShapeGuess(guess.value, q.expected(model));
-      if (r.valid) explain.textContent = q.explain(model, params).join('\n');
-    } else {
-      const c = current();
-      const expected = model.output.data[c.co * model.L + c.l];
-      r = checkValueGuess(guess.value, expected);
-      if (r.valid) explain.textContent = VALUE[mode].explain(model, c);
-    }
-    result.textContent = r.valid ? (r.correct ? `✓ ${r.message} Well done.` : r.message) : r.message;
-    result.className = `quiz-result ${r.valid ? (r.correct ? 'is-good' : 'is-bad') : ''}`;
-    if (!r.valid) return;
-    revealed = true;
-    card.dataset.revealed = 'true';
-    card.dataset.correct = String(r.correct);
-    next.hidden = kind !== 'value';
-    hide(false);
-    ctx.markDirty();
+    checkGuess(ctx, parts, q);
   });
-
-  next.addEventListener('click', () => {
+  listen(parts.next, 'click', () => {
     ctx.timeline.step(1, performance.now());
-    ask();
+    ask(ctx, parts, q);
     ctx.markDirty();
   });
 
   return {
     /** After each recompute. */
     render(pageMode, m, state) {
-      const want = state.ui.quiz;
-      setAttr(toggle, 'aria-pressed', String(Boolean(want)));
-      setProp(card, 'hidden', !want);
-      for (const r of kindRadios) {
-        setProp(r, 'checked', r.value === want);
-        const off = r.value === 'value' && !VALUE[pageMode];
-        setProp(r, 'disabled', off);
-        if (r.labels[0]) setAttr(r.labels[0], 'title', off ? 'Value questions work in the Conv2d and ConvTranspose2d tabs' : '');
-      }
-      mode = pageMode;
-      let refusal = '';
-      if (want && !SHAPE[pageMode]) refusal = 'Predict first works in the Conv2d, ConvTranspose2d and Unfold / Fold tabs.';
-      else if (want === 'value' && !VALUE[pageMode]) {
-        refusal = 'Value questions work in the Conv2d and ConvTranspose2d tabs. Here, predict the output shape.';
-      } else if (want === 'value' && pageMode === 'convTranspose2d' && m.stepBy !== 'output') {
-        refusal = 'Value questions follow the output cells: choose “output cells (zero-insertion)” under Step through.';
-      }
-      if (!want || refusal) {
-        model = null;
-        kind = '';
-        hide(false);
-        setData(card, 'kind', '');
-        if (want) {
-          question.textContent = refusal;
-          form.hidden = true;
-          result.textContent = '';
-          explain.textContent = '';
-        }
-        return;
-      }
-      setProp(form, 'hidden', false);
-      const k = `${pageMode}:${want}:${JSON.stringify(state.params)}:${SHAPE[pageMode].expected(m)}`;
-      const changed = model !== m || kind !== want;
-      model = m;
-      params = state.params;
-      kind = want;
-      card.dataset.kind = want;
-      if (changed && (k !== key.split('|')[0] || !revealed || want === 'value')) {
-        key = k;
-        ask();
-      } else hide(!revealed);
+      renderQuiz(ctx, parts, q, pageMode, m, state);
     },
     /** Whether a value question waits for its guess (the views withhold the asked cell). */
-    withheld: () => kind === 'value' && !revealed,
+    withheld: () => q.kind === 'value' && !q.revealed,
     /** Every frame: a value question follows the timeline (a new cell is a new question). */
     frame() {
-      if (!model || kind !== 'value') return;
+      if (!q.model || q.kind !== 'value') return;
       const p = ctx.timeline.position;
-      if (`${key.split('|')[0]}|${p}` !== key) ask();
+      if (`${q.key.split('|')[0]}|${p}` !== q.key) ask(ctx, parts, q);
     },
   };
+}
+
+/** The toolbar's toggle (it brings back the last kind asked) and the kind radios. */
+function listenKinds(ctx, { toggle, kindRadios }, q) {
+  let lastKind = 'shape';
+  ctx.listen(toggle, 'click', () => {
+    const on = ctx.store.state.ui.quiz;
+    if (on) lastKind = on;
+    ctx.store.setUi('quiz', on ? '' : lastKind);
+  });
+  for (const r of kindRadios) {
+    ctx.listen(r, 'change', () => {
+      if (!r.checked) return;
+      // a mode may need view choices for its value question (ConvTranspose2d: step through outputs)
+      const ui = r.value === 'value' && q.mode && q.mode.classroom.value ? q.mode.classroom.value.ui : null;
+      if (ui) ctx.store.update({ ui: { quiz: 'value', ...ui } });
+      else ctx.store.setUi('quiz', r.value);
+    });
+  }
+}
+
+/** Hide what the question asks about (the output shape, or the asked cell's value) while `on`. */
+function hide({ host }, q, on) {
+  host.classList.toggle('quiz-hiding', on && q.kind === 'shape');
+  host.classList.toggle('quiz-hiding-value', on && q.kind === 'value');
+}
+
+/** A new question, `text`: no guess, no answer, the answer hidden. */
+function reset(ctx, parts, q, text) {
+  const { card, question, result, explain, guess, next } = parts;
+  q.revealed = false;
+  card.dataset.revealed = 'false';
+  delete card.dataset.correct;
+  question.textContent = text;
+  result.textContent = '';
+  result.className = 'quiz-result';
+  explain.textContent = '';
+  guess.value = '';
+  next.hidden = true;
+  hide(parts, q, true);
+}
+
+/** The output cell at the timeline's position: p, its channel co, its flat index l, and oh, ow. */
+function current(ctx, q) {
+  const p = ctx.timeline.position;
+  const { co, l } = q.model.position(p);
+  return { p, co, l, oh: Math.floor(l / q.model.wo), ow: l % q.model.wo };
+}
+
+/** Ask the question of the kind shown (a value question pauses the timeline on its cell). */
+function ask(ctx, parts, q) {
+  const { model, mode, params } = q;
+  if (!model) return;
+  if (q.kind === 'shape') {
+    const shape = mode.classroom.shape;
+    reset(ctx, parts, q, `x has torch.Size([1, ${model.cin}, ${model.h}, ${model.w}]). ${shape.question(model, params)}`);
+    parts.guess.placeholder = shape.placeholder;
+  } else {
+    ctx.timeline.pause();
+    const c = current(ctx, q);
+    q.key = `${q.key.split('|')[0]}|${c.p}`;
+    reset(ctx, parts, q, mode.classroom.value.question(c));
+    parts.guess.placeholder = 'a number, e.g. 27 or -0.5';
+  }
+}
+
+/** Check the typed guess: a readable one reveals the answer and the formula or sum behind it. */
+function checkGuess(ctx, parts, q) {
+  const { card, guess, result, explain, next } = parts;
+  const { model, mode, params, kind } = q;
+  if (!model || !kind) return;
+  let r;
+  if (kind === 'shape') {
+    const shape = mode.classroom.shape;
+    r = checkShapeGuess(guess.value, shape.expected(model));
+    if (r.valid) explain.textContent = shape.explain(model, params).join('\n');
+  } else {
+    const c = current(ctx, q);
+    const expected = model.output.data[c.co * model.L + c.l];
+    r = checkValueGuess(guess.value, expected);
+    if (r.valid) explain.textContent = mode.classroom.value.explain(model, c);
+  }
+  result.textContent = r.valid ? (r.correct ? `✓ ${r.message} Well done.` : r.message) : r.message;
+  result.className = `quiz-result ${r.valid ? (r.correct ? 'is-good' : 'is-bad') : ''}`;
+  if (!r.valid) return;
+  q.revealed = true;
+  card.dataset.revealed = 'true';
+  card.dataset.correct = String(r.correct);
+  next.hidden = kind !== 'value';
+  hide(parts, q, false);
+  ctx.markDirty();
+}
+
+/** Why the page's mode cannot ask the question `want` of model `m` ('' when it can). */
+function refusalOf(want, pageMode, m) {
+  const { shape, value } = pageMode.classroom;
+  if (want && !shape) return `Predict first works in the ${tabsAsking('shape')} tabs.`;
+  if (want === 'value' && !value) return `Value questions work in the ${tabsAsking('value')} tabs. Here, predict the output shape.`;
+  if (want === 'value' && value.refusal) return value.refusal(m);
+  return '';
+}
+
+/** Show the quiz as `state` asks (ui.quiz: '', 'shape' or 'value'); a new question when it changed. */
+function renderQuiz(ctx, parts, q, pageMode, m, state) {
+  const { card, toggle, question, form, result, explain, kindRadios } = parts;
+  const want = state.ui.quiz;
+  setAttr(toggle, 'aria-pressed', String(Boolean(want)));
+  setProp(card, 'hidden', !want);
+  for (const r of kindRadios) {
+    setProp(r, 'checked', r.value === want);
+    const off = r.value === 'value' && !pageMode.classroom.value;
+    setProp(r, 'disabled', off);
+    if (r.labels[0]) setAttr(r.labels[0], 'title', off ? `Value questions work in the ${tabsAsking('value')} tabs` : '');
+  }
+  q.mode = pageMode;
+  const refusal = refusalOf(want, pageMode, m);
+  if (!want || refusal) {
+    q.model = null;
+    q.kind = '';
+    hide(parts, q, false);
+    setData(card, 'kind', '');
+    if (want) {
+      question.textContent = refusal;
+      form.hidden = true;
+      result.textContent = '';
+      explain.textContent = '';
+    }
+    return;
+  }
+  setProp(form, 'hidden', false);
+  const k = `${pageMode.name}:${want}:${JSON.stringify(state.params)}:${pageMode.classroom.shape.expected(m)}`;
+  const changed = q.model !== m || q.kind !== want;
+  q.model = m;
+  q.params = state.params;
+  q.kind = want;
+  card.dataset.kind = want;
+  if (changed && (k !== q.key.split('|')[0] || !q.revealed || want === 'value')) {
+    q.key = k;
+    ask(ctx, parts, q);
+  } else hide(parts, q, !q.revealed);
 }

@@ -3,25 +3,19 @@
 // DOM text built from trace.steps (never recomputed here): every term is a span carrying the
 // raw w and x as data attributes, the total carries the trace's output value.
 
-import { formatValue } from './grid.js';
-import { setData, setProp, setText } from '../pages/dom.js';
+import { formatValue } from '../lib/format.js';
+import { el, setData, setProp, setText } from '../lib/dom.js';
 
 const MAX_TERMS = 96;
 
-function el(tag, cls, textContent) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (textContent !== undefined) e.textContent = textContent;
-  return e;
-}
 
 const paren = (v) => (v < 0 ? `(${formatValue(v)})` : formatValue(v));
 
-/** The DOM of the last render into a root: its structure key and the nodes updated in place. */
-const shown = new WeakMap();
+/** What a dot-product element shows: its parts, kept on the element (symbol-keyed). */
+const SHOWN = Symbol('dot product parts');
 
-/** What a term's tooltip says, by term: written into its title on pointerover only. */
-const tips = new WeakMap();
+/** A term's tooltip data, kept on the term's element. */
+const TIP = Symbol('term tip');
 
 function tipText({ tap, co, ci }) {
   return `weight[${co}, ${ci}, ${tap.i}, ${tap.j}] = ${tap.w}\n`
@@ -32,7 +26,7 @@ function tipText({ tap, co, ci }) {
 
 function showTip(e) {
   const term = e.target instanceof Element ? e.target.closest('.term') : null;
-  const tip = term && tips.get(term);
+  const tip = term && term[TIP];
   if (tip) setProp(term, 'title', tipText(tip));
 }
 
@@ -72,12 +66,12 @@ export function render(root, model, focus) {
   if (holes) notes.push(`${holes} dilation hole${holes === 1 ? '' : 's'} skipped`);
   const key = `${Boolean(model.bias)}|${hidden}|${items.map(({ tap }) => tap.c).join(',')}`;
 
-  let dom = shown.get(root);
+  let dom = root[SHOWN];
   if (!dom || dom.key !== key || root.firstChild !== dom.head) {
     if (!dom) root.addEventListener('pointerover', showTip);
     dom = build(root, items, hidden, Boolean(model.bias));
     dom.key = key;
-    shown.set(root, dom);
+    root[SHOWN] = dom;
   }
   setText(dom.y, `y[0, ${co}, ${focus.oh}, ${focus.ow}]`);
   // each term's text and data-* compared with what this render wrote last (no DOM reads)
@@ -101,7 +95,7 @@ export function render(root, model, focus) {
     put('tap', String(n));
     put('row', String((tap.c * model.kh + tap.i) * model.kw + tap.j));
     // the tooltip is written when the pointer reaches the term (a title change restyles it)
-    tips.set(term, { tap, co, ci: tap.c - model.groupOfIn(tap.c) * model.cg });
+    term[TIP] = { tap, co, ci: tap.c - model.groupOfIn(tap.c) * model.cg };
   });
   setText(dom.sum, formatValue(s.sum));
   if (dom.b) setText(dom.b, paren(s.bias));
@@ -111,37 +105,37 @@ export function render(root, model, focus) {
 
 /** New children for `root`: the head, one line per channel with a span per term, the total. */
 function build(root, items, hidden, bias) {
-  const y = el('span', 'dp-y');
-  const head = el('p', 'dp-head');
+  const y = el('span', { class: 'dp-y' });
+  const head = el('p', { class: 'dp-head' });
   head.append(y, ' = Σ wᵢ·xᵢ', bias ? ' + b' : '');
 
-  const termsBox = el('div', 'dp-terms');
+  const termsBox = el('div', { class: 'dp-terms' });
   const terms = [];
   let line = null;
   let lineChannel = -1;
   for (const { tap } of items) {
     if (tap.c !== lineChannel) {
-      line = el('div', 'dp-line');
-      line.append(el('span', 'dp-chan', `c${tap.c}`));
+      line = el('div', { class: 'dp-line' });
+      line.append(el('span', { class: 'dp-chan', text: `c${tap.c}` }));
       termsBox.append(line);
       lineChannel = tap.c;
     } else {
-      line.append(el('span', 'dp-op', '+'));
+      line.append(el('span', { class: 'dp-op', text: '+' }));
     }
-    const term = el('span', 'term');
+    const term = el('span', { class: 'term' });
     terms.push(term);
     line.append(term);
   }
-  if (hidden > 0) termsBox.append(el('div', 'dp-more', `… and ${hidden} more term${hidden === 1 ? '' : 's'}`));
+  if (hidden > 0) termsBox.append(el('div', { class: 'dp-more', text: `… and ${hidden} more term${hidden === 1 ? '' : 's'}` }));
 
-  const total = el('p', 'dp-total');
-  const sum = el('span', 'dp-sum');
-  const b = bias ? el('span', 'dp-b') : null;
-  const out = el('span', 'dp-out');
+  const total = el('p', { class: 'dp-total' });
+  const sum = el('span', { class: 'dp-sum' });
+  const b = bias ? el('span', { class: 'dp-b' }) : null;
+  const out = el('span', { class: 'dp-out' });
   total.append('= ', sum);
   if (b) total.append(' + ', b);
   total.append(' = ', out);
-  const note = el('p', 'dp-note');
+  const note = el('p', { class: 'dp-note' });
 
   root.replaceChildren(head, termsBox, total, note);
   return { head, y, terms, last: terms.map(() => ({})), sum, b, out, note };

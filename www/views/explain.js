@@ -2,28 +2,23 @@
 // arithmetic), the chains of shapes, the matrix row written out and the equality checks — text
 // built with textContent only, every number read from the model.
 
-import { formatValue } from './grid.js';
+import { formatValue } from '../lib/format.js';
+import { el } from '../lib/dom.js';
 
 const size = (dims) => `torch.Size([${dims.join(', ')}])`;
 
-function el(tag, cls, textContent) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (textContent !== undefined) e.textContent = textContent;
-  return e;
-}
 
-const v = (s) => el('span', 'num', String(s));
+const v = (s) => el('span', { class: 'num', text: String(s) });
 const paren = (x) => (x < 0 ? `(${formatValue(x)})` : formatValue(x));
 
 function chain(rows) {
-  const table = el('table', 'shape-chain');
+  const table = el('table', { class: 'shape-chain' });
   const tbody = el('tbody');
   for (const [name, shape, meaning] of rows) {
     const tr = el('tr');
     const td = el('td');
-    td.append(el('span', 'size', size(shape)), el('span', 'meaning', meaning));
-    tr.append(el('th', null, name), td);
+    td.append(el('span', { class: 'size', text: size(shape) }), el('span', { class: 'meaning', text: meaning }));
+    tr.append(el('th', { text: name }), td);
     tbody.append(tr);
   }
   table.append(tbody);
@@ -32,11 +27,11 @@ function chain(rows) {
 
 /** H_out = (3 − 1)·2 − 2·1 + 1·(3 − 1) + 0 + 1 = 5 */
 function transposeLine(name, a) {
-  const p = el('p', 'f-live');
+  const p = el('p', { class: 'f-live' });
   p.dataset.output = String(a.output);
   p.append(
-    el('span', 'f-lhs', `${name}_out`), ' = (', v(a.input), ' − 1)·', v(a.stride), ' − 2·', v(a.padding), ' + ',
-    v(a.dilation), '·(', v(a.kernel), ' − 1) + ', v(a.outputPadding), ' + 1 = ', el('strong', 'f-result', String(a.output)),
+    el('span', { class: 'f-lhs', text: `${name}_out` }), ' = (', v(a.input), ' − 1)·', v(a.stride), ' − 2·', v(a.padding), ' + ',
+    v(a.dilation), '·(', v(a.kernel), ' − 1) + ', v(a.outputPadding), ' + 1 = ', el('strong', { class: 'f-result', text: String(a.output) }),
   );
   return p;
 }
@@ -45,18 +40,18 @@ function transposeLine(name, a) {
 export function renderTranspose(root, model) {
   const { height: ah, width: aw } = model.arithmetic;
   const free = model.free;
-  const general = el('p', 'f-general');
-  general.append(el('span', 'f-lhs', 'H_out'), ' = (H − 1)·stride − 2·padding + dilation·(kernel_size − 1) + output_padding + 1   (W_out alike)');
-  const range = el('p', 'f-range');
+  const general = el('p', { class: 'f-general' });
+  general.append(el('span', { class: 'f-lhs', text: 'H_out' }), ' = (H − 1)·stride − 2·padding + dilation·(kernel_size − 1) + output_padding + 1   (W_out alike)');
+  const range = el('p', { class: 'f-range' });
   range.dataset.min = `${free.height.minOutput},${free.width.minOutput}`;
   range.dataset.max = `${free.height.maxOutput},${free.width.maxOutput}`;
   const maxOp = [Math.max(model.stride[0], model.dilation[0]) - 1, Math.max(model.stride[1], model.dilation[1]) - 1];
   range.append(
-    'Valid output_size: from ', el('strong', null, `(${free.height.minOutput}, ${free.width.minOutput})`), ' to ',
-    el('strong', null, `(${free.height.maxOutput}, ${free.width.maxOutput})`),
+    'Valid output_size: from ', el('strong', { text: `(${free.height.minOutput}, ${free.width.minOutput})` }), ' to ',
+    el('strong', { text: `(${free.height.maxOutput}, ${free.width.maxOutput})` }),
     ` — every size a Conv2d with these arguments maps to ${model.h}×${model.w}; output_padding = output_size − minimum, so it stays < max(stride, dilation) (here ≤ ${maxOp[0]}, ${maxOp[1]}).`,
   );
-  const picked = el('p', 'f-unused');
+  const picked = el('p', { class: 'f-unused' });
   const op = model.outputPadding;
   const given = model.roundTrip.outputSize;
   const dashed = op[0] || op[1] ? ' — the dashed orange rows / columns of the output' : '';
@@ -64,10 +59,10 @@ export function renderTranspose(root, model) {
     ? `output_size=(${given[0]}, ${given[1]}) picks output_padding = (${op[0]}, ${op[1]})${dashed}.`
     : `output_padding = (${op[0]}, ${op[1]})${dashed}.`;
   const zi = model.zeroInsert.padding;
-  const zLine = el('p', 'f-zero');
+  const zLine = el('p', { class: 'f-zero' });
   const side = (n, what) => (n >= 0 ? `${n}` : `${n} (negative: padding crops ${-n} ${what}${-n === 1 ? '' : 's'} instead)`);
   zLine.append(
-    el('strong', null, 'Zero insertion: '),
+    el('strong', { text: 'Zero insertion: ' }),
     `${model.stride[0] - 1} zero${model.stride[0] - 1 === 1 ? '' : 's'} between rows and ${model.stride[1] - 1} between columns (stride − 1); `,
     `each side padded by dilation·(kernel_size − 1) − padding = ${model.dilation[0]}·${model.kh - 1} − ${model.padding[0]} = ${side(zi.top, 'row')}`,
     model.kh !== model.kw || model.padding[0] !== model.padding[1] || model.dilation[0] !== model.dilation[1]
@@ -89,11 +84,11 @@ export function renderTranspose(root, model) {
 
 /** L = H_out·W_out with the numbers: H_out = ⌊(5 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 3 */
 function convLine(name, a) {
-  const p = el('p', 'f-live');
+  const p = el('p', { class: 'f-live' });
   p.dataset.output = String(a.output);
   p.append(
-    el('span', 'f-lhs', `${name}_out`), ' = ⌊(', v(a.input), ' + 2·', v(a.padBefore), ' − ', v(a.dilation), '·(', v(a.kernel),
-    ' − 1) − 1) / ', v(a.stride), '⌋ + 1 = ', el('strong', 'f-result', String(a.output)),
+    el('span', { class: 'f-lhs', text: `${name}_out` }), ' = ⌊(', v(a.input), ' + 2·', v(a.padBefore), ' − ', v(a.dilation), '·(', v(a.kernel),
+    ' − 1) − 1) / ', v(a.stride), '⌋ + 1 = ', el('strong', { class: 'f-result', text: String(a.output) }),
   );
   return p;
 }
@@ -101,18 +96,18 @@ function convLine(name, a) {
 /** The Unfold / Fold explanation: how many columns, the shapes, the identity. */
 export function renderUnfold(root, model) {
   const { height: ah, width: aw } = model.arithmetic;
-  const general = el('p', 'f-general', 'L = H_out · W_out kernel positions; each becomes one column of C·kh·kw numbers.');
-  const L = el('p', 'f-live');
-  L.append(el('span', 'f-lhs', 'L'), ' = ', v(ah.output), ' · ', v(aw.output), ' = ', el('strong', 'f-result', String(model.L)));
-  const check = el('p', model.identityHolds ? 'f-check is-good' : 'f-check is-bad');
+  const general = el('p', { class: 'f-general', text: 'L = H_out · W_out kernel positions; each becomes one column of C·kh·kw numbers.' });
+  const L = el('p', { class: 'f-live' });
+  L.append(el('span', { class: 'f-lhs', text: 'L' }), ' = ', v(ah.output), ' · ', v(aw.output), ' = ', el('strong', { class: 'f-result', text: String(model.L) }));
+  const check = el('p', { class: model.identityHolds ? 'f-check is-good' : 'f-check is-bad' });
   check.id = 'fold-check';
   check.dataset.equal = String(model.identityHolds);
   check.textContent = model.identityHolds
     ? '✓ fold(unfold(x)) equals x ⊙ count, cell for cell: fold sums every copy unfold made, so a cell read by n patches comes back n times.'
     : '✗ fold(unfold(x)) differs from x ⊙ count.';
   const unused = ah.unused > 0 || aw.unused > 0
-    ? el('p', 'f-unused has-unused', `The floor leaves ${ah.unused} row${ah.unused === 1 ? '' : 's'} and ${aw.unused} column${aw.unused === 1 ? '' : 's'} of the padded input unread (hatched red): their count is 0, so fold returns 0 there.`)
-    : el('p', 'f-unused', 'Every padded cell is read by at least one patch.');
+    ? el('p', { class: 'f-unused has-unused', text: `The floor leaves ${ah.unused} row${ah.unused === 1 ? '' : 's'} and ${aw.unused} column${aw.unused === 1 ? '' : 's'} of the padded input unread (hatched red): their count is 0, so fold returns 0 there.` })
+    : el('p', { class: 'f-unused', text: 'Every padded cell is read by at least one patch.' });
   const rows = [
     ['x', model.input.shape, 'N, C, H, W'],
     ['columns = F.unfold(x)', model.columns.shape, 'N, C·kh·kw, L'],
@@ -128,11 +123,11 @@ export function renderMatrixChecks(root, model) {
   root.dataset.transposeEqual = model.transposeEqual === null ? '' : String(model.transposeEqual);
   const pair = `weight[${model.co}, ${model.ci % (model.cin / model.groups)}]`;
   const lines = [];
-  const fw = el('p', model.forwardEqual ? 'f-check is-good' : 'f-check is-bad');
+  const fw = el('p', { class: model.forwardEqual ? 'f-check is-good' : 'f-check is-bad' });
   fw.textContent = `${model.forwardEqual ? '✓ equal' : '✗ differ'}: C·x and F.conv2d(x[:, ${model.ci}:${model.ci + 1}], ${pair}) — the same ${model.L} numbers.`;
   lines.push(fw);
   if (model.transpose) {
-    const t = el('p', model.transposeEqual ? 'f-check is-good' : model.transposeEqual === null ? 'f-check' : 'f-check is-bad');
+    const t = el('p', { class: model.transposeEqual ? 'f-check is-good' : model.transposeEqual === null ? 'f-check' : 'f-check is-bad' });
     t.id = 'matrix-transpose-check';
     t.dataset.equal = model.transposeEqual === null ? '' : String(model.transposeEqual);
     t.textContent = model.transposeEqual === null
@@ -152,20 +147,20 @@ export function renderMatrixRow(root, model, focus) {
   const m = T ? 'Cᵀ' : 'C';
   root.dataset.row = String(focus.row);
   root.dataset.value = String(model.r[focus.row]);
-  const head = el('p', 'dp-head');
-  head.append(el('span', 'dp-y', `${r}[${focus.row}]`), ` = Σ ${m}[${focus.row}, k]·${vName}[k]  (${terms.length} nonzero of ${model.cols})`);
-  const line = el('div', 'dp-line');
+  const head = el('p', { class: 'dp-head' });
+  head.append(el('span', { class: 'dp-y', text: `${r}[${focus.row}]` }), ` = Σ ${m}[${focus.row}, k]·${vName}[k]  (${terms.length} nonzero of ${model.cols})`);
+  const line = el('div', { class: 'dp-line' });
   terms.slice(0, 64).forEach((tm, i) => {
-    if (i) line.append(el('span', 'dp-op', '+'));
-    const s = el('span', 'term', `${paren(tm.m)}·${paren(tm.v)}`);
+    if (i) line.append(el('span', { class: 'dp-op', text: '+' }));
+    const s = el('span', { class: 'term', text: `${paren(tm.m)}·${paren(tm.v)}` });
     s.dataset.m = String(tm.m);
     s.dataset.v = String(tm.v);
     s.dataset.col = String(tm.col);
     line.append(s);
   });
-  if (terms.length > 64) line.append(el('span', 'dp-more', ` … and ${terms.length - 64} more`));
-  const total = el('p', 'dp-total');
-  total.append('= ', el('span', 'dp-out', formatValue(model.r[focus.row])));
-  root.replaceChildren(head, el('div', 'dp-terms'), total);
+  if (terms.length > 64) line.append(el('span', { class: 'dp-more', text: ` … and ${terms.length - 64} more` }));
+  const total = el('p', { class: 'dp-total' });
+  total.append('= ', el('span', { class: 'dp-out', text: formatValue(model.r[focus.row]) }));
+  root.replaceChildren(head, el('div', { class: 'dp-terms' }), total);
   root.querySelector('.dp-terms').append(line);
 }

@@ -6,6 +6,10 @@
 // makes new arrays — invalidates it) and scaled onto the canvas: a 64×64 map or a 27×3844 im2col
 // matrix costs one drawImage per frame.
 
+import { formatValue } from '../lib/format.js';
+
+export { formatValue };
+
 /** Diverging, colour-blind-safe scale (ColorBrewer RdBu, reversed): blue < 0 < red. */
 const STOPS = [
   [5, 48, 97], [33, 102, 172], [67, 147, 195], [146, 197, 222], [209, 229, 240],
@@ -77,44 +81,57 @@ export function fillFor(v, maxAbs, pal = 'diverging') {
   return PALETTES[pal].fill[scaleIndex(v, maxAbs, pal)];
 }
 
+/**
+ * One app's paint caches: value images by data array (and spare canvases to repaint), the images
+ * kept across a recompute, cell labels, fonts set and text widths. An app makes one and hands it
+ * to its views through their drawing context (`ctx.paint`); a context without one gets its own.
+ * Nothing here is shared between apps.
+ */
+export function createPaintCache() {
+  const pc = {
+    labels: new WeakMap(),
+    images: new WeakMap(),
+    spare: new Map(),
+    stamps: new WeakMap(),
+    lastStamp: 0,
+    contexts: new WeakMap(),
+    kept: new Map(),
+    generation: 0,
+    blanks: new WeakMap(),
+    fonts: new WeakMap(),
+    widths: new Map(),
+    objects: new WeakMap(),
+    /** A recompute made a new model: images unused since the one before are let go. */
+    newGeneration: () => newImageGeneration(pc),
+    /** A Map of derived data that lives as long as `obj` (a model), for a view's own cache. */
+    memo(obj) {
+      let m = pc.objects.get(obj);
+      if (!m) pc.objects.set(obj, (m = new Map()));
+      return m;
+    },
+  };
+  return pc;
+}
+
+/** The paint cache of a drawing context (an app's, or one of the context's own). */
+export const paintOf = (ctx) => ctx.paint ?? (ctx.paint = createPaintCache());
+
 /** Legible text colour on top of a value's fill. */
 export function inkFor(v, maxAbs, pal = 'diverging') {
   return PALETTES[pal].ink[scaleIndex(v, maxAbs, pal)];
 }
 
-/**
- * A value as printed in a cell and in the dot product: integers exact, others with 2 significant
- * decimals, a real minus sign.
- */
-export function formatValue(v) {
-  if (v === 0 || Object.is(v, -0)) return '0';
-  // float32 sums can overflow: spelled as PyTorch prints them
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '\u2212inf';
-  const a = Math.abs(v);
-  let s;
-  if (Number.isInteger(v) && a < 1e6) s = String(v);
-  else if (a >= 1e6) s = Number(v.toPrecision(3)).toExponential(); // 3 significant digits: 3e+38, 1.23e+6
-  else if (a < 0.005) s = v.toExponential(0);
-  else if (a >= 1000) s = v.toFixed(0);
-  else if (a >= 100) s = v.toFixed(1).replace(/\.0$/, '');
-  else s = v.toFixed(2).replace(/0$/, '').replace(/\.0?$/, '');
-  return s.replace(/-/g, '\u2212');
-}
-
-const labelCache = new WeakMap();
 
 /** formatValue of data[i], cached per data array (no string building per frame). */
-export function labelOf(data, i) {
-  let labels = labelCache.get(data);
+export function labelOf(pc, data, i) {
+  let labels = pc.labels.get(data);
   if (!labels) {
     labels = new Array(data.length);
-    labelCache.set(data, labels);
+    pc.labels.set(data, labels);
   }
   return labels[i] ?? (labels[i] = formatValue(data[i]));
 }
 
-const imageCache = new WeakMap();
 
 /** Above this many pixels per side a tensor-wide image is not made (a per-grid one is). */
 const MAX_SHARED_SIDE = 8192;
@@ -124,12 +141,11 @@ const MAX_SHARED_SIDE = 8192;
  * a size seen before reuses one (making an OffscreenCanvas and its context costs more than
  * filling it).
  */
-const spare = new Map();
 const MAX_SPARE = 32;
 
 /** A w×h canvas for an image and its context (an OffscreenCanvas where there is one). */
-function imageCanvas(w, h) {
-  const pool = spare.get(`${w}x${h}`);
+function imageCanvas(pc, w, h) {
+  const pool = pc.spare.get(`${w}x${h}`);
   if (pool && pool.length) return pool.pop();
   let canvas;
   if (typeof OffscreenCanvas === 'function') canvas = new OffscreenCanvas(w, h);
@@ -142,9 +158,9 @@ function imageCanvas(w, h) {
 }
 
 /** A canvas of rows×cols pixels, one per cell: data[offset…] coloured by value. */
-function paintImage(data, offset, rows, cols, maxAbs, pal) {
+function paintImage(pc, data, offset, rows, cols, maxAbs, pal) {
   const rgba = PALETTES[pal].rgba;
-  const made = imageCanvas(Math.max(1, cols), Math.max(1, rows));
+  const made = imageCanvas(pc, Math.max(1, cols), Math.max(1, rows));
   const { canvas, ctx } = made;
   const img = ctx.createImageData(canvas.width, canvas.height);
   const px = new Uint32Array(img.data.buffer);
@@ -157,36 +173,33 @@ function paintImage(data, offset, rows, cols, maxAbs, pal) {
   }
   ctx.putImageData(img, 0, 0);
   made.canvas = canvas;
-  imageContexts.set(canvas, made);
-  stamps.set(canvas, ++lastStamp);
+  pc.contexts.set(canvas, made);
+  pc.stamps.set(canvas, ++pc.lastStamp);
   return canvas;
 }
 
-/** A number that changes whenever an image made here is painted (a spare one is repainted). */
-const stamps = new WeakMap();
-let lastStamp = 0;
+/** A number that changes whenever an image made here is painted (a pc.spare one is repainted). */
 
-/** The paint stamp of an image made here (0 for any other image): equal stamps, same pixels. */
-export function imageStamp(image) {
-  return stamps.get(image) ?? 0;
+/** The paint stamp of an image made here (0 for any other image): equal pc.stamps, same pixels. */
+export function imageStamp(pc, image) {
+  return pc.stamps.get(image) ?? 0;
 }
 
-/** The { canvas, ctx } of each value image made here (to hand it to `spare` when let go). */
-const imageContexts = new WeakMap();
+/** The { canvas, ctx } of each value image made here (to hand it to `pc.spare` when let go). */
 
-function retire(image, e) {
-  const made = imageContexts.get(image);
+function retire(pc, image, e) {
+  const made = pc.contexts.get(image);
   if (!made) return;
   // the arrays it showed no longer find it
   for (const a of e.arrays) {
-    const byKey = imageCache.get(a);
+    const byKey = pc.images.get(a);
     if (byKey && byKey.get(e.key) === image) byKey.delete(e.key);
   }
   const k = `${image.width}x${image.height}`;
-  let pool = spare.get(k);
-  if (!pool) spare.set(k, (pool = []));
+  let pool = pc.spare.get(k);
+  if (!pool) pc.spare.set(k, (pool = []));
   let count = 0;
-  for (const p of spare.values()) count += p.length;
+  for (const p of pc.spare.values()) count += p.length;
   if (count < MAX_SPARE) pool.push(made);
 }
 
@@ -194,19 +207,17 @@ function retire(image, e) {
  * The images drawn since the last recompute and in the one before it ({ data, from, n, key, gen,
  * arrays } by image, at most MAX_KEPT): a recompute makes new arrays, often with the same values
  * (the input and the weights when only the stride moved); their image is reused instead of painted
- * again. An image let go goes to `spare` for the next image of its size.
+ * again. An image let go goes to `pc.spare` for the next image of its size.
  */
-const kept = new Map();
 const MAX_KEPT = 64;
-let generation = 0;
 
-/** A recompute made a new model: images unused since the one before are let go. */
-export function newImageGeneration() {
-  generation++;
-  for (const [image, e] of kept) {
-    if (e.gen < generation - 1) {
-      kept.delete(image);
-      retire(image, e);
+/** A recompute made a new model: images unused since the one before are let go (`pc.newGeneration()`). */
+function newImageGeneration(pc) {
+  pc.generation++;
+  for (const [image, e] of pc.kept) {
+    if (e.gen < pc.generation - 1) {
+      pc.kept.delete(image);
+      retire(pc, image, e);
     }
   }
 }
@@ -216,28 +227,28 @@ function sameValues(a, b, from, n) {
   return true;
 }
 
-/** A kept image of the same key showing the same values (data[from…from + n]), or null. */
-function reusable(data, from, n, key) {
-  for (const [image, e] of kept) {
+/** A pc.kept image of the same key showing the same values (data[from…from + n]), or null. */
+function reusable(pc, data, from, n, key) {
+  for (const [image, e] of pc.kept) {
     if (e.key === key && e.n === n && e.from === from && e.data.length === data.length
       && e.data !== data && sameValues(e.data, data, from, n)) return image;
   }
   return null;
 }
 
-function keep(image, data, from, n, key) {
-  const e = kept.get(image);
+function keep(pc, image, data, from, n, key) {
+  const e = pc.kept.get(image);
   if (e) {
-    e.gen = generation;
+    e.gen = pc.generation;
     if (!e.arrays.includes(data)) e.arrays.push(data);
     return;
   }
-  if (kept.size >= MAX_KEPT) {
-    const [old, oe] = kept.entries().next().value;
-    kept.delete(old);
-    retire(old, oe);
+  if (pc.kept.size >= MAX_KEPT) {
+    const [old, oe] = pc.kept.entries().next().value;
+    pc.kept.delete(old);
+    retire(pc, old, oe);
   }
-  kept.set(image, { data, from, n, key, gen: generation, arrays: [data] });
+  pc.kept.set(image, { data, from, n, key, gen: pc.generation, arrays: [data] });
 }
 
 /**
@@ -247,11 +258,11 @@ function keep(image, data, from, n, key) {
  * pixel outside the rows is sampled) grids that tile the array — its channels, its kernels —
  * share one image of the whole array, cols pixels wide: one canvas per tensor, not per grid.
  */
-function valueImage(data, offset, rows, cols, maxAbs, pal, shared) {
-  let byKey = imageCache.get(data);
+function valueImage(pc, data, offset, rows, cols, maxAbs, pal, shared) {
+  let byKey = pc.images.get(data);
   if (!byKey) {
     byKey = new Map();
-    imageCache.set(data, byKey);
+    pc.images.set(data, byKey);
   }
   const whole = Math.ceil(data.length / Math.max(1, cols));
   const atlas = shared && rows * cols < data.length && offset % cols === 0 && whole <= MAX_SHARED_SIDE && cols <= MAX_SHARED_SIDE;
@@ -260,11 +271,11 @@ function valueImage(data, offset, rows, cols, maxAbs, pal, shared) {
   const n = atlas ? data.length : rows * cols;
   let image = byKey.get(key);
   if (!image) {
-    image = reusable(data, from, n, key)
-      ?? (atlas ? paintImage(data, 0, whole, cols, maxAbs, pal) : paintImage(data, offset, rows, cols, maxAbs, pal));
+    image = reusable(pc, data, from, n, key)
+      ?? (atlas ? paintImage(pc, data, 0, whole, cols, maxAbs, pal) : paintImage(pc, data, offset, rows, cols, maxAbs, pal));
     byKey.set(key, image);
   }
-  keep(image, data, from, n, key);
+  keep(pc, image, data, from, n, key);
   return { image, sy: atlas ? offset / cols : 0 };
 }
 
@@ -335,13 +346,13 @@ export function drawGrid(ctx, g, o) {
   if (!smooth && o.data.length <= MAX_PAINTED) {
     paintCells(ctx, g, o.data, offset, o.maxAbs, pal);
   } else {
-    const { image, sy } = valueImage(o.data, offset, g.rows, g.cols, o.maxAbs, pal, !smooth);
+    const { image, sy } = valueImage(paintOf(ctx), o.data, offset, g.rows, g.cols, o.maxAbs, pal, !smooth);
     ctx.drawImage(image, 0, sy, g.cols, g.rows, g.x, g.y, g.w, g.h);
   }
   if (limit < n) blankFrom(ctx, g, limit);
   const bw = o.blankWhere;
   const bo = bw ? bw.offset ?? 0 : 0;
-  if (bw) ctx.drawImage(blankImage(bw.data, bo, g.rows, g.cols), g.x, g.y, g.w, g.h);
+  if (bw) ctx.drawImage(blankImage(paintOf(ctx), bw.data, bo, g.rows, g.cols), g.x, g.y, g.w, g.h);
   const after = o.blankAfterColumn ?? Infinity;
   if (after < g.cols - 1) fillCells(ctx, g, 0, after + 1, g.rows, g.cols - after - 1, COLORS.blank);
   const isBlank = (r, c) => (bw && bw.data[bo + r * g.cols + c] === 0) || c > after;
@@ -357,7 +368,7 @@ export function drawGrid(ctx, g, o) {
       const c = i - r * g.cols;
       if (o.numberMask && !o.numberMask(r, c)) continue;
       if (isBlank(r, c)) continue;
-      const s = labelOf(o.data, offset + i);
+      const s = labelOf(paintOf(ctx), o.data, offset + i);
       if (s.length * charW > g.cw - 3) continue;
       ctx.fillStyle = inkFor(o.data[offset + i], o.maxAbs, pal);
       ctx.fillText(s, g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch + 0.5);
@@ -368,20 +379,19 @@ export function drawGrid(ctx, g, o) {
   ctx.strokeRect(g.x - 0.5, g.y - 0.5, g.w + 1, g.h + 1);
 }
 
-const blankCache = new WeakMap();
 
 /** A transparent rows×cols image, blank-coloured where data[offset + i] === 0 (cached per array). */
-function blankImage(data, offset, rows, cols) {
-  let byKey = blankCache.get(data);
+function blankImage(pc, data, offset, rows, cols) {
+  let byKey = pc.blanks.get(data);
   if (!byKey) {
     byKey = new Map();
-    blankCache.set(data, byKey);
+    pc.blanks.set(data, byKey);
   }
   const key = `${offset}:${rows}x${cols}`;
   let canvas = byKey.get(key);
   if (!canvas) {
     let ctx;
-    ({ canvas, ctx } = imageCanvas(Math.max(1, cols), Math.max(1, rows)));
+    ({ canvas, ctx } = imageCanvas(pc, Math.max(1, cols), Math.max(1, rows)));
     const img = ctx.createImageData(canvas.width, canvas.height);
     const px = img.data;
     for (let i = 0, n = rows * cols; i < n; i++) {
@@ -392,7 +402,7 @@ function blankImage(data, offset, rows, cols) {
       px[i * 4 + 3] = 255;
     }
     ctx.putImageData(img, 0, 0);
-    stamps.set(canvas, ++lastStamp);
+    pc.stamps.set(canvas, ++pc.lastStamp);
     byKey.set(key, canvas);
   }
   return canvas;
@@ -519,7 +529,6 @@ export function arrow(ctx, x0, y0, x1, y1, color, width = 2) {
   ctx.fill();
 }
 
-const fontSet = new WeakMap();
 
 /**
  * Set a context's font, skipping the (costly: parsed each time) assignment when the context
@@ -528,23 +537,24 @@ const fontSet = new WeakMap();
  * leave the remembered one stale).
  */
 export function useFont(ctx, font) {
+  const pc = paintOf(ctx);
   const c = ctx.canvas;
-  const last = fontSet.get(ctx);
+  const last = pc.fonts.get(ctx);
   if (last && last.font === font && last.w === c.width && last.h === c.height) return;
   ctx.font = font;
-  fontSet.set(ctx, { font, w: c.width, h: c.height });
+  pc.fonts.set(ctx, { font, w: c.width, h: c.height });
 }
 
-const widths = new Map();
 
 /** measureText(s).width in the context's current font (set by useFont), cached per font. */
 export function textWidth(ctx, s) {
-  const key = `${fontSet.get(ctx)?.font ?? ctx.font}\n${s}`;
-  let w = widths.get(key);
+  const pc = paintOf(ctx);
+  const key = `${pc.fonts.get(ctx)?.font ?? ctx.font}\n${s}`;
+  let w = pc.widths.get(key);
   if (w === undefined) {
-    if (widths.size > 4000) widths.clear();
+    if (pc.widths.size > 4000) pc.widths.clear();
     w = ctx.measureText(s).width;
-    widths.set(key, w);
+    pc.widths.set(key, w);
   }
   return w;
 }

@@ -11,7 +11,7 @@
 // and its other arguments (strings, images) in a plain array. Storing numbers in a plain array
 // would box every fractional coordinate on the heap (a 64×64 grid's lines alone are ~500 of them).
 
-import { imageStamp } from './grid.js';
+import { imageStamp, paintOf } from './grid.js';
 
 /** The methods views call (recorded with their arguments, played back by name). */
 const METHODS = [
@@ -200,7 +200,7 @@ function method(op) {
     if (n > 7) t.arg(h, 7);
     if (n > 8) t.arg(i, 8);
     // an image is compared by its paint stamp too (the same canvas repainted is a new picture)
-    if (op === IMAGE) t.nums[t.nn++] = imageStamp(a);
+    if (op === IMAGE) t.nums[t.nn++] = imageStamp(paintOf(this), a);
   };
 }
 METHODS.forEach((name, op) => {

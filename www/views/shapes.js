@@ -1,7 +1,7 @@
 // Shapes: the output-size formula with the live numbers substituted (from trace.arithmetic), the
 // remainder the floor drops, and the chain of tensor shapes through pad → unfold → matmul → reshape.
 
-import { h, morph } from '../pages/dom.js';
+import { vnode as h, morph } from '../lib/dom.js';
 
 const size = (dims) => `torch.Size([${dims.join(', ')}])`;
 

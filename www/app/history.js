@@ -1,0 +1,83 @@
+// The URL hash as the state's link, for the standalone page (mount's `hash` option): the last
+// valid state is written to the hash after the frame (drags replace the current entry at most
+// ~4 times a second; a discrete change — preset, mode, image, fill — pushes one), and back /
+// forward or an edited link bring their state back. Embedded apps leave the URL alone.
+
+import { fromHash, toHash } from '../lib/state.js';
+
+/**
+ * @param scope   the app's scope (listeners and the write timer are released with it)
+ * @param win     the window whose location and history hold the link
+ * @param hooks   { validState() → the state on screen or null, replace(loaded) (a link's state,
+ *                  with its notice), modes (the names a link may say), isElementId(id) }
+ */
+export function createHistory(scope, win, hooks) {
+  const { location, history } = win;
+  let lastHash = null;
+  let pending = false;
+  let pushPending = false;
+  /** The URL's hash when the pending write was due: the entry that write is for. */
+  let from = null;
+  let writtenAt = -Infinity;
+  let timer = 0;
+  scope.own(() => clearTimeout(timer));
+
+  function write(now) {
+    // back / forward (or a typed link) moved the URL since: that entry is not this state's, and
+    // its own state is on its way (popstate / hashchange, then a recompute that writes)
+    if (location.hash !== from) return;
+    pending = false;
+    writtenAt = now;
+    lastHash = `#${toHash(hooks.validState())}`;
+    if (location.hash === lastHash) {
+      pushPending = false;
+      return;
+    }
+    if (pushPending) history.pushState(null, '', lastHash);
+    else history.replaceState(null, '', lastHash);
+    pushPending = false;
+  }
+
+  /** Write in a task of its own after the frame (replaceState costs ~1 ms), ≤ 4 times a second. */
+  function schedule() {
+    if (timer) return;
+    const wait = Math.max(0, 250 - (performance.now() - writtenAt));
+    timer = setTimeout(() => {
+      timer = 0;
+      if (pending && hooks.validState()) write(performance.now());
+    }, wait);
+  }
+
+  // back / forward and edited links: the hash is the state. A hash naming an element of the page
+  // (the skip link's #views) is an in-page jump, not a link to a state: the state stays.
+  function follow() {
+    if (location.hash === lastHash) return;
+    const id = location.hash.slice(1);
+    if (/^[A-Za-z][\w-]*$/.test(id) && hooks.isElementId(id)) {
+      if (lastHash) history.replaceState(null, '', lastHash);
+      if (pending) schedule();
+      return;
+    }
+    lastHash = location.hash;
+    pushPending = false;
+    hooks.replace(fromHash(location.hash, hooks.modes));
+  }
+  scope.listen(win, 'hashchange', follow);
+  scope.listen(win, 'popstate', follow);
+
+  return {
+    /** The state the page opens on. */
+    initial: () => fromHash(location.hash, hooks.modes),
+    /** A recompute succeeded: its state is due in the URL. */
+    changed() {
+      pending = true;
+      from = location.hash;
+      schedule();
+    },
+    /** Flush a pending drag into the current entry, then let the next write push a new one. */
+    push() {
+      if (pending && hooks.validState()) write(performance.now());
+      pushPending = true;
+    },
+  };
+}

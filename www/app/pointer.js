@@ -1,0 +1,78 @@
+// Pointer linking and editing on every canvas: a hover becomes the target every view draws from,
+// a click pins it, edits a cell (the cell editor) or is handled by the mode (`onClick`).
+
+import { sameTarget } from '../lib/targets.js';
+
+/**
+ * @param app  { scope, canvases, modes, current() → { mode, model }, timeline, hover: { get, set },
+ *               pinned: { get, set }, invalidate(), notice(text), editor, store, modeContext(mode) }
+ */
+export function wirePointer(app) {
+  const { scope, canvases, timeline } = app;
+  for (const mode of app.modes) {
+    for (const [name, view] of mode.views) {
+      const cv = canvases.get(name);
+      if (!cv) continue;
+      const targetAt = (e) => {
+        const { mode: shown, model } = app.current();
+        if (!model || shown !== mode || !cv.geom) return null;
+        const r = cv.el.getBoundingClientRect();
+        const x = e.clientX - r.left;
+        const y = e.clientY - r.top;
+        let t = view.hit(model, cv.geom, x, y);
+        if (!t && view.hitPatch) {
+          const f = mode.focus(model, timeline.position, app.hover.get() ?? app.pinned.get());
+          t = view.hitPatch(model, cv.geom, x, y, f.l);
+        }
+        return t ? { target: t, x, y } : null;
+      };
+      scope.listen(cv.el, 'pointermove', (e) => {
+        const h = targetAt(e);
+        const t = h ? h.target : null;
+        if (!sameTarget(t, app.hover.get())) {
+          app.hover.set(t);
+          app.invalidate();
+        }
+        cv.el.classList.toggle('is-pointing', Boolean(t));
+      });
+      scope.listen(cv.el, 'pointerleave', () => {
+        if (app.hover.get()) {
+          app.hover.set(null);
+          app.invalidate();
+        }
+      });
+      scope.listen(cv.el, 'click', (e) => click(app, mode, view, targetAt(e), e));
+    }
+  }
+}
+
+function click(app, mode, view, h, e) {
+  if (!h) {
+    app.pinned.set(null);
+    app.invalidate();
+    return;
+  }
+  const t = h.target;
+  if (mode.onClick && mode.onClick(t, app.modeContext(mode))) {
+    app.invalidate();
+    return;
+  }
+  const ed = view.editTarget ? view.editTarget(app.current().model, t) : null;
+  if (ed) {
+    app.pinned.set(t);
+    if (ed.refused) {
+      app.notice(ed.refused);
+    } else {
+      app.editor.open({
+        clientX: e.clientX,
+        clientY: e.clientY,
+        name: ed.name,
+        value: Number(ed.value.toPrecision(7)),
+        onCommit: (v) => app.store.setCell(ed.tensor, ed.key, v),
+      });
+    }
+  } else {
+    app.pinned.set(sameTarget(app.pinned.get(), t) ? null : t);
+  }
+  app.invalidate();
+}

@@ -1,0 +1,242 @@
+// "Copy as PyTorch": runnable Python that reproduces what the page shows — the module or
+// function call with every non-default argument, the input and weights as explicit tensors, and
+// the expected torch.Size and values as comments. Pure string building; no DOM.
+//
+//   pythonCode({
+//     op: 'nn.Conv2d' | 'nn.ConvTranspose2d' | 'F.unfold' | 'F.fold',
+//     args: { in_channels, out_channels, kernel_size, stride, padding, output_padding,
+//             output_size, dilation, groups, bias, padding_mode },   // the page's params object
+//     input:  { shape, data },           // x (for 'fold': the columns, [N, C·kh·kw, L])
+//     weight: { shape, data },           // the modules; omitted → PyTorch's random init stays
+//     bias:   { shape, data } | null,    // when args.bias
+//     output: { shape, data },           // the trace's output: torch.Size and values in comments
+//   })
+//
+// Arguments use PyTorch's names; pairs are [h, w] (or one int); padding may be 'same' / 'valid'.
+// Only arguments that differ from PyTorch's defaults are written; kernel_size (and in/out channels)
+// go positionally as in the lecture: nn.Conv2d(1, 2, 3, stride=2, padding=1).
+
+import { pyFloat, pyRounded } from './format.js';
+import { sizeText } from './torch.js';
+
+export { pyFloat, pyRounded };
+
+/** The calls the code can be written for. */
+const OPS = ['nn.Conv2d', 'nn.ConvTranspose2d', 'F.unfold', 'F.fold'];
+const WRAP = 12; // numbers per line in a tensor literal
+const SHOW_ROWS = 8; // rows / columns of an expected plane shown in the comments
+const SHOW_PLANES = 4; // (n, c) planes of the expected output shown
+
+const isPair = (v) => Array.isArray(v) && v.length === 2;
+const asPair = (v) => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
+
+/** An int, or a tuple when the two differ: 3, (3, 2). */
+function pyPair(v) {
+  const [a, b] = asPair(v);
+  return a === b ? String(a) : `(${a}, ${b})`;
+}
+
+const tuple = (shape) => `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+
+function checkTensor(t, what) {
+  if (!t || !Array.isArray(t.shape) || t.data == null) throw new Error(`pythonCode: ${what} must be { shape, data }`);
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  if (n !== t.data.length) throw new Error(`pythonCode: ${what} has ${t.data.length} values for shape [${t.shape}]`);
+}
+
+/**
+ * A tensor as a PyTorch expression: torch.ones / zeros / full / arange(...).reshape when the data
+ * is that simple, otherwise torch.tensor with a nested list (numpy-style layout).
+ * `column` is where the expression starts on its line (for aligning continuation lines).
+ */
+export function pyTensor(t, column = 0) {
+  const { shape, data } = t;
+  const n = data.length;
+  const values = Array.from(data, (v) => Math.fround(v));
+  const dims = shape.join(', ');
+  if (n > 0 && values.every((v) => v === values[0])) {
+    if (values[0] === 1) return `torch.ones(${dims})`;
+    if (values[0] === 0) return `torch.zeros(${dims})`;
+    if (n > 1) return `torch.full(${tuple(shape)}, ${pyFloat(values[0])})`;
+  }
+  if (n > 1 && values.every((v, i) => v === i)) {
+    const base = `torch.arange(${n}.)`;
+    return shape.length === 1 ? base : `${base}.reshape(${dims})`;
+  }
+  const open = 'torch.tensor(';
+  return `${open}${nested(values, shape, 0, 0, column + open.length)})`;
+}
+
+/**
+ * A tensor as `torch.tensor([...])` with every value written out (never torch.ones / arange):
+ * the text the paste dialog starts from, for the learner to edit.
+ */
+export function pyTensorLiteral(t) {
+  const values = Array.from(t.data, (v) => Math.fround(v));
+  const open = 'torch.tensor(';
+  return `${open}${nested(values, t.shape, 0, 0, open.length)})`;
+}
+
+/** The nested list literal of values[offset ..] with `shape`, its '[' at `column`. */
+function nested(values, shape, dim, offset, column) {
+  const len = shape[dim];
+  if (dim === shape.length - 1) {
+    const items = [];
+    for (let i = 0; i < len; i++) items.push(pyFloat(values[offset + i]));
+    const lines = [];
+    for (let i = 0; i < items.length; i += WRAP) lines.push(items.slice(i, i + WRAP).join(', '));
+    return `[${lines.join(`,\n${' '.repeat(column + 1)}`)}]`;
+  }
+  const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+  const parts = [];
+  for (let i = 0; i < len; i++) parts.push(nested(values, shape, dim + 1, offset + i * stride, column + 1));
+  const gap = shape.length - dim > 2 ? '\n' : ''; // a blank line between blocks, as numpy prints
+  return `[${parts.join(`,\n${gap}${' '.repeat(column + 1)}`)}]`;
+}
+
+/**
+ * The expected values as comment lines: each (leading index) plane of the last two dimensions,
+ * rounded to 4 significant digits; big tensors show the first rows, columns and planes only.
+ */
+function expectedComments(name, t) {
+  const { shape, data } = t;
+  const lines = [];
+  const rank = shape.length;
+  const rows = rank >= 2 ? shape[rank - 2] : 1;
+  const cols = shape[rank - 1];
+  const lead = shape.slice(0, Math.max(0, rank - 2));
+  const planes = lead.reduce((a, b) => a * b, 1);
+  const shownRows = Math.min(rows, SHOW_ROWS);
+  const shownCols = Math.min(cols, SHOW_ROWS);
+  const cut = [];
+  if (planes > SHOW_PLANES) cut.push(`the first ${SHOW_PLANES} of ${planes} planes`);
+  if (rows > SHOW_ROWS) cut.push(`the first ${SHOW_ROWS} of ${rows} rows`);
+  if (cols > SHOW_ROWS) cut.push(`the first ${SHOW_ROWS} of ${cols} columns`);
+  lines.push(`# ${name}, to 4 significant digits${cut.length ? ` (${cut.join(', ')})` : ''}:`);
+  for (let p = 0; p < Math.min(planes, SHOW_PLANES); p++) {
+    const idx = [];
+    let rest = p;
+    for (let d = lead.length - 1; d >= 0; d--) {
+      idx.unshift(rest % lead[d]);
+      rest = Math.floor(rest / lead[d]);
+    }
+    const label = idx.length ? `${name}[${idx.join(', ')}]` : name;
+    lines.push(`# ${label} =`);
+    for (let r = 0; r < shownRows; r++) {
+      const vals = [];
+      for (let c = 0; c < shownCols; c++) vals.push(pyRounded(data[(p * rows + r) * cols + c]));
+      const more = shownCols < cols ? ', ...' : '';
+      const open = r === 0 ? '#   [[' : '#    [';
+      const close = r === rows - 1 ? ']]' : shownRows < rows && r === shownRows - 1 ? '],\n#    ...]' : '],';
+      lines.push(`${open}${vals.join(', ')}${more}${close}`);
+    }
+  }
+  if (planes > SHOW_PLANES) lines.push(`# ... ${planes - SHOW_PLANES} more planes`);
+  return lines;
+}
+
+/** `name=value` for each argument that differs from its default. */
+function keywords(list) {
+  return list.filter(([, v, def]) => v !== def).map(([k, v]) => `${k}=${v}`);
+}
+
+function paddingText(padding) {
+  if (padding === 'same' || padding === 'valid') return `'${padding}'`;
+  return pyPair(padding);
+}
+
+/**
+ * Python code reproducing the screen. Throws an Error naming the field when `spec` is malformed.
+ * @param {{op: 'nn.Conv2d'|'nn.ConvTranspose2d'|'F.unfold'|'F.fold', args: Object, input: {shape:number[], data:ArrayLike<number>},
+ *          weight?: {shape:number[], data:ArrayLike<number>},
+ *          bias?: {shape:number[], data:ArrayLike<number>}|null,
+ *          output?: {shape:number[], data:ArrayLike<number>}}} spec
+ * @returns {string} the code, ending with a newline
+ */
+export function pythonCode(spec) {
+  const { op, args = {}, input, weight, bias, output } = spec ?? {};
+  if (!OPS.includes(op)) throw new Error(`pythonCode: op must be one of ${OPS.join(', ')} (got ${op})`);
+  checkTensor(input, 'input');
+  if (output) checkTensor(output, 'output');
+  const lines = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', ''];
+  const xLead = 'x = ';
+  lines.push(`${xLead}${pyTensor(input, xLead.length)}  # ${sizeText(input.shape)}`, '');
+
+  const kernel = args.kernel_size ?? (weight ? weight.shape.slice(2) : undefined);
+  if (kernel === undefined) throw new Error('pythonCode: args.kernel_size is required');
+  const stride = pyPair(args.stride ?? 1);
+  let known = true; // every parameter is explicit, so the expected values hold
+  const dilation = pyPair(args.dilation ?? 1);
+  const padding = paddingText(args.padding ?? 0);
+
+  if (op === 'nn.Conv2d' || op === 'nn.ConvTranspose2d') {
+    const transposed = op === 'nn.ConvTranspose2d';
+    const groups = args.groups ?? 1;
+    const cin = args.in_channels ?? input.shape[1];
+    const cout = args.out_channels ?? (weight ? (transposed ? weight.shape[1] * groups : weight.shape[0]) : undefined);
+    if (cout === undefined) throw new Error('pythonCode: args.out_channels is required');
+    const hasBias = args.bias ?? true;
+    const outputSize = transposed && isPair(args.output_size) ? args.output_size : null;
+    const kw = transposed
+      ? keywords([
+          ['stride', stride, '1'],
+          ['padding', padding, '0'],
+          ['output_padding', outputSize ? '0' : pyPair(args.output_padding ?? 0), '0'],
+          ['groups', String(groups), '1'],
+          ['bias', hasBias ? 'True' : 'False', 'True'],
+          ['dilation', dilation, '1'],
+        ])
+      : keywords([
+          ['stride', stride, '1'],
+          ['padding', padding, '0'],
+          ['dilation', dilation, '1'],
+          ['groups', String(groups), '1'],
+          ['bias', hasBias ? 'True' : 'False', 'True'],
+          ['padding_mode', `'${args.padding_mode ?? 'zeros'}'`, "'zeros'"],
+        ]);
+    const cls = transposed ? 'nn.ConvTranspose2d' : 'nn.Conv2d';
+    lines.push(`c = ${cls}(${[cin, cout, pyPair(kernel), ...kw].join(', ')})`);
+    if (weight) {
+      checkTensor(weight, 'weight');
+      const lead = 'c.weight = nn.Parameter(';
+      lines.push(`${lead}${pyTensor(weight, lead.length)})  # ${sizeText(weight.shape)}`);
+    } else {
+      lines.push('# c.weight keeps PyTorch’s random initialisation: the values below will differ');
+    }
+    if (hasBias && bias) {
+      checkTensor(bias, 'bias');
+      const lead = 'c.bias = nn.Parameter(';
+      lines.push(`${lead}${pyTensor(bias, lead.length)})  # ${sizeText(bias.shape)}`);
+    } else if (hasBias) {
+      lines.push('# c.bias keeps PyTorch’s random initialisation: the values below will differ');
+    }
+    known = Boolean(weight) && (!hasBias || Boolean(bias));
+    lines.push('');
+    lines.push(outputSize ? `y = c(x, output_size=(${outputSize[0]}, ${outputSize[1]}))` : 'y = c(x)');
+  } else if (op === 'F.unfold') {
+    const kw = keywords([
+      ['dilation', dilation, '1'],
+      ['padding', padding, '0'],
+      ['stride', stride, '1'],
+    ]);
+    lines.push(`y = F.unfold(${['x', `kernel_size=${pyPair(kernel)}`, ...kw].join(', ')})`);
+  } else {
+    const size = args.output_size;
+    if (!isPair(size) && typeof size !== 'number') throw new Error('pythonCode: args.output_size is required for fold');
+    const kw = keywords([
+      ['dilation', dilation, '1'],
+      ['padding', padding, '0'],
+      ['stride', stride, '1'],
+    ]);
+    lines.push(`y = F.fold(${['x', `output_size=${pyPair(size)}`, `kernel_size=${pyPair(kernel)}`, ...kw].join(', ')})`);
+  }
+
+  if (output) {
+    lines.push(`print(y.shape)  # ${sizeText(output.shape)}`);
+    lines.push('print(y)');
+    if (known) lines.push(...expectedComments('y', output));
+  } else {
+    lines.push('print(y.shape)', 'print(y)');
+  }
+  return `${lines.join('\n')}\n`;
+}
