@@ -500,3 +500,78 @@ fn each_frame_is_stored_as_the_rectangle_that_changed() {
     let bytes = encode_gif(w, h, &[one.clone(), one].concat(), 100, true).unwrap();
     assert_eq!(frame_rects(&bytes), vec![[0, 0, 9, 6], [0, 0, 1, 1]]);
 }
+
+/// Frames drawn as the GIF export draws them: a title line (the same text in every frame, then
+/// a position counter that changes), and under it a kernel box sliding over a grid. With
+/// `many_colours`, the background is a gradient of more than 256 colours (the median-cut path).
+fn titled_frames(w: usize, h: usize, n: usize, many_colours: bool) -> Vec<u8> {
+    let mut rgba = Vec::new();
+    for f in 0..n {
+        for y in 0..h {
+            for x in 0..w {
+                let background = if many_colours {
+                    [
+                        255 - (x % 64) as u8,
+                        255 - (y * 3) as u8,
+                        230 + (x / 64) as u8,
+                    ]
+                } else {
+                    [255, 255, 255]
+                };
+                // "Glyphs": a fixed pattern of ink in rows 2..9, columns 2..w-20 (the title);
+                // the last 16 columns of the line spell the frame number (the counter).
+                let ink = (2..9).contains(&y)
+                    && ((2..w - 20).contains(&x) && (x * 7 + y * 3) % 5 < 2
+                        || (w - 18..w - 2).contains(&x) && (x + y + f) % 3 == 0);
+                let in_box = (12..18).contains(&y) && (2 + 3 * f..8 + 3 * f).contains(&x);
+                let px = match (ink, in_box) {
+                    (true, _) => [31, 35, 40],
+                    (_, true) => [220, 40, 40],
+                    _ => background,
+                };
+                rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
+            }
+        }
+    }
+    rgba
+}
+
+#[test]
+fn a_title_that_stays_is_whole_in_every_composited_frame() {
+    // Issue #17: every frame after the first showed only the end of the title. The cause was
+    // in the drawing of the frames (www/classroom/exporter.js; tests/node/gif.test.mjs exports
+    // a GIF end to end); this is the encoder's side of it. Each frame stores only what changed
+    // (the counter and the box); composited as a viewer does, every frame must equal its input
+    // up to the palette (the same input colour always shows as the same palette colour), so an
+    // unchanged title is whole and the same in every frame.
+    let (w, h, n) = (120, 24, 9);
+    for many_colours in [false, true] {
+        let rgba = titled_frames(w, h, n, many_colours);
+        let bytes = encode_gif(w, h, &rgba, 450, true).unwrap();
+        let d = decode(&bytes);
+        assert_eq!(d.screens.len(), n);
+        let mut shown_as = std::collections::HashMap::new();
+        for (f, screen) in d.screens.iter().enumerate() {
+            let input = opaque_screen(&rgba[f * w * h * 4..(f + 1) * w * h * 4]);
+            for (i, (&got, &want)) in screen.iter().zip(&input).enumerate() {
+                let first = *shown_as.entry(want).or_insert(got);
+                assert_eq!(
+                    got,
+                    first,
+                    "frame {f}, pixel ({}, {}): {want:?} shown as {got:?}, elsewhere as {first:?}",
+                    i % w,
+                    i / w
+                );
+                if !many_colours {
+                    assert_eq!(got, want, "frame {f}: exact palette");
+                }
+            }
+            let title = |s: &[[u8; 3]]| -> Vec<[u8; 3]> {
+                (2..9)
+                    .flat_map(|y| s[y * w + 2..y * w + w - 20].to_vec())
+                    .collect()
+            };
+            assert_eq!(title(screen), title(&d.screens[0]), "frame {f}: title");
+        }
+    }
+}
