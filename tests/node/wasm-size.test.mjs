@@ -12,7 +12,8 @@
 //
 // The GIF encoder (www/pkg/gif/convviz_gif_bg.wasm, crates/gif) is a module of its own that the
 // page loads on the first GIF export only; it has a ceiling of its own (34,103 bytes, 16,355
-// gzipped, when it was split off).
+// gzipped, when it was split off; 44,342 / 20,229 since the maintained `gif` crate writes the
+// file and its LZW instead of a writer of our own: +10.3 KB, issue #16).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const TARGET = { raw: 150_000, gzip: 60_000 };
 const CEILING = { raw: 139_500, gzip: 59_200 };
-const GIF_CEILING = { raw: 35_000, gzip: 16_600 };
+const GIF_CEILING = { raw: 45_000, gzip: 20_600 };
 
 function sizeOf(relative) {
   const bytes = fs.readFileSync(fileURLToPath(new URL(relative, import.meta.url)));

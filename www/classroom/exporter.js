@@ -168,9 +168,12 @@ export function buildExport(ctx) {
   });
 }
 
+// Sets all the text state it uses: the GIF's frames share one context, and the views drawn in
+// the frame before leave theirs (grid.js centres its numbers: a centred caption lost its start).
 function caption(g, text) {
   g.fillStyle = '#1f2328';
   useFont(g, '600 13px ui-monospace, Menlo, Consolas, monospace');
+  g.textAlign = 'left';
   g.textBaseline = 'middle';
   g.fillText(text, PAD, PAD + 8);
 }

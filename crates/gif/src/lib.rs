@@ -6,10 +6,11 @@
 //! A crate (and a wasm module) of its own, apart from the maths of `convviz`: the page loads it
 //! with a dynamic `import()` the first time someone exports a GIF, so that the module every
 //! visitor downloads carries only the convolutions. [`encode_gif`] is the pure encoder; [`wasm`]
-//! is its JavaScript boundary (`encodeGif`); [`error`] the error type.
+//! is its JavaScript boundary (`encodeGif`); [`Error`] the error type (from `convviz-common`).
 //!
-//! A small GIF89a writer of its own: this crate checks the arguments, turns RGBA into palette
-//! indices, crops each frame to what changed and writes the blocks with an LZW encoder.
+//! This crate checks the arguments, turns RGBA into palette indices (its own median cut) and
+//! crops each frame to what changed; the maintained [`gif`] crate writes the file (blocks and
+//! LZW, with `weezl`).
 //!
 //! ```text
 //!  rgba: frame 0 (H·W·4 bytes) | frame 1 | … | frame n-1
@@ -21,19 +22,19 @@
 //!  median cut over a 5-5-5-bit histogram of all frames ─▶ one global palette of 256 colours
 //!          │
 //!          ▼
-//!  each frame cropped to the rectangle that differs from the frame before (disposal "keep")
+//!  each frame cropped to the rectangle that differs from the frame before (disposal "keep":
+//!  a viewer draws it over the frame before, which stays on screen around it)
 //!          ▼
-//!  "GIF89a" · screen descriptor · global colour table · NETSCAPE2.0 loop extension
-//!  · per frame: graphic control (delay, keep) · image descriptor · LZW data · … · trailer 0x3B
+//!  gif::Encoder: "GIF89a" · screen descriptor · global colour table · NETSCAPE2.0 loop
+//!  · per frame: graphic control (delay, keep) · image descriptor · LZW data · … · trailer
 //! ```
 //!
-//! Why not the `gif` crate? Its encoder (with `weezl` for LZW) cost 10.4 KB of the optimised
-//! wasm (233,004 → 222,618 bytes when this writer replaced it). The files are the same byte
-//! for byte until the 4,096 codes of the LZW dictionary are used up (never, in a typical
-//! export); past that this writer starts a new dictionary with a clear code where the crate
-//! kept the full one (on noise, 0.02 % smaller). The tests decode every result with the `gif`
-//! crate (a dev-dependency) and with a strict decoder of their own, and check the bytes
-//! against the crate's encoder.
+//! The `gif` crate's encoder (without its `color_quant` feature) made the optimised wasm
+//! 10.3 KB larger than the hand-written GIF89a writer it replaced (34,048 → 44,342 bytes,
+//! gzipped 16,342 → 20,229); the module still loads only on the first GIF export. The files are
+//! the same byte for byte until the 4,096 codes of an LZW dictionary are used up (never, in a
+//! typical export). The tests decode every result with the `gif` crate's decoder, composited as
+//! a viewer does, and with a strict decoder of their own.
 //!
 //! Why not the `gif` crate's `Frame::from_rgba_speed` (NeuQuant)? It added 36 KB where the
 //! median cut here costs about 6 KB; its palette changes from frame to frame (colours flicker
@@ -112,138 +113,50 @@ pub fn encode_gif(
     check_args(width, height, rgba, delay_ms)?;
     let delay = ((delay_ms + 5) / 10) as u16;
     let (palette, indices) = exact_palette(rgba).unwrap_or_else(|| median_cut_palette(rgba));
+    write_gif(width, height, &palette, &indices, delay, repeat_forever).map_err(|_| {
+        // With checked arguments and a `Vec` to write to, the encoder can only fail to
+        // allocate (`gif::EncodingError::OutOfMemory`). Not formatting its error saves 2 KB.
+        Error::new(
+            ErrorKind::TooLarge,
+            "rgba",
+            "the GIF encoder ran out of memory; use fewer or smaller frames",
+        )
+    })
+}
 
-    // The colour table holds 2^bits entries (bits ≥ 1), padded with black.
-    let bits = index_bits(palette.len() / 3);
-    let mut out = Vec::with_capacity(1024);
-    out.extend_from_slice(b"GIF89a");
-    put_u16(&mut out, width);
-    put_u16(&mut out, height);
-    // Global colour table of 2^bits entries (colour resolution field: the same, as the `gif`
-    // crate wrote it); background 0; no aspect ratio.
-    out.extend_from_slice(&[0x80 | (bits - 1) << 4 | (bits - 1), 0, 0]);
-    out.extend_from_slice(&palette);
-    out.resize(out.len() + ((3usize << bits) - palette.len()), 0);
+/// The GIF file, written by the `gif` crate: the global `palette` (`[r, g, b, …]`, at most 256
+/// colours), then one frame per `width · height` palette indices, each cropped to the rectangle
+/// that differs from the frame before and drawn over it (disposal "keep"). `width` and `height`
+/// are at most [`MAX_GIF_SIDE`] (checked by the caller).
+fn write_gif(
+    width: usize,
+    height: usize,
+    palette: &[u8],
+    indices: &[u8],
+    delay: u16,
+    repeat_forever: bool,
+) -> std::result::Result<Vec<u8>, gif::EncodingError> {
+    let side = |v: usize| v as u16;
+    let mut encoder = gif::Encoder::new(Vec::new(), side(width), side(height), palette)?;
     if repeat_forever {
-        // NETSCAPE2.0 application extension: loop count 0 = forever.
-        out.extend_from_slice(b"\x21\xFF\x0BNETSCAPE2.0\x03\x01\x00\x00\x00");
+        encoder.set_repeat(gif::Repeat::Infinite)?;
     }
     let mut previous: Option<&[u8]> = None;
     for frame in indices.chunks_exact(width * height) {
         let rect = changed_rect(frame, previous, width, height);
-        // Graphic control extension: disposal 1 ("keep"), the delay, no transparency.
-        out.extend_from_slice(&[0x21, 0xF9, 4, 1 << 2]);
-        put_u16(&mut out, usize::from(delay));
-        out.extend_from_slice(&[0, 0]);
-        // Image descriptor: the changed rectangle, no local colour table, not interlaced.
-        out.push(0x2C);
-        for v in [rect.x, rect.y, rect.w, rect.h] {
-            put_u16(&mut out, v);
-        }
-        out.push(0);
-        // Codes as narrow as the largest index of this frame allows (as the `gif` crate does).
-        let pixels = crop(frame, width, rect);
-        let largest = pixels.iter().copied().max().unwrap_or(0);
-        lzw_encode(
-            &mut out,
-            &pixels,
-            index_bits(usize::from(largest) + 1).max(2),
-        );
+        encoder.write_frame(&gif::Frame {
+            delay,
+            dispose: gif::DisposalMethod::Keep,
+            left: side(rect.x),
+            top: side(rect.y),
+            width: side(rect.w),
+            height: side(rect.h),
+            buffer: crop(frame, width, rect).into(),
+            ..gif::Frame::default()
+        })?;
         previous = Some(frame);
     }
-    out.push(0x3B);
-    Ok(out)
-}
-
-/// The bits of an index into a table of `n` entries (at least 1; 8 for 256 entries).
-fn index_bits(n: usize) -> u8 {
-    (usize::BITS - (n.max(2) - 1).leading_zeros()) as u8
-}
-
-/// Append `v` (at most 65,535: checked by the callers) as a little-endian 16-bit number.
-fn put_u16(out: &mut Vec<u8>, v: usize) {
-    out.extend_from_slice(&(v as u16).to_le_bytes());
-}
-
-/// Append the image data of one frame: the LZW minimum code size, then the GIF variant of LZW
-/// (codes of 3 to 12 bits, least significant bit first) in sub-blocks of at most 255 bytes,
-/// then the empty block that ends them.
-///
-/// Every index must be below `1 << min_code_size` (2 ≤ `min_code_size` ≤ 8). A clear code
-/// starts the data and restarts the dictionary whenever all 4,096 codes are taken.
-fn lzw_encode(out: &mut Vec<u8>, indices: &[u8], min_code_size: u8) {
-    const SLOTS: usize = 1 << 13; // ≤ 4,096 entries: the table stays at most half full
-    const EMPTY: u32 = u32::MAX; // keys are (prefix code << 8 | index) < 2^20
-    let clear = 1u16 << min_code_size;
-    let end = clear + 1;
-    // Dictionary: (prefix code, next index) -> code, open addressing with linear probing.
-    let mut keys = vec![EMPTY; SLOTS];
-    let mut codes = vec![0u16; SLOTS];
-    let mut data = Vec::with_capacity(indices.len() / 2 + 16);
-    let (mut acc, mut nbits) = (0u32, 0u32);
-    let mut put = |code: u16, width: u8| {
-        acc |= u32::from(code) << nbits;
-        nbits += u32::from(width);
-        while nbits >= 8 {
-            data.push(acc as u8);
-            acc >>= 8;
-            nbits -= 8;
-        }
-    };
-    let mut width = min_code_size + 1;
-    let mut next = end + 1;
-    put(clear, width);
-    if let Some((&first, rest)) = indices.split_first() {
-        let mut prefix = u16::from(first);
-        for &index in rest {
-            let key = u32::from(prefix) << 8 | u32::from(index);
-            let mut slot = (key.wrapping_mul(0x9E37_79B1) >> (32 - 13)) as usize;
-            let found = loop {
-                match keys[slot] {
-                    k if k == key => break Some(codes[slot]),
-                    EMPTY => break None,
-                    _ => slot = (slot + 1) % SLOTS,
-                }
-            };
-            if let Some(code) = found {
-                prefix = code;
-                continue;
-            }
-            put(prefix, width);
-            if next < 4096 {
-                keys[slot] = key;
-                codes[slot] = next;
-                next += 1;
-                // The decoder adds this entry one code later, so it widens one code later:
-                // widen once `next` passes 2^width.
-                if next > 1 << width && width < 12 {
-                    width += 1;
-                }
-            } else {
-                put(clear, width);
-                keys.fill(EMPTY);
-                width = min_code_size + 1;
-                next = end + 1;
-            }
-            prefix = u16::from(index);
-        }
-        put(prefix, width);
-        // Reading that last code, the decoder added the entry the encoder added last; it reads
-        // the end code one bit wider when that filled the current width.
-        if next == 1 << width && width < 12 {
-            width += 1;
-        }
-    }
-    put(end, width);
-    if nbits > 0 {
-        data.push(acc as u8);
-    }
-    out.push(min_code_size);
-    for block in data.chunks(255) {
-        out.push(block.len() as u8);
-        out.extend_from_slice(block);
-    }
-    out.push(0);
+    encoder.into_inner()
 }
 
 /// Check every argument.

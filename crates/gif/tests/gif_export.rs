@@ -1,6 +1,7 @@
 //! GIF export: frames encoded by `convviz_gif::encode_gif` decode to the same pictures, with
-//! two decoders independent of the encoder — the `gif` crate's and a strict one written here
-//! from the GIF89a specification — and every bad argument is an error naming it.
+//! two decoders — the `gif` crate's (whose encoder writes the file, but whose decoder is
+//! written apart from it), composited as a viewer does, and a strict one written here from the
+//! GIF89a specification — and every bad argument is an error naming it.
 
 use convviz_gif::{encode_gif, ErrorKind, MAX_GIF_FRAMES, MAX_GIF_INPUT_BYTES};
 
@@ -30,22 +31,29 @@ fn decode(bytes: &[u8]) -> Decoded {
     strict
 }
 
+/// Decode with the `gif` crate and composite every frame as a viewer does: each frame is drawn
+/// over the screen at its offset, then disposed of as its graphic control extension says
+/// (keep it; restore its rectangle to the background; or restore the screen from before it).
 fn decode_with_gif_crate(bytes: &[u8]) -> Decoded {
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::RGBA);
     let mut decoder = options.read_info(bytes).expect("a valid GIF header");
     let (width, height) = (decoder.width() as usize, decoder.height() as usize);
-    let mut screen = vec![[0u8; 3]; width * height];
+    let background = decoder
+        .bg_color()
+        .and_then(|i| decoder.global_palette()?.get(3 * i..3 * i + 3))
+        .map_or([0; 3], |c| [c[0], c[1], c[2]]);
+    let mut screen = vec![background; width * height];
     let mut screens = Vec::new();
     let mut delays_cs = Vec::new();
     while let Some(frame) = decoder.read_next_frame().expect("a valid frame") {
-        assert_eq!(frame.dispose, gif::DisposalMethod::Keep);
         let (fw, fh) = (frame.width as usize, frame.height as usize);
         let (left, top) = (frame.left as usize, frame.top as usize);
         assert!(
             left + fw <= width && top + fh <= height,
             "frame inside the screen"
         );
+        let before = screen.clone();
         for y in 0..fh {
             for x in 0..fw {
                 let p = &frame.buffer[(y * fw + x) * 4..(y * fw + x) * 4 + 4];
@@ -55,6 +63,15 @@ fn decode_with_gif_crate(bytes: &[u8]) -> Decoded {
         }
         delays_cs.push(frame.delay);
         screens.push(screen.clone());
+        match frame.dispose {
+            gif::DisposalMethod::Any | gif::DisposalMethod::Keep => {}
+            gif::DisposalMethod::Background => {
+                for y in top..top + fh {
+                    screen[y * width + left..y * width + left + fw].fill(background);
+                }
+            }
+            gif::DisposalMethod::Previous => screen = before,
+        }
     }
     let loops_forever = decoder.repeat() == gif::Repeat::Infinite;
     Decoded {
@@ -67,7 +84,7 @@ fn decode_with_gif_crate(bytes: &[u8]) -> Decoded {
 }
 
 /// A strict GIF decoder written from the GIF89a specification, for exactly what the encoder
-/// is meant to write: header, logical screen with a global colour table, an optional
+/// is meant to write (what the `gif` crate's encoder writes for it): header, logical screen with a global colour table, an optional
 /// NETSCAPE2.0 loop extension, then per frame a graphic control extension (disposal "keep",
 /// no transparency) and an image without a local table or interlacing, then the trailer. The
 /// LZW data must start with a clear code, stop at the end code with nothing after it but
@@ -407,9 +424,10 @@ fn every_code_width_boundary_decodes() {
 }
 
 #[test]
-fn a_full_dictionary_restarts_with_a_clear_code() {
-    // Noise over 256 colours fills the 4,096 codes about every 3,800 pixels: 120,000 pixels
-    // restart the dictionary about 30 times; noise over 4 colours fills it far more slowly.
+fn a_full_dictionary_still_decodes() {
+    // Noise over 256 colours fills the 4,096 codes of the LZW dictionary about every 3,800
+    // pixels (120,000 pixels: about 30 times over); noise over 4 colours fills it far more
+    // slowly.
     for (colours, runs) in [(256, false), (4, false), (200, true)] {
         let (w, h) = (400, 300);
         let rgba = pixels(w * h, colours, runs, colours as u64);
@@ -456,42 +474,104 @@ fn random_animations_round_trip() {
     }
 }
 
-/// The bytes the `gif` crate's encoder writes for the same palette, rectangles and indices.
-fn reencode_with_gif_crate(bytes: &[u8]) -> Vec<u8> {
-    let mut options = gif::DecodeOptions::new();
-    options.set_color_output(gif::ColorOutput::Indexed);
-    let mut decoder = options.read_info(bytes).unwrap();
-    let palette = decoder.global_palette().unwrap().to_vec();
-    let (w, h) = (decoder.width(), decoder.height());
-    let mut frames = Vec::new();
-    while let Some(frame) = decoder.read_next_frame().unwrap() {
-        frames.push(frame.clone());
+/// Each frame's rectangle (left, top, width, height), as the `gif` crate decodes it.
+fn frame_rects(bytes: &[u8]) -> Vec<[u16; 4]> {
+    let mut decoder = gif::DecodeOptions::new().read_info(bytes).unwrap();
+    let mut rects = Vec::new();
+    while let Some(f) = decoder.read_next_frame().unwrap() {
+        rects.push([f.left, f.top, f.width, f.height]);
     }
-    let repeat = decoder.repeat();
-    let mut encoder = gif::Encoder::new(Vec::new(), w, h, &palette).unwrap();
-    if repeat == gif::Repeat::Infinite {
-        encoder.set_repeat(repeat).unwrap();
-    }
-    for frame in &frames {
-        encoder.write_frame(frame).unwrap();
-    }
-    encoder.into_inner().unwrap()
+    rects
 }
 
 #[test]
-fn same_bytes_as_the_gif_crate_encoder() {
-    // Until the LZW dictionary fills up (4,096 codes), the writer and the `gif` crate's encoder
-    // (which convviz used before) make the same file from the same frames. (Past that, the
-    // writer starts a new dictionary with a clear code where the crate keeps the full one.)
+fn each_frame_is_stored_as_the_rectangle_that_changed() {
+    // The 2×2 box moves one pixel right per frame (and changes colour): from the second frame
+    // on, only the 3×2 rectangle it left and entered is stored.
     let (w, h) = (9, 6);
-    let (rgba, _) = sliding_frames(w, h, 5);
-    for repeat_forever in [true, false] {
-        let bytes = encode_gif(w, h, &rgba, 120, repeat_forever).unwrap();
-        assert_eq!(bytes, reencode_with_gif_crate(&bytes));
+    let (rgba, _) = sliding_frames(w, h, 4);
+    let bytes = encode_gif(w, h, &rgba, 100, true).unwrap();
+    assert_eq!(
+        frame_rects(&bytes),
+        vec![[0, 0, 9, 6], [0, 1, 3, 2], [1, 1, 3, 2], [2, 1, 3, 2]]
+    );
+    // An unchanged frame is one pixel.
+    let (one, _) = sliding_frames(w, h, 1);
+    let bytes = encode_gif(w, h, &[one.clone(), one].concat(), 100, true).unwrap();
+    assert_eq!(frame_rects(&bytes), vec![[0, 0, 9, 6], [0, 0, 1, 1]]);
+}
+
+/// Frames drawn as the GIF export draws them: a title line (the same text in every frame, then
+/// a position counter that changes), and under it a kernel box sliding over a grid. With
+/// `many_colours`, the background is a gradient of more than 256 colours (the median-cut path).
+fn titled_frames(w: usize, h: usize, n: usize, many_colours: bool) -> Vec<u8> {
+    let mut rgba = Vec::new();
+    for f in 0..n {
+        for y in 0..h {
+            for x in 0..w {
+                let background = if many_colours {
+                    [
+                        255 - (x % 64) as u8,
+                        255 - (y * 3) as u8,
+                        230 + (x / 64) as u8,
+                    ]
+                } else {
+                    [255, 255, 255]
+                };
+                // "Glyphs": a fixed pattern of ink in rows 2..9, columns 2..w-20 (the title);
+                // the last 16 columns of the line spell the frame number (the counter).
+                let ink = (2..9).contains(&y)
+                    && ((2..w - 20).contains(&x) && (x * 7 + y * 3) % 5 < 2
+                        || (w - 18..w - 2).contains(&x) && (x + y + f) % 3 == 0);
+                let in_box = (12..18).contains(&y) && (2 + 3 * f..8 + 3 * f).contains(&x);
+                let px = match (ink, in_box) {
+                    (true, _) => [31, 35, 40],
+                    (_, true) => [220, 40, 40],
+                    _ => background,
+                };
+                rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
+            }
+        }
     }
-    for (colours, n) in [(1, 10), (2, 300), (3, 700), (16, 900), (256, 1500)] {
-        let rgba = pixels(n, colours, colours % 2 == 0, n as u64);
-        let bytes = encode_gif(n / 10, 10, &rgba, 100, true).unwrap();
-        assert_eq!(bytes, reencode_with_gif_crate(&bytes), "{colours} colours");
+    rgba
+}
+
+#[test]
+fn a_title_that_stays_is_whole_in_every_composited_frame() {
+    // Issue #17: every frame after the first showed only the end of the title. The cause was
+    // in the drawing of the frames (www/classroom/exporter.js; tests/node/gif.test.mjs exports
+    // a GIF end to end); this is the encoder's side of it. Each frame stores only what changed
+    // (the counter and the box); composited as a viewer does, every frame must equal its input
+    // up to the palette (the same input colour always shows as the same palette colour), so an
+    // unchanged title is whole and the same in every frame.
+    let (w, h, n) = (120, 24, 9);
+    for many_colours in [false, true] {
+        let rgba = titled_frames(w, h, n, many_colours);
+        let bytes = encode_gif(w, h, &rgba, 450, true).unwrap();
+        let d = decode(&bytes);
+        assert_eq!(d.screens.len(), n);
+        let mut shown_as = std::collections::HashMap::new();
+        for (f, screen) in d.screens.iter().enumerate() {
+            let input = opaque_screen(&rgba[f * w * h * 4..(f + 1) * w * h * 4]);
+            for (i, (&got, &want)) in screen.iter().zip(&input).enumerate() {
+                let first = *shown_as.entry(want).or_insert(got);
+                assert_eq!(
+                    got,
+                    first,
+                    "frame {f}, pixel ({}, {}): {want:?} shown as {got:?}, elsewhere as {first:?}",
+                    i % w,
+                    i / w
+                );
+                if !many_colours {
+                    assert_eq!(got, want, "frame {f}: exact palette");
+                }
+            }
+            let title = |s: &[[u8; 3]]| -> Vec<[u8; 3]> {
+                (2..9)
+                    .flat_map(|y| s[y * w + 2..y * w + w - 20].to_vec())
+                    .collect()
+            };
+            assert_eq!(title(screen), title(&d.screens[0]), "frame {f}: title");
+        }
     }
 }
