@@ -291,6 +291,8 @@ test('the exported GIF shows the whole title in every frame (issue #17: later fr
     dataset: {}, hidden: false, disabled: false, textContent: '', listeners: {},
     addEventListener(type, fn) { this.listeners[type] = fn; },
     setAttribute() {}, removeAttribute() {}, click() {}, remove() {},
+    get ownerDocument() { return doc; },
+    get parentElement() { return { ownerDocument: doc, append() {} }; },
     ...props,
   });
   for (const id of ['export-png', 'export-gif', 'export-status', 'export-progress']) elements.set(`#${id}`, element());
@@ -298,8 +300,8 @@ test('the exported GIF shows the whole title in every frame (issue #17: later fr
   elements.set('#gif-speed', element({ value: 'normal' }));
   const drawn = [];
   const downloads = [];
-  const saved = { document: globalThis.document, requestAnimationFrame: globalThis.requestAnimationFrame, createObjectURL: URL.createObjectURL, revokeObjectURL: URL.revokeObjectURL };
-  globalThis.document = {
+  const saved = { requestAnimationFrame: globalThis.requestAnimationFrame, createObjectURL: URL.createObjectURL, revokeObjectURL: URL.revokeObjectURL };
+  const doc = {
     querySelector: (sel) => elements.get(sel) ?? null,
     createElement: (tag) => {
       if (tag !== 'canvas') return element();
@@ -327,7 +329,6 @@ test('the exported GIF shows the whole title in every frame (issue #17: later fr
   };
   URL.revokeObjectURL = () => {};
   t.after(() => {
-    globalThis.document = saved.document;
     globalThis.requestAnimationFrame = saved.requestAnimationFrame;
     URL.createObjectURL = saved.createObjectURL;
     URL.revokeObjectURL = saved.revokeObjectURL;
@@ -350,8 +351,9 @@ test('the exported GIF shows the whole title in every frame (issue #17: later fr
       for (let cell = 0; cell < 9; cell++) g.fillText(String(cell), 20 * (cell % 3) + 10, 20 * Math.floor(cell / 3) + 10);
     },
   });
-  const page = {
-    mode: 'conv2d',
+  const mode = {
+    name: 'conv2d',
+    classroom: { gifViews: () => ['input', 'output'], fileBase: 'conv2d', groups: true },
     views: [['input', view('#dd3322')], ['output', view('#2255cc')]],
     focus: (model, position) => position,
     frame: (model, timeline) => ({ position: timeline.position }),
@@ -360,7 +362,9 @@ test('the exported GIF shows the whole title in every frame (issue #17: later fr
   const state = { params: { kernel_size: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 } };
   const { buildExport } = await import('../../www/classroom/exporter.js');
   buildExport({
-    current: () => ({ page, model: { total }, state }),
+    $: (sel) => elements.get(sel) ?? null,
+    listen: (target, type, fn) => target.addEventListener(type, fn),
+    current: () => ({ mode, model: { total }, state }),
     canvases: new Map(),
     drawAll() {},
     hold() {},
