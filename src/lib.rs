@@ -16,12 +16,14 @@
 //! | [`gemm`] | the matrix products |
 //! | [`conv2d`] | `Conv2d` and its trace |
 //! | [`conv_transpose2d`] | `ConvTranspose2d`, its trace and the zero-insertion route |
+//! | [`conv1d`] | `Conv1d` and its trace, through [`conv2d`] on a single row |
 //! | [`matrix`] | the sparse convolution matrix `C` |
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
 //! | [`init`] | PyTorch's default parameter initialisation |
 //! | [`layer`] | prepared `Conv2d` / `ConvTranspose2d` modules: weights checked and packed once |
 #![warn(missing_docs)]
 
+pub mod conv1d;
 pub mod conv2d;
 pub mod conv_transpose2d;
 pub mod error;
