@@ -17,6 +17,7 @@
 //! | [`conv2d`] | `Conv2d` and its trace |
 //! | [`conv_transpose2d`] | `ConvTranspose2d`, its trace and the zero-insertion route |
 //! | [`conv1d`] | `Conv1d` and its trace, through [`conv2d`] on a single row |
+//! | [`pool`] | `max_pool2d` (with indices), `avg_pool2d`, one output cell's window |
 //! | [`matrix`] | the sparse convolution matrix `C` |
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
 //! | [`init`] | PyTorch's default parameter initialisation |
@@ -33,6 +34,7 @@ pub mod layer;
 pub mod matrix;
 pub mod pad;
 pub mod params;
+pub mod pool;
 pub mod steps;
 pub mod tensor;
 pub mod unfold;
