@@ -18,6 +18,7 @@
 //! | [`conv_transpose2d`] | `ConvTranspose2d`, its trace and the zero-insertion route |
 //! | [`conv1d`] | `Conv1d` and its trace, through [`conv2d`] on a single row |
 //! | [`pool`] | `max_pool2d` (with indices), `avg_pool2d`, one output cell's window |
+//! | [`receptive`] | receptive fields of a stack, path counts back to the input, parameter counts |
 //! | [`matrix`] | the sparse convolution matrix `C` |
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
 //! | [`init`] | PyTorch's default parameter initialisation |
@@ -35,6 +36,7 @@ pub mod matrix;
 pub mod pad;
 pub mod params;
 pub mod pool;
+pub mod receptive;
 pub mod steps;
 pub mod tensor;
 pub mod unfold;
