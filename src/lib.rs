@@ -16,12 +16,16 @@
 //! | [`gemm`] | the matrix products |
 //! | [`conv2d`] | `Conv2d` and its trace |
 //! | [`conv_transpose2d`] | `ConvTranspose2d`, its trace and the zero-insertion route |
+//! | [`conv1d`] | `Conv1d` and its trace, through [`conv2d`] on a single row |
+//! | [`pool`] | `max_pool2d` (with indices), `avg_pool2d`, one output cell's window |
+//! | [`receptive`] | receptive fields of a stack, path counts back to the input, parameter counts |
 //! | [`matrix`] | the sparse convolution matrix `C` |
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
 //! | [`init`] | PyTorch's default parameter initialisation |
 //! | [`layer`] | prepared `Conv2d` / `ConvTranspose2d` modules: weights checked and packed once |
 #![warn(missing_docs)]
 
+pub mod conv1d;
 pub mod conv2d;
 pub mod conv_transpose2d;
 pub mod error;
@@ -31,6 +35,8 @@ pub mod layer;
 pub mod matrix;
 pub mod pad;
 pub mod params;
+pub mod pool;
+pub mod receptive;
 pub mod steps;
 pub mod tensor;
 pub mod unfold;
