@@ -10,7 +10,7 @@ use crate::conv_transpose2d::{conv_transpose2d_rows, weight_rows};
 use crate::error::{Error, Result};
 use crate::gemm::PackedA;
 use crate::params::{
-    check_groups_divide, Conv2dGeometry, Conv2dOptions, ConvTranspose2dGeometry,
+    check_weight_groups, Conv2dGeometry, Conv2dOptions, ConvTranspose2dGeometry,
     ConvTranspose2dOptions,
 };
 use crate::tensor::{check_bias, check_view_finite};
@@ -54,8 +54,8 @@ impl Conv2dLayer {
         opts: Conv2dOptions,
     ) -> Result<Self> {
         opts.check()?;
-        let out = weight.dim().0;
-        check_groups_divide("out_channels", out, opts.groups as usize)?;
+        let (out, w_in, kh, kw) = weight.dim();
+        check_weight_groups("out_channels", [out, w_in, kh, kw], opts.groups as usize)?;
         check_parameters(&weight, bias.as_ref(), out)?;
         let packed = pack_weight(weight.view(), opts.groups as usize);
         Ok(Conv2dLayer {
@@ -157,8 +157,12 @@ impl ConvTranspose2dLayer {
         opts: ConvTranspose2dOptions,
     ) -> Result<Self> {
         opts.check()?;
-        let (cin, per_group, _, _) = weight.dim();
-        check_groups_divide("in_channels", cin, opts.groups as usize)?;
+        let (cin, per_group, kh, kw) = weight.dim();
+        check_weight_groups(
+            "in_channels",
+            [cin, per_group, kh, kw],
+            opts.groups as usize,
+        )?;
         check_parameters(&weight, bias.as_ref(), per_group * opts.groups as usize)?;
         let rows = weight_rows(weight.view());
         Ok(ConvTranspose2dLayer {

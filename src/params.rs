@@ -109,24 +109,31 @@ impl Default for Conv2dOptions {
 }
 
 impl Conv2dOptions {
-    /// The checks that need no input: positive stride, dilation and groups, non-negative
-    /// padding, `'same'` only with stride 1 (the rest waits for an input: see
-    /// [`Conv2dGeometry::new`], which repeats these).
+    /// The checks that need no input, in PyTorch's order (`_convolution`, then
+    /// `check_shape_forward`; `convolution_same` for `'same'`): positive groups; `'same'` only
+    /// with stride 1; non-negative padding; positive stride; positive dilation. The rest waits
+    /// for an input: see [`Conv2dGeometry::new`], which starts with these.
     ///
     /// # Errors
     /// The argument at fault, with PyTorch's message.
-    pub fn check(&self) -> Result<()> {
-        let stride = positive("stride", "stride", self.stride)?;
-        positive("dilation", "dilation", self.dilation)?;
+    ///
+    /// ```
+    /// use convviz::params::{Conv2dOptions, Padding};
+    /// // A negative padding is reported before a zero stride, as PyTorch does.
+    /// let o = Conv2dOptions { stride: [0, 1], padding: Padding::Explicit([-1, 0]), ..Default::default() };
+    /// assert_eq!(o.check().unwrap_err().arg(), "padding");
+    /// ```
+    pub fn check(&self) -> Result<[[usize; 2]; 2]> {
         positive_groups(self.groups)?;
-        match self.padding {
-            Padding::Explicit(p) => {
-                non_negative("padding", "padding", p)?;
-            }
-            Padding::Same if stride != [1, 1] => return Err(same_with_stride(stride)),
-            Padding::Same | Padding::Valid => {}
+        if self.padding == Padding::Same && self.stride != [1, 1] {
+            return Err(same_with_stride(self.stride));
         }
-        Ok(())
+        if let Padding::Explicit(p) = self.padding {
+            non_negative("padding", "padding", p)?;
+        }
+        let stride = positive("stride", "stride", self.stride)?;
+        let dilation = positive_dilation(self.dilation)?;
+        Ok([stride, dilation])
     }
 }
 
@@ -161,18 +168,19 @@ impl Default for ConvTranspose2dOptions {
 }
 
 impl ConvTranspose2dOptions {
-    /// The checks that need no input: positive stride, dilation and groups, non-negative
-    /// padding and output_padding (the rest waits for an input: see
-    /// [`ConvTranspose2dGeometry::new`]).
+    /// The checks that need no input, in PyTorch's order (`_convolution`, then
+    /// `check_shape_forward`): positive groups, non-negative padding and output_padding,
+    /// positive stride and dilation. The rest waits for an input: see
+    /// [`ConvTranspose2dGeometry::new`], which starts with these.
     ///
     /// # Errors
     /// The argument at fault, with PyTorch's message.
     pub fn check(&self) -> Result<()> {
-        positive("stride", "stride", self.stride)?;
-        positive("dilation", "dilation", self.dilation)?;
+        positive_groups(self.groups)?;
         non_negative("padding", "padding", self.padding)?;
         non_negative("output_padding", "output_padding", self.output_padding)?;
-        positive_groups(self.groups)?;
+        positive("stride", "stride", self.stride)?;
+        positive_dilation(self.dilation)?;
         Ok(())
     }
 }
@@ -275,6 +283,20 @@ fn non_negative(arg: &'static str, what: &str, v: Pair) -> Result<[usize; 2]> {
     to_sizes(arg, v)
 }
 
+/// PyTorch's `check_shape_forward` (and `im2col`'s) words for a dilation below 1.
+fn positive_dilation(v: Pair) -> Result<[usize; 2]> {
+    if v.iter().any(|&x| x <= 0) {
+        return Err(Error::value(
+            "dilation",
+            format!(
+                "dilation should be greater than zero, but got dilation_height: {} dilation_width: {}",
+                v[0], v[1]
+            ),
+        ));
+    }
+    to_sizes("dilation", v)
+}
+
 fn to_sizes(arg: &'static str, v: Pair) -> Result<[usize; 2]> {
     // Anything past 2^24 cannot fit any tensor under the cap; refusing it here keeps every
     // later product far from overflow.
@@ -306,7 +328,28 @@ pub fn check_groups_divide(which: &str, channels: usize, groups: usize) -> Resul
     Ok(())
 }
 
-fn same_with_stride(stride: [usize; 2]) -> Error {
+/// Check the weight's dimension 0 against `groups` as PyTorch's `check_shape_forward` does:
+/// at least `groups` filters (C_out of a convolution, C_in of a transposed one), a multiple of
+/// `groups`. Names `groups`: the weight's sizes come from the channel counts, which are only
+/// wrong together with `groups`.
+///
+/// # Errors
+/// `"Given groups=3, expected weight to be at least 3 at dimension 0, …"`, or `which` must be
+/// divisible by groups.
+pub fn check_weight_groups(which: &str, weight: [usize; 4], groups: usize) -> Result<()> {
+    if weight[0] < groups {
+        return Err(Error::value(
+            "groups",
+            format!(
+                "Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got weight of size {} instead",
+                list(&weight)
+            ),
+        ));
+    }
+    check_groups_divide(which, weight[0], groups)
+}
+
+fn same_with_stride(stride: Pair) -> Error {
     Error::value(
         "padding",
         format!(
@@ -369,13 +412,15 @@ impl Conv2dGeometry {
     /// than the input; circular padding larger than the input; a dilated kernel larger than the
     /// padded input; any intermediate over the element cap.
     pub fn new(input: [usize; 4], weight: [usize; 4], opts: &Conv2dOptions) -> Result<Self> {
-        let stride = positive("stride", "stride", opts.stride)?;
-        let dilation = positive("dilation", "dilation", opts.dilation)?;
+        // PyTorch's order: the arguments alone, then the weight against groups, then the
+        // input's channels, then the sizes (so a negative padding is reported before a
+        // channel mismatch).
+        let [stride, dilation] = opts.check()?;
         let groups = positive_groups(opts.groups)?;
         let [batch, in_channels, h, w] = input;
         let [out_channels, w_in, kh, kw] = weight;
+        check_weight_groups("out_channels", weight, groups)?;
         check_groups_divide("in_channels", in_channels, groups)?;
-        check_groups_divide("out_channels", out_channels, groups)?;
         if w_in * groups != in_channels {
             return Err(Error::shape(
                 "weight",
@@ -392,9 +437,6 @@ impl Conv2dGeometry {
                 (p, p)
             }
             Padding::Same => {
-                if stride != [1, 1] {
-                    return Err(same_with_stride(stride));
-                }
                 let mut before = [0; 2];
                 let mut after = [0; 2];
                 for d in 0..2 {
@@ -409,13 +451,15 @@ impl Conv2dGeometry {
         };
         let spatial = [h, w];
         match opts.padding_mode {
+            // Width first, as PyTorch's reflection_pad2d checks (its message names dimension 3).
             PaddingMode::Reflect => {
-                for d in 0..2 {
+                for d in [1, 0] {
                     if pad_before[d].max(pad_after[d]) >= spatial[d] {
-                        return Err(Error::value(
+                        return Err(Error::new(
+                            ErrorKind::PaddingTooLarge,
                             "padding",
                             format!(
-                                "Padding size should be less than the corresponding input dimension for padding_mode='reflect', but got: padding ({}, {}) at dimension {} of input {}",
+                                "Padding size should be less than the corresponding input dimension, but got: padding ({}, {}) at dimension {} of input {} (padding_mode='reflect')",
                                 pad_before[d], pad_after[d], 2 + d, list(&input)
                             ),
                         ));
@@ -425,7 +469,8 @@ impl Conv2dGeometry {
             PaddingMode::Circular => {
                 for d in 0..2 {
                     if pad_before[d].max(pad_after[d]) > spatial[d] {
-                        return Err(Error::value(
+                        return Err(Error::new(
+                            ErrorKind::PaddingTooLarge,
                             "padding",
                             format!(
                                 "Padding value causes wrapping around more than once for padding_mode='circular': padding ({}, {}) at dimension {} of input {}",
@@ -570,15 +615,17 @@ impl ConvTranspose2dGeometry {
         weight: [usize; 4],
         opts: &ConvTranspose2dOptions,
     ) -> Result<Self> {
-        let stride = positive("stride", "stride", opts.stride)?;
-        let dilation = positive("dilation", "dilation", opts.dilation)?;
+        // PyTorch's order, as in Conv2dGeometry::new.
+        opts.check()?;
+        let groups = positive_groups(opts.groups)?;
         let padding = non_negative("padding", "padding", opts.padding)?;
         let mut output_padding =
             non_negative("output_padding", "output_padding", opts.output_padding)?;
-        let groups = positive_groups(opts.groups)?;
+        let stride = positive("stride", "stride", opts.stride)?;
+        let dilation = positive_dilation(opts.dilation)?;
         let [batch, in_channels, h, w] = input;
         let [w_in, out_per_group, kh, kw] = weight;
-        check_groups_divide("in_channels", in_channels, groups)?;
+        check_weight_groups("in_channels", weight, groups)?;
         if w_in != in_channels {
             return Err(Error::shape(
                 "weight",
@@ -722,7 +769,7 @@ impl UnfoldGeometry {
     /// Non-positive kernel_size/stride/dilation, negative padding, or no block at all.
     pub fn new(image: Pair, opts: &UnfoldOptions, image_arg: &'static str) -> Result<Self> {
         let kernel = positive("kernel_size", "kernel_size", opts.kernel_size)?;
-        let dilation = positive("dilation", "dilation", opts.dilation)?;
+        let dilation = positive_dilation(opts.dilation)?;
         let padding = non_negative("padding", "padding", opts.padding)?;
         let stride = positive("stride", "stride", opts.stride)?;
         let image = positive(image_arg, image_arg, image)?;

@@ -14,6 +14,9 @@ pub enum ErrorKind {
     Shape,
     /// The arguments leave no output at all (kernel larger than the padded input…).
     OutputTooSmall,
+    /// A padding that `padding_mode` cannot make from an input of this size (reflect: padding
+    /// not smaller than the input; circular: padding larger than the input).
+    PaddingTooLarge,
     /// A tensor, an intermediate or the GIF frames would exceed a cap (convviz's `MAX_ELEMENTS`
     /// and `MAX_MACS`, the encoder's `MAX_GIF_INPUT_BYTES` and `MAX_GIF_FRAMES`).
     TooLarge,
@@ -21,10 +24,30 @@ pub enum ErrorKind {
     NonFinite,
 }
 
+impl ErrorKind {
+    /// The variant's name, as the JS `Error`'s `.kind` carries it: `"InvalidValue"`,
+    /// `"Shape"`, `"OutputTooSmall"`, `"PaddingTooLarge"`, `"TooLarge"` or `"NonFinite"`.
+    ///
+    /// ```
+    /// assert_eq!(convviz_common::ErrorKind::OutputTooSmall.name(), "OutputTooSmall");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidValue => "InvalidValue",
+            ErrorKind::Shape => "Shape",
+            ErrorKind::OutputTooSmall => "OutputTooSmall",
+            ErrorKind::PaddingTooLarge => "PaddingTooLarge",
+            ErrorKind::TooLarge => "TooLarge",
+            ErrorKind::NonFinite => "NonFinite",
+        }
+    }
+}
+
 /// An invalid argument: names the argument and says, in PyTorch's words where PyTorch has
 /// some, what is wrong with it.
 ///
-/// Its `Display` is `"<argument>: <message>"`.
+/// Its `Display` is `"<argument>: <message>"` (the message alone when `arg` is empty: an error
+/// about no single argument).
 ///
 /// ```
 /// use convviz_common::{Error, ErrorKind};
@@ -68,7 +91,8 @@ impl Error {
     }
 
     /// The name of the offending argument, as PyTorch spells it (`stride`, `padding`, `weight`…)
-    /// or as the encoder's call names it (`width`, `rgba`, `delay_ms`…).
+    /// or as the encoder's call names it (`width`, `rgba`, `delay_ms`…); empty when the error
+    /// concerns no single argument.
     pub fn arg(&self) -> &'static str {
         self.arg
     }
@@ -81,7 +105,11 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.arg, self.message)
+        if self.arg.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.arg, self.message)
+        }
     }
 }
 
