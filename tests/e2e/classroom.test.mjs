@@ -361,7 +361,10 @@ test('GIF export: an edit made while the frames are drawn says it waits, then ap
   // 1,444 positions, 400 frames drawn (the cap), 4 per animation frame: about 100 frames long
   const { page, errors, close } = await app.open({ hash: 'in_channels=1&height=40&width=40' });
   await page.selectOption('#gif-size', 'small');
-  const download = page.waitForEvent('download', { timeout: 60000 });
+  // the frames must still be drawing when the edit lands: a slower CPU makes that sure on any machine
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
+  const download = page.waitForEvent('download', { timeout: 120000 });
   await page.locator('#export-gif').click();
   await page.waitForFunction(() => /^Drawing frame/.test(document.querySelector('#export-status').textContent));
   const stride = page.getByLabel('stride', { exact: true });
@@ -369,6 +372,7 @@ test('GIF export: an edit made while the frames are drawn says it waits, then ap
   await stride.press('Enter');
   await page.waitForFunction(() => /Your edit applies when the GIF is done\.$/.test(document.querySelector('#export-status').textContent));
   assert.equal(await text(page, '#output-shape'), 'torch.Size([1, 1, 38, 38])', 'held while the frames are drawn');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   const d = await download;
   assert.equal(d.suggestedFilename(), 'conv2d_k3_s1_p0.gif', 'the GIF of the layer it started from');
   await shapeIs(page, 'torch.Size([1, 1, 19, 19])');
