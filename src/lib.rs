@@ -18,10 +18,12 @@
 //! | [`conv_transpose2d`] | `ConvTranspose2d`, its trace and the zero-insertion route |
 //! | [`matrix`] | the sparse convolution matrix `C` |
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
+//! | [`backward`] | gradients of `Conv2d` / `ConvTranspose2d` (halo folded back) and their trace |
 //! | [`init`] | PyTorch's default parameter initialisation |
 //! | [`layer`] | prepared `Conv2d` / `ConvTranspose2d` modules: weights checked and packed once |
 #![warn(missing_docs)]
 
+pub mod backward;
 pub mod conv2d;
 pub mod conv_transpose2d;
 pub mod error;
