@@ -21,10 +21,12 @@
 //! | [`receptive`] | receptive fields of a stack, path counts back to the input, parameter counts |
 //! | [`matrix`] | the sparse convolution matrix `C` |
 //! | [`steps`] | per-output-cell taps and running sums for the animation |
+//! | [`backward`] | gradients of `Conv2d` / `ConvTranspose2d` (halo folded back) and their trace |
 //! | [`init`] | PyTorch's default parameter initialisation |
 //! | [`layer`] | prepared `Conv2d` / `ConvTranspose2d` modules: weights checked and packed once |
 #![warn(missing_docs)]
 
+pub mod backward;
 pub mod conv1d;
 pub mod conv2d;
 pub mod conv_transpose2d;
