@@ -178,4 +178,6 @@ test('every registered mode has the contract\'s fields and its own folder', asyn
     for (const [canvas] of m.views) assert.match(m.cards, new RegExp(`data-canvas="${canvas}"`), `${m.name}: no canvas ${canvas} in its cards`);
     assert.ok(!/\$\{|<script|\son\w+=/i.test(m.cards), `${m.name}: cards are static markup`);
   }
+  const { CHROME } = await import('../../www/app/markup.js');
+  assert.ok(!/\$\{|<script|\son\w+=|javascript:/i.test(CHROME), 'the chrome is static markup');
 });

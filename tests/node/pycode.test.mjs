@@ -374,3 +374,20 @@ test('float literals round-trip through float32; integers end with a dot; −0 i
   assert.throws(() => pythonCode({ op: 'nn.Conv3d', input: ones([1]) }), /op/);
   assert.throws(() => pythonCode({ op: 'nn.Conv2d', args: {}, input: { shape: [1, 1, 2, 2], data: [1] } }), /input/);
 });
+
+test('Conv2d code ends with the lecture\'s Unfold + Matmul + Fold, checked against conv(x); F.unfold code folds back', () => {
+  const ones = (shape) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1) });
+  const args = { in_channels: 4, out_channels: 2, kernel_size: [3, 3], stride: [2, 1], padding: 'same', dilation: [1, 1], groups: 2, bias: true, padding_mode: 'reflect' };
+  const code = pythonCode({
+    op: 'nn.Conv2d', args, input: ones([1, 4, 5, 5]), weight: ones([2, 2, 3, 3]), bias: ones([2]), output: ones([1, 2, 3, 5]), pads: [1, 1, 1, 1],
+  });
+  assert.match(code, /xp = F\.pad\(x, \(1, 1, 1, 1\), mode='reflect'\)/);
+  assert.match(code, /cols = F\.unfold\(xp, kernel_size=3, stride=\(2, 1\)\)/);
+  assert.match(code, /w = c\.weight\.reshape\(2, 1, -1\)/);
+  assert.match(code, /prod = prod \+ c\.bias\.view\(1, -1, 1\)/);
+  assert.match(code, /y2 = F\.fold\(prod, output_size=\(3, 5\), kernel_size=1\)/);
+  assert.match(code, /print\(torch\.allclose\(y2, y, atol=1e-5\)\)  # True\n$/);
+  const u = pythonCode({ op: 'F.unfold', args: { kernel_size: [2, 2], stride: [1, 1], padding: [0, 0], dilation: [1, 1] }, input: ones([1, 1, 3, 3]), output: ones([1, 4, 4]) });
+  assert.match(u, /back = F\.fold\(y, output_size=\(3, 3\), kernel_size=2\)/);
+  assert.match(u, /print\(torch\.allclose\(back, x \* count\)\)  # True\n$/);
+});

@@ -1,6 +1,7 @@
 // The app's DOM: the chrome (header, tabs, controls, toolbar, timeline) as static markup with
-// one slot where each mode's pane (its `cards`) goes. Static strings only, never user text: the
-// text a learner types reaches the DOM through textContent.
+// one slot where each mode's pane (its `cards`) goes. Static strings only, never user text, and
+// no HTML sink (innerHTML and the like): the text a learner types reaches the DOM through
+// textContent.
 //
 // Ids: one app in a document (or in a shadow root) keeps the ids as written; a second app in the
 // same document passes `idPrefix`, and every id and every reference to one (for, aria-*, href)
@@ -27,6 +28,7 @@ export const CHROME = `
 </nav>
 
 <p id="notice" class="notice" role="status" hidden></p>
+<p id="mode-note" class="mode-note" role="status" hidden></p>
 
 <div class="layout">
   <aside class="sidebar" aria-labelledby="controls-title">
@@ -124,6 +126,19 @@ export const CHROME = `
 
 const ID_REFS = ['for', 'aria-labelledby', 'aria-describedby', 'aria-controls'];
 
+/**
+ * A fragment of `doc` from one of this project's markup constants. They are module constants
+ * (never user text: tests/node/architecture.test.mjs checks they hold no `${`, script or on…=
+ * attribute), parsed into an inert document (DOMParser runs no script and loads nothing) and
+ * adopted; the page's text that comes from a learner only ever goes through textContent.
+ */
+function parseStatic(doc, markup) {
+  const inert = new DOMParser().parseFromString(`<!doctype html><body>${markup}</body>`, 'text/html');
+  const frag = doc.createDocumentFragment();
+  for (const n of [...inert.body.childNodes]) frag.append(doc.adoptNode(n));
+  return frag;
+}
+
 /** Prefix every id of `frag` and every attribute that refers to one. */
 function prefixIds(frag, prefix) {
   for (const e of frag.querySelectorAll('[id]')) e.id = prefix + e.id;
@@ -143,14 +158,15 @@ function prefixIds(frag, prefix) {
  * @param {(name: string) => string} asset  the URL of a file of www/ (the logo)
  */
 export function buildMarkup(doc, modes, prefix, asset) {
-  const tpl = doc.createElement('template');
-  tpl.innerHTML = CHROME;
-  const frag = tpl.content;
+  const frag = parseStatic(doc, CHROME);
   const slot = frag.querySelector('[data-panes]');
   for (const m of modes) {
-    const pane = doc.createElement('template');
-    pane.innerHTML = `<div class="pane" data-pane="${m.name}" hidden>${m.cards}</div>`;
-    slot.before(pane.content);
+    const pane = doc.createElement('div');
+    pane.className = 'pane';
+    pane.dataset.pane = m.name;
+    pane.hidden = true;
+    pane.append(parseStatic(doc, m.cards));
+    slot.before(pane);
   }
   slot.remove();
   for (const img of frag.querySelectorAll('img[data-asset]')) img.src = asset(img.dataset.asset);

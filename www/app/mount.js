@@ -229,9 +229,11 @@ class App {
       scope,
       switchMode: (next) => {
         if (next.name === store.state.mode) return;
-        const params = next.enter ? next.enter(api, store.state.params, modeByName(store.state.mode)) : {};
+        const entered = next.enter ? next.enter(api, store.state.params, modeByName(store.state.mode)) : { params: {} };
+        const params = { ...entered.params };
         // an image input belongs to the modes that keep it: the others get the small default tensor back
         if (store.state.image && !next.keepsImage) Object.assign(params, { height: 5, width: 5 });
+        this.showModeNote(entered.note ?? '');
         this.pushHistory();
         store.setMode(next.name, params);
       },
@@ -296,6 +298,13 @@ class App {
     if (this.model) this.model.dispose();
     this.model = null;
     this.store.onChange = null;
+  }
+
+  /** The line under the tabs that says what a mode switch did to the arguments ('' hides it). */
+  showModeNote(text) {
+    const note = this.scope.$('#mode-note');
+    setText(note, text);
+    setProp(note, 'hidden', !text);
   }
 
   showMode(m) {

@@ -22,7 +22,6 @@ const HELP = {
     + 'Its kernel size becomes kernel_size and its output channels out_channels; the bias keeps its values.',
 };
 
-/** The weight layout of a mode: ConvTranspose2d's is [C_in, C_out/groups, kh, kw]. */
 /** The weight layout of a state's mode (its classroom hook), 'oihw' when it has none. */
 const layoutOf = (state) => (modeByName(state.mode)?.classroom.weightLayout ?? 'oihw');
 

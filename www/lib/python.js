@@ -238,5 +238,57 @@ export function pythonCode(spec) {
   } else {
     lines.push('print(y.shape)', 'print(y)');
   }
+  if (op === 'nn.Conv2d' && spec.pads) lines.push('', ...im2colLines(args, spec.pads, input.shape, output ?? null, kernel));
+  if (op === 'F.unfold' && output) lines.push('', ...foldBackLines(args, input.shape, kernel));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The lecture's Conv2d = Unfold + Matmul + Fold, for the layer `c` and input `x` written above:
+ * pad as the layer pads (`pads` = [top, bottom, left, right], padding_mode included), unfold,
+ * one product per group, the bias, and a fold with a 1×1 kernel over the output grid — which is
+ * the reshape of the product into (H_out, W_out) — ending in the check against `y = c(x)`.
+ */
+function im2colLines(args, pads, inputShape, output, kernel) {
+  const [top, bottom, left, right] = pads;
+  const mode = args.padding_mode ?? 'zeros';
+  const groups = args.groups ?? 1;
+  const cout = output ? output.shape[1] : args.out_channels;
+  const [ho, wo] = output ? output.shape.slice(2) : [null, null];
+  const padMode = mode === 'zeros' ? '' : `, mode='${mode}'`;
+  const kw = keywords([
+    ['dilation', pyPair(args.dilation ?? 1), '1'],
+    ['stride', pyPair(args.stride ?? 1), '1'],
+  ]);
+  const lines = [
+    '# Conv2d = Unfold + Matmul + Fold: the same y, one matrix product',
+    `xp = F.pad(x, (${left}, ${right}, ${top}, ${bottom})${padMode})  # the halo, as the layer pads`,
+    `cols = F.unfold(${['xp', `kernel_size=${pyPair(kernel)}`, ...kw].join(', ')})  # [N, C_in·kh·kw, L]`,
+    `w = c.weight.reshape(${groups}, ${cout / groups}, -1)  # [groups, C_out/groups, C_in/groups·kh·kw]`,
+    `prod = (w @ cols.reshape(cols.shape[0], ${groups}, -1, cols.shape[-1])).reshape(cols.shape[0], ${cout}, -1)  # [N, C_out, L]`,
+  ];
+  if (args.bias ?? true) lines.push('prod = prod + c.bias.view(1, -1, 1)');
+  lines.push(
+    `# fold with a 1×1 kernel puts column l back at cell (l // W_out, l % W_out): the reshape`,
+    `y2 = F.fold(prod, output_size=(${ho ?? 'y.shape[2]'}, ${wo ?? 'y.shape[3]'}), kernel_size=1)`,
+    'print(torch.allclose(y2, y, atol=1e-5))  # True',
+  );
+  return lines;
+}
+
+/** F.fold after F.unfold: every cell comes back times the number of patches that read it. */
+function foldBackLines(args, inputShape, kernel) {
+  const kw = keywords([
+    ['dilation', pyPair(args.dilation ?? 1), '1'],
+    ['padding', paddingText(args.padding ?? 0), '0'],
+    ['stride', pyPair(args.stride ?? 1), '1'],
+  ]);
+  const call = (what) => `F.fold(${[what, `output_size=(${inputShape[2]}, ${inputShape[3]})`, `kernel_size=${pyPair(kernel)}`, ...kw].join(', ')})`;
+  const unfoldOnes = `F.unfold(${['torch.ones_like(x)', `kernel_size=${pyPair(kernel)}`, ...kw].join(', ')})`;
+  return [
+    '# F.fold adds the columns back: fold(unfold(x)) = x ⊙ count (count: the patches reading each cell)',
+    `back = ${call('y')}`,
+    `count = ${call(unfoldOnes)}`,
+    'print(torch.allclose(back, x * count))  # True',
+  ];
 }

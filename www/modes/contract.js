@@ -36,9 +36,10 @@
  * @property {(focus: object) => string} focusKey   what frameDom's costly part depends on
  * @property {(ctx: ModeContext) => void} [init]    wire the mode's own controls (once per app)
  * @property {(target: object, ctx: ModeContext) => boolean} [onClick]  a click it handles itself
- * @property {(api: object, params: object, from: Mode) => object} [enter]
+ * @property {(api: object, params: object, from: Mode) => {params: object, note?: string}} [enter]
  *                                  parameter changes when the learner switches to this mode from
- *                                  `from` (e.g. the transposed layer of the Conv2d just built)
+ *                                  `from` (e.g. the transposed layer of the Conv2d just built), and
+ *                                  the line that tells the learner so
  * @property {boolean} [keepsImage] an image input stays the input in this mode
  * @property {ClassroomHooks} classroom  what the classroom tools need
  */

@@ -73,7 +73,7 @@ export function render(root, model, focus) {
     dom.key = key;
     root[SHOWN] = dom;
   }
-  setText(dom.y, `y[0, ${co}, ${focus.oh}, ${focus.ow}]`);
+  setText(dom.y, `${focus.name ?? 'y'}[0, ${co}, ${focus.oh}, ${focus.ow}]`);
   // each term's text and data-* compared with what this render wrote last (no DOM reads)
   items.forEach(({ tap, n }, i) => {
     const term = dom.terms[i];

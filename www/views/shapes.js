@@ -54,5 +54,30 @@ export function render(root, model) {
   const leftovers = ah.unused > 0 || aw.unused > 0
     ? [unusedLine('height', ah, 'row'), unusedLine('width', aw, 'column')]
     : [exactLine()];
-  morph(root, [general, formulaLine('H', ah), formulaLine('W', aw), ...leftovers, table]);
+  morph(root, [general, formulaLine('H', ah), formulaLine('W', aw), ...leftovers, paramsLine(model, ah, aw), fieldLine(ah, aw), table]);
+}
+
+/**
+ * The learnable parameters: weight C_out · C_in/groups · kh · kw, plus C_out biases. Dilation does
+ * not appear in it: that is the lecture's point, said next to the receptive field.
+ */
+function paramsLine(model, ah, aw) {
+  const cinG = model.cin / model.groups;
+  const weights = model.cout * cinG * ah.kernel * aw.kernel;
+  const bias = model.bias ? model.cout : 0;
+  return h('p', 'f-params', { params: String(weights + bias) },
+    'learnable parameters: weight ', v(model.cout), '·', v(cinG), '·', v(ah.kernel), '·', v(aw.kernel), ` = ${weights}`,
+    model.bias ? ` + bias ${bias}` : ' (bias=False)', ' = ', h('strong', 'f-result', null, String(weights + bias)),
+  );
+}
+
+/** The receptive field of one output cell: dilation·(kernel_size − 1) + 1 input cells per axis. */
+function fieldLine(ah, aw) {
+  const dilated = ah.dilation !== 1 || aw.dilation !== 1;
+  return h('p', 'f-field', { field: `${ah.effectiveKernel},${aw.effectiveKernel}` },
+    'receptive field: dilation·(kernel_size − 1) + 1 = ', v(ah.effectiveKernel), '×', v(aw.effectiveKernel),
+    dilated
+      ? ` — the same ${ah.kernel}×${aw.kernel} weights spread over ${ah.effectiveKernel}×${aw.effectiveKernel} cells: dilation widens the field, not the parameter count`
+      : ' (dilation 1: the kernel itself)',
+  );
 }

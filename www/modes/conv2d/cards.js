@@ -23,11 +23,11 @@ export const CARDS = `
   </section>
   <section class="card" id="card-im2col" data-view="im2col" aria-labelledby="title-im2col">
     <header class="card-head">
-      <h2 id="title-im2col">im2col: unfold → one matrix product → reshape</h2>
+      <h2 id="title-im2col">Conv2d = Unfold + Matmul + Fold</h2>
     </header>
     <figure id="im2col-figure" class="figure">
-      <div class="canvas-wrap"><canvas class="view-canvas" data-canvas="im2col" role="img" aria-label="The unfolded columns, the weight matrix, their product and its reshape into the output"></canvas></div>
-      <figcaption class="hint">Every output cell is one column of <code>F.unfold(x)</code> multiplied by one row of the weights. With groups &gt; 1 the weight matrix is block-diagonal: the hatched blocks are the weights that do not exist. Hover anything to see where it comes from.</figcaption>
+      <div class="canvas-wrap"><canvas class="view-canvas" data-canvas="im2col" role="img" aria-label="The unfolded columns, the weight matrix, their product, and the fold with a 1×1 kernel that lays the product out as the output"></canvas></div>
+      <figcaption class="hint">Every output cell is one column of <code>F.unfold(x)</code> multiplied by one row of the weights; <code>F.fold(product, (H_out, W_out), kernel_size=1)</code> puts column <i>l</i> back at cell (<i>l</i> // W_out, <i>l</i> % W_out) — the fold with a 1×1 kernel is that reshape. Copy as PyTorch writes the whole equivalence. With groups &gt; 1 the weight matrix is block-diagonal: the hatched blocks are the weights that do not exist. Hover anything to see where it comes from.</figcaption>
     </figure>
   </section>
   <section class="card" id="card-shapes" data-view="shapes" aria-labelledby="title-shapes">

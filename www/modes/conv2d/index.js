@@ -6,7 +6,8 @@ import { sliderValues } from '../../lib/bounds.js';
 import { convRepr } from '../../lib/torch.js';
 import { explainShape, explainDotProduct } from '../../lib/quiz.js';
 import { KERNELS } from '../../lib/imagein.js';
-import { convOptions, depthwise, outputSize } from '../common.js';
+import { depthwise, outputSize } from '../common.js';
+import { transposeOutputSize } from '../convtranspose2d/model.js';
 import { resolveFocus, validConvTarget } from './focus.js';
 import { CARDS } from './cards.js';
 import * as inputView from './views/input.js';
@@ -31,6 +32,8 @@ export const mode = {
   numericPadding: false,
   keepsImage: true,
   build: conv2d.build,
+  /** Coming from ConvTranspose2d: the Conv2d whose transpose that layer is (see `convOf`). */
+  enter: (api, params, from) => convOf(api, params, from),
   bounds: (api, params, memo) => sliderValues((q) => outputSize(api, q), params, { memo }),
   views: [['input', inputView], ['output', outputView], ['weights', weightsView], ['im2col', im2colView], ['channels', channelsView]],
   focus: resolveFocus,
@@ -107,7 +110,7 @@ export const mode = {
 
   classroom: {
     python: (model, state) => ({
-      op: 'nn.Conv2d', args: state.params, input: model.input, weight: model.weight, bias: model.bias, output: model.output,
+      op: 'nn.Conv2d', args: state.params, input: model.input, weight: model.weight, bias: model.bias, output: model.output, pads: padsOf(model.arithmetic),
     }),
     fileBase: 'conv2d',
     gifViews: () => ['input', 'output'],
@@ -137,6 +140,36 @@ export const mode = {
     },
   },
 };
+
+/**
+ * The Conv2d whose transposed layer is the ConvTranspose2d the learner just built: channels
+ * swapped, its input the transposed layer's output size (output_size included), the same
+ * kernel_size, stride, padding, dilation and groups (the weight tensor fits both). Other modes
+ * keep the arguments as they are.
+ */
+export function convOf(api, params, from) {
+  if (!from || from.name !== 'convTranspose2d') return { params: {} };
+  let a;
+  try {
+    a = transposeOutputSize(api, params);
+  } catch {
+    return { params: {} };
+  }
+  const next = {
+    in_channels: params.out_channels,
+    out_channels: params.in_channels,
+    height: a.height.output,
+    width: a.width.output,
+  };
+  const t = convRepr('ConvTranspose2d', { ...params, output_padding: params.output_size ? [0, 0] : params.output_padding });
+  return {
+    params: next,
+    note: `The Conv2d whose transposed layer is your ${t}: channels swapped, its input is that layer's ${a.height.output}×${a.width.output} output.`,
+  };
+}
+
+/** [top, bottom, left, right]: the halo conv2dOutputSize's arithmetic says the layer adds. */
+export const padsOf = (a) => [a.height.padBefore, a.height.padAfter, a.width.padBefore, a.width.padAfter];
 
 /** The groups=1 and depthwise buttons of a pane (Conv2d's and Matrix's channel cards). */
 export function initGroupButtons({ $$, listen, store }) {

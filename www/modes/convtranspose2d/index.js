@@ -6,7 +6,7 @@ import { transposeSliderValues } from '../../lib/bounds.js';
 import { convRepr } from '../../lib/torch.js';
 import { explainTransposeShape, explainTransposeValue } from '../../lib/quiz.js';
 import { UPSAMPLERS } from '../../lib/imagein.js';
-import { numericPadding } from '../common.js';
+import { numericPadding, outputSize } from '../common.js';
 import { transposeFocus, validTransposeTarget } from './focus.js';
 import { CARDS } from './cards.js';
 import * as roundTripView from './views/roundtrip.js';
@@ -31,8 +31,13 @@ export const mode = {
   keepsImage: false,
   build: convT.build,
   bounds: (api, params) => transposeSliderValues((q) => convT.transposeOutputSize(api, q), params),
-  /** PyTorch's ConvTranspose2d takes numbers only: 'same' / 'valid' become the halo they stand for. */
-  enter: (api, params) => numericPadding(api, params),
+  /**
+   * Coming from Conv2d (or its matrix): the transposed layer of the Conv2d just built — channels
+   * swapped, its input the Conv2d's output size, and output_size = the Conv2d's input size where
+   * several sizes map back (stride > 1), as in the lecture. PyTorch's ConvTranspose2d takes
+   * numbers only: 'same' / 'valid' become the halo they stand for.
+   */
+  enter: (api, params, from) => transposeOf(api, params, from),
   views: [['roundtrip', roundTripView], ['scatter', scatterView], ['zeroinsert', zeroView], ['colmatmul', colView]],
   focus: transposeFocus,
   valid: validTransposeTarget,
@@ -40,7 +45,8 @@ export const mode = {
     const call = p.output_size ? `(input, output_size=(${p.output_size[0]}, ${p.output_size[1]}))` : '';
     return `${convRepr('ConvTranspose2d', transposedArgs(p))}${call}`;
   },
-  shapes: (model) => [['input', model.input.shape], ['output', model.output.shape]],
+  // the round trip's names, in every card of the tab: y = the layer's input, x̂ = its output
+  shapes: (model) => [['y', model.input.shape], ['x̂', model.output.shape]],
 
   /** One-time wiring of this page's own controls. */
   init({ store, $$, listen }) {
@@ -60,8 +66,8 @@ export const mode = {
 
   positionText(model, position) {
     const pos = model.position(position);
-    if (model.stepBy === 'input') return `stamp ${position + 1} / ${model.total} · input[0, :, ${pos.ih}, ${pos.iw}]`;
-    return `cell ${position + 1} / ${model.total} · y[0, ${pos.co}, ${Math.floor(pos.l / model.wo)}, ${pos.l % model.wo}]`;
+    if (model.stepBy === 'input') return `stamp ${position + 1} / ${model.total} · y[0, :, ${pos.ih}, ${pos.iw}]`;
+    return `cell ${position + 1} / ${model.total} · x̂[0, ${pos.co}, ${Math.floor(pos.l / model.wo)}, ${pos.l % model.wo}]`;
   },
 
   renderDom(model, { store, $, $$ }) {
@@ -106,7 +112,7 @@ export const mode = {
     if (!changed) return;
     const dp = $('#zi-dot-product');
     if (focus.out) {
-      dotProduct.render(dp, model.zero, { co: focus.out.co, oh: focus.out.oh, ow: focus.out.ow, steps: focus.zsteps });
+      dotProduct.render(dp, model.zero, { co: focus.out.co, oh: focus.out.oh, ow: focus.out.ow, steps: focus.zsteps, name: 'x̂' });
       dp.hidden = false;
     } else {
       dp.replaceChildren();
@@ -134,7 +140,7 @@ export const mode = {
       explain: (m, p) => explainTransposeShape(m.arithmetic, p.output_size),
     },
     value: {
-      question: (c) => `What is y[0, ${c.co}, ${c.oh}, ${c.ow}], the cell the flipped kernel is on? (The zero-insertion card shows what it reads.)`,
+      question: (c) => `What is x̂[0, ${c.co}, ${c.oh}, ${c.ow}], the cell the flipped kernel is on? (The zero-insertion card shows what it reads.)`,
       explain: (m, c) => explainTransposeValue(m.zero.steps(c.co, c.l), (t) => m.readsInput(t)),
       // value questions follow the output cells: asking for one steps through them
       ui: { step: 'output' },
@@ -156,6 +162,49 @@ export const mode = {
     },
   },
 };
+
+/** The ConvTranspose2d that undoes a Conv2d's shape (see `enter`), and the line that says so. */
+function transposeOf(api, params, from) {
+  const numeric = numericPadding(api, params);
+  if (!from || (from.name !== 'conv2d' && from.name !== 'matrix')) return { params: numeric };
+  const p = { ...params, ...numeric };
+  let a;
+  try {
+    a = outputSize(api, p);
+  } catch {
+    return { params: numeric }; // the Conv2d was not valid: keep the arguments as they are
+  }
+  const next = {
+    ...numeric,
+    in_channels: p.out_channels,
+    out_channels: p.in_channels,
+    height: a.height.output,
+    width: a.width.output,
+    output_padding: [0, 0],
+    output_size: null,
+  };
+  let back = null;
+  try {
+    back = convT.transposeOutputSize(api, { ...p, ...next });
+  } catch {
+    return { params: numeric };
+  }
+  // several input sizes map to this output (the floor of a stride > 1): output_size picks the
+  // Conv2d's own, as the lecture's output_size=input.size() does
+  const several = (d) => back[d].maxOutput > back[d].minOutput;
+  if (several('height') || several('width') || back.height.output !== p.height || back.width.output !== p.width) {
+    next.output_size = [p.height, p.width];
+  }
+  const conv = convRepr('Conv2d', p);
+  const shape = `${a.height.output}×${a.width.output}`;
+  const restore = next.output_size
+    ? `, and output_size=(${p.height}, ${p.width}) picks ${p.height}×${p.width} among the sizes that map back`
+    : `, and it gives back ${p.height}×${p.width}`;
+  return {
+    params: next,
+    note: `The transposed layer of your ${conv}: channels swapped, its input is the Conv2d's ${shape} output${restore}.`,
+  };
+}
 
 /** The layer's arguments as print(layer) has them: output_size is forward's, not the module's. */
 function transposedArgs(p) {

@@ -6,7 +6,7 @@ import { sliderValues } from '../../lib/bounds.js';
 import { convRepr } from '../../lib/torch.js';
 import { makeInput, makeWeights } from '../../lib/tensors.js';
 import { convOptions, outputSize } from '../common.js';
-import { initGroupButtons } from '../conv2d/index.js';
+import { initGroupButtons, convOf, padsOf } from '../conv2d/index.js';
 import { matrixFocus, validMatrixTarget } from './focus.js';
 import { CARDS } from './cards.js';
 import * as matrixView from './views/matrix.js';
@@ -27,6 +27,7 @@ export const mode = {
   numericPadding: false,
   keepsImage: false,
   build: matrixMode.build,
+  enter: (api, params, from) => convOf(api, params, from),
   bounds: (api, params, memo) => sliderValues((q) => outputSize(api, q), params, { maxSide: matrixMode.MAX_MATRIX_SIDE, memo }),
   views: [['matrix', matrixView], ['m-channels', channelsView]],
   focus(model, position, target) {
@@ -69,8 +70,8 @@ export const mode = {
   positionText(model, position) {
     const r = model.position(position).row;
     return model.transpose
-      ? `row ${r + 1} / ${model.rows} · x̂[${Math.floor(r / model.w)}, ${r % model.w}] = Cᵀ[${r}, :]·y`
-      : `row ${r + 1} / ${model.rows} · y[${Math.floor(r / model.wo)}, ${r % model.wo}] = C[${r}, :]·x`;
+      ? `row ${r + 1} / ${model.rows} · x̂[0, ${model.ci}, ${Math.floor(r / model.w)}, ${r % model.w}] = Cᵀ[${r}, :]·y`
+      : `row ${r + 1} / ${model.rows} · y[0, ${model.co}, ${Math.floor(r / model.wo)}, ${r % model.wo}] = C[${r}, :]·x`;
   },
 
   renderDom(model, { $, $$ }) {
@@ -119,7 +120,7 @@ export const mode = {
       const input = makeInput(state);
       const { weight, bias } = makeWeights(api, state);
       const output = api.conv2d(input, weight, bias, convOptions(state.params));
-      return { op: 'nn.Conv2d', args: state.params, input, weight, bias, output };
+      return { op: 'nn.Conv2d', args: state.params, input, weight, bias, output, pads: padsOf(outputSize(api, state.params)) };
     },
     fileBase: 'convmatrix',
     gifViews: () => ['matrix'],

@@ -29,7 +29,7 @@ export const mode = {
   // F.unfold / F.fold take no groups nor padding_mode: whatever the state keeps for them is not theirs
   bounds: (api, params, memo) => sliderValues((q) => outputSize(api, q), { ...params, padding_mode: 'zeros', groups: 1 }, { memo }),
   /** F.unfold takes numbers only: 'same' / 'valid' become the halo they stand for. */
-  enter: (api, params) => numericPadding(api, params),
+  enter: (api, params) => ({ params: numericPadding(api, params) }),
   views: [['unfold', unfoldView], ['fold', foldView]],
   focus: unfoldFocus,
   valid: validUnfoldTarget,

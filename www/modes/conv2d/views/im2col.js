@@ -6,7 +6,7 @@
 //   ┌────────┐ ┌──────────────────────────┐
 //   │ weight │ │ product (C_out × L)      │   product[co, l] = weight row co · column l
 //   └────────┘ └──────────────────────────┘
-//   reshape + bias → output grid(s)
+//   + bias, fold with a 1×1 kernel (the reshape) → output grid(s)
 //
 // With groups > 1 the weight matrix (C_out × C_in/g·kh·kw) is drawn block-diagonally: group g's
 // rows sit over the columns rows of group g's channels, and the empty blocks are never stored.
@@ -18,7 +18,7 @@ import {
 import { filledCount, revealCell } from './output.js';
 
 export const id = 'im2col';
-export const title = 'im2col: unfold → matrix product → reshape';
+export const title = 'Conv2d = Unfold + Matmul + Fold';
 
 const GAP = 34;
 const VGAP = 34;
@@ -128,7 +128,7 @@ export function draw(ctx, model, t, focus, geom) {
   label(ctx, `weight.view(C_out, −1)  ${size(model.weightMatrix.shape)}`, size(model.weightMatrix.shape), 0, Wall.y - 7, Math.max(60, C.x - 8));
   label(ctx, `weight · columns  ${size(model.product.shape)}`, size(model.product.shape), P.x, P.y - 7, geom.width - P.x);
   const r0 = geom.reshape[0];
-  label(ctx, `+ bias, reshape → output  ${size(model.output.shape)}`, `reshape → ${size(model.output.shape)}`, 0, r0.y - LABEL - 4, geom.width);
+  label(ctx, `+ bias, F.fold(…, (${model.ho}, ${model.wo}), kernel_size=1) → output  ${size(model.output.shape)}`, `+ bias, fold → ${size(model.output.shape)}`, 0, r0.y - LABEL - 4, geom.width);
 
   // columns matrix, channel bands
   drawGrid(ctx, C, { data: model.columns.data, offset: 0, maxAbs: model.scales.x });

@@ -93,7 +93,7 @@ export function render(root, model, actions) {
   box.checked = rt.outputSize !== null;
   box.addEventListener('change', () => actions.setOutputSize(box.checked));
   const xs = rt.x ? rt.x.shape.slice(2) : [0, 0];
-  toggle.append(box, el('span', { text: ' pass ' }), el('code', { text: `output_size=(${xs[0]}, ${xs[1]})` }));
+  toggle.append(box, el('span', { text: '\u00a0pass\u00a0' }), el('code', { text: `output_size=(${xs[0]}, ${xs[1]})` }));
 
   const chain = el('ol', { class: 'rt-chain' });
   const step = (name, t, note) => {

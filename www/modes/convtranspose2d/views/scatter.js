@@ -2,7 +2,7 @@
 // uncropped canvas, overlapping stamps sum, then `padding` crops a border and `output_padding`
 // keeps extra rows / columns at the bottom / right.
 //
-//   x[ci]  ·  weight[ci, :]  =  stamp          one row per input channel
+//   y[ci]  ·  weight[ci, :]  =  stamp          one row per input channel
 //   canvas (before the crop), per out channel   │ overlap count (how many stamps land)
 //   output = canvas[pad : pad + H_out] + bias
 //
@@ -25,7 +25,7 @@ const SECTION = 30;
 
 const size = (dims) => `torch.Size([${dims.join(', ')}])`;
 
-/** One row per input channel: x[ci], its kernels, its stamps; then canvas + count; then output. */
+/** One row per input channel: y[ci], its kernels, its stamps; then canvas + count; then output. */
 export function layout(model, width) {
   const { cin, h, w, coutG, kh, kw } = model;
   // row A: cell sizes for x (xs) and for kernels / stamps (ks)
@@ -108,7 +108,7 @@ export function editTarget(model, target) {
   return {
     tensor: 'input',
     key: `${target.c},${ih},${iw}`,
-    name: `input[0, ${target.c}, ${ih}, ${iw}]`,
+    name: `y[0, ${target.c}, ${ih}, ${iw}]`,
     value: model.input.data[target.c * model.HW + target.l],
   };
 }
@@ -153,13 +153,13 @@ export function draw(ctx, model, t, focus, geom) {
   drawOutput(ctx, model, step, focus, geom);
 }
 
-/** Row A: x[ci] · weight[ci] = stamp, one row per input channel; the stamped input cell framed. */
+/** Row A: y[ci] · weight[ci] = stamp, one row per input channel; the stamped input cell framed. */
 function drawStamps(ctx, model, { pos, inputDriven, scaleY, stampL }, focus, geom) {
   const { cin, w, coutG, kk } = model;
   const stamps = stampL !== null ? model.stamps(stampL) : null;
   for (let ci = 0; ci < cin; ci++) {
     const g = geom.x[ci];
-    const head = ci === 0 ? [`input x[0, ${ci}]  ${size(model.input.shape)}`, `input x[0, ${ci}]`, `x[${ci}]`] : [`input x[0, ${ci}]`, `x[${ci}]`];
+    const head = ci === 0 ? [`input y[0, ${ci}]  ${size(model.input.shape)}`, `input y[0, ${ci}]`, `y[${ci}]`] : [`input y[0, ${ci}]`, `y[${ci}]`];
     label(ctx, head, g.x, g.y - 7, geom.kx - g.x + (ci === 0 ? 400 : 0));
     drawGrid(ctx, g, { data: model.input.data, offset: ci * model.HW, maxAbs: model.scales.x });
     if (inputDriven && pos.l < model.HW - 1) {
@@ -247,8 +247,8 @@ function drawOutput(ctx, model, { pos, inputDriven, part, scaleY, stampL }, focu
   for (let co = 0; co < model.cout; co++) {
     const g = geom.output[co];
     label(ctx, co === 0
-      ? [`output y[0, ${co}] = canvas cropped${model.bias ? ' + bias' : ''}  ${size(model.output.shape)}`, `output y[0, ${co}]  ${size(model.output.shape)}`, `output ${size(model.output.shape)}`, `output y[0, ${co}]`, 'output']
-      : [`output y[0, ${co}]`, `y[${co}]`], g.x, g.y - 8, labelRoom(geom.output, co, geom.width));
+      ? [`output x̂[0, ${co}] = canvas cropped${model.bias ? ' + bias' : ''}  ${size(model.output.shape)}`, `output x̂[0, ${co}]  ${size(model.output.shape)}`, `output ${size(model.output.shape)}`, `output x̂[0, ${co}]`, 'output']
+      : [`output x̂[0, ${co}]`, `x̂[${co}]`], g.x, g.y - 8, labelRoom(geom.output, co, geom.width));
     if (inputDriven) {
       drawGrid(ctx, g, { data: model.output.data, offset: co * model.L, maxAbs: scaleY, blankWhere: { data: part.done } });
     } else {

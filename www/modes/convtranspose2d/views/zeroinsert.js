@@ -130,7 +130,7 @@ export function draw(ctx, model, t, focus, geom) {
     const g = geom.zi[c];
     const top = g.y - gm.top * g.ch;
     label(ctx, c === 0
-      ? [`zero-inserted input[0, ${c}]  ${size(zi.input.shape)}`, `zero-inserted [0, ${c}]  [${hz}, ${wz}]`, `input[${c}]  [${hz}, ${wz}]`, `${c}`]
+      ? [`zero-inserted y[0, ${c}]  ${size(zi.input.shape)}`, `zero-inserted [0, ${c}]  [${hz}, ${wz}]`, `input[${c}]  [${hz}, ${wz}]`, `${c}`]
       : [`zero-inserted input[0, ${c}]`, `zero-inserted [0, ${c}]`, `[0, ${c}]`, `${c}`], g.x - gm.left * g.cw, top - 8, g.w + (gm.left + gm.right) * g.cw + 16);
     if (model.groups > 1) {
       ctx.fillStyle = GROUP_COLORS[Math.floor(c / model.cinG) % GROUP_COLORS.length];
@@ -187,8 +187,8 @@ export function draw(ctx, model, t, focus, geom) {
   for (let co = 0; co < model.cout; co++) {
     const g = geom.output[co];
     label(ctx, co === 0
-      ? [`output y[0, ${co}] (stride-1 conv)  ${size(model.zero.output.shape)}`, `output y[0, ${co}]  ${size(model.zero.output.shape)}`, `output ${size(model.zero.output.shape)}`, `output y[0, ${co}]`, 'output']
-      : [`output y[0, ${co}]`, `y[${co}]`], g.x, g.y - 8, labelRoom(geom.output, co, geom.width));
+      ? [`output x̂[0, ${co}] (stride-1 conv)  ${size(model.zero.output.shape)}`, `output x̂[0, ${co}]  ${size(model.zero.output.shape)}`, `output ${size(model.zero.output.shape)}`, `output x̂[0, ${co}]`, 'output']
+      : [`output x̂[0, ${co}]`, `x̂[${co}]`], g.x, g.y - 8, labelRoom(geom.output, co, geom.width));
     if (inputDriven) {
       drawGrid(ctx, g, { data: out, offset: co * model.L, maxAbs: model.scales.y, blankWhere: { data: part.done } });
     } else {
