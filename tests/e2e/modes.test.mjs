@@ -80,7 +80,7 @@ test('the round-trip preset: 5×5 → Conv2d → 3×3 → ConvTranspose2d(output
   await shapeIs(page, 'torch.Size([1, 1, 5, 5])');
   assert.equal(await page.locator('#input-shape').textContent(), 'torch.Size([1, 2, 3, 3])');
   assert.equal(await page.locator('#module-repr').textContent(),
-    'ConvTranspose2d(2, 1, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))(input, output_size=(5, 5))');
+    'ConvTranspose2d(2, 1, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))(y, output_size=(5, 5))');
   const rt = '#roundtrip';
   assert.equal(await dataset(page, rt, 'xShape'), '1,1,5,5');
   assert.equal(await dataset(page, rt, 'yShape'), '1,2,3,3');

@@ -343,6 +343,8 @@ class App {
     if (this.model) this.model.dispose();
     this.paint.newGeneration();
     const switched = this.mode !== next;
+    // the first picture plays; a tab switch keeps the learner's play / pause (#17)
+    const play = !this.mode || timeline.playing;
     this.model = built;
     this.mode = next;
     this.modelId++;
@@ -352,7 +354,7 @@ class App {
       this.pinned = null;
       timeline.setLength(built.total);
       timeline.home(performance.now());
-      timeline.play(performance.now());
+      if (play) timeline.play(performance.now());
     }
     timeline.setLength(built.total);
     this.hover = next.valid(built, this.hover);

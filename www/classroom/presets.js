@@ -48,7 +48,7 @@ const fill = (f, seed = 1) => ({ fill: f, seed });
 /** The guide's figures: distinct input cells (0, 1, 2, …) and a kernel of ones, no bias. */
 const GUIDE_FILLS = Object.freeze({ input: Object.freeze(fill('arange')), weight: Object.freeze(fill('ones')) });
 
-/** The weights the lecture printed for its first example (bias=False), rounded to 4 decimals. */
+/** The weights the lecture printed for its first example, rounded to 4 decimals. */
 const LECTURE_WEIGHTS = [
   [[0.1085, 0.0888, -0.1721], [0.119, 0.0385, -0.1808], [0.1075, -0.0761, 0.1911]],
   [[0.1308, -0.0104, -0.0102], [-0.1293, -0.1312, -0.1629], [0.1627, -0.0639, -0.0252]],
@@ -123,15 +123,16 @@ export const PRESETS = Object.freeze(
       title: 'Conv2d(3, 1, 3) on 1×3×5×5',
       group: LECTURE,
       mode: 'conv2d',
-      params: fullParams({ in_channels: 3 }),
-      fills: { input: fill('ones'), weight: fill('zeros') },
+      // nn.Conv2d(3, 1, 3) has a bias: PyTorch's default init (seeded) gives it, the weights are the lecture's
+      params: fullParams({ in_channels: 3, bias: true }),
+      fills: { input: fill('ones'), weight: fill('default', 1) },
       edits: { weight: lectureWeightEdits() },
       expect: { outputSize: [3, 3] },
-      note: 'The lecture’s first example: a ones input and the weights it printed (bias=False). Every output is the sum of the 27 weights, −0.0034; the shape is 5 − 3 + 1 = 3.',
+      note: 'The lecture’s first example, nn.Conv2d(3, 1, 3): a ones input, the weights it printed and a default-initialised bias. Every output is the sum of the 27 weights, −0.0034, plus the bias; the shape is 5 − 3 + 1 = 3.',
     },
     {
       id: 'lecture-ones',
-      title: 'All-ones weights: every output is 27',
+      title: 'Pre-trained all-ones weights, bias=False: every output is 27',
       group: LECTURE,
       mode: 'conv2d',
       params: fullParams({ in_channels: 3 }),

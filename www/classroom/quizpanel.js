@@ -113,12 +113,13 @@ function current(ctx, q) {
 function ask(ctx, parts, q) {
   const { model, mode, params } = q;
   if (!model) return;
+  // the animation would give the answer away (it fills the output): it waits for the guess
+  ctx.timeline.pause();
   if (q.kind === 'shape') {
     const shape = mode.classroom.shape;
     reset(ctx, parts, q, `x has torch.Size([1, ${model.cin}, ${model.h}, ${model.w}]). ${shape.question(model, params)}`);
     parts.guess.placeholder = shape.placeholder;
   } else {
-    ctx.timeline.pause();
     const c = current(ctx, q);
     q.key = `${q.key.split('|')[0]}|${c.p}`;
     reset(ctx, parts, q, mode.classroom.value.question(c));

@@ -75,7 +75,7 @@ export const INPUT_FILLS = [
 /** Fill recipes for weight and bias, in button order. */
 export const WEIGHT_FILLS = [
   ['integers', 'integers', 'Small random integers in −1…1, bias too (seeded)'],
-  ['ones', 'ones', 'Every weight 1, bias 0'],
+  ['ones', 'ones (bias 0)', 'Every weight 1, and the bias 0'],
   ['zeros', 'zeros', 'Every weight 0, bias 0'],
   ['random', 'random', 'Uniform in −1…1, two decimals (seeded)'],
   ['default', 'default init', 'PyTorch’s reset_parameters(): kaiming_uniform(a=√5), seeded'],

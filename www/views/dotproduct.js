@@ -132,9 +132,10 @@ function build(root, items, hidden, bias) {
   const sum = el('span', { class: 'dp-sum' });
   const b = bias ? el('span', { class: 'dp-b' }) : null;
   const out = el('span', { class: 'dp-out' });
-  total.append('= ', sum);
-  if (b) total.append(' + ', b);
-  total.append(' = ', out);
+  // without a bias the sum is the output: written once ("= 27", not "= 27 = 27")
+  total.append('= ');
+  if (b) total.append(sum, ' + ', b, ' = ');
+  total.append(out);
   const note = el('p', { class: 'dp-note' });
 
   root.replaceChildren(head, termsBox, total, note);

@@ -42,7 +42,7 @@ export const mode = {
   focus: transposeFocus,
   valid: validTransposeTarget,
   repr(p) {
-    const call = p.output_size ? `(input, output_size=(${p.output_size[0]}, ${p.output_size[1]}))` : '';
+    const call = p.output_size ? `(y, output_size=(${p.output_size[0]}, ${p.output_size[1]}))` : '';
     return `${convRepr('ConvTranspose2d', transposedArgs(p))}${call}`;
   },
   // the round trip's names, in every card of the tab: y = the layer's input, x̂ = its output

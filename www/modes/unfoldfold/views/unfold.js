@@ -121,7 +121,7 @@ export function draw(ctx, model, t, focus, geom) {
   for (let c = 0; c < model.cin; c++) {
     const g = geom.padded[c];
     fitText(ctx, c === 0
-      ? [`x[0, ${c}] zero-padded  [${model.hp}, ${model.wp}]`, `x[0, ${c}] padded`, `c${c}`]
+      ? [`x[0, ${c}] ${model.padTop || model.padLeft ? 'zero-padded' : 'no padding'}  [${model.hp}, ${model.wp}]`, `x[0, ${c}] padded`, `c${c}`]
       : [`x[0, ${c}] padded`, `c${c}`], g.x, g.y - 9, Math.max(g.w + 20, 150), { size: 12, weight: 600 });
     drawGrid(ctx, g, { data: model.padded, offset: c * plane, maxAbs: model.scales.x });
     drawPaddedFrame(ctx, model, g);
