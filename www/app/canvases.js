@@ -154,7 +154,7 @@ export class Canvases {
   }
 
   /** Every view of the mode drawn now, each backing store cut to its picture (the PNG export). */
-  drawAll() {
+  drawAll({ settled = false } = {}) {
     const { mode, model } = this.hooks.current();
     for (const [name] of mode.views) {
       const cv = this.byName.get(name);
@@ -165,7 +165,7 @@ export class Canvases {
       }
     }
     const now = performance.now();
-    const f = this.hooks.frameState(now);
+    const f = this.hooks.frameState(now, settled);
     for (const [name, view] of mode.views) drawView(this.byName.get(name), view, model, f, now);
   }
 

@@ -201,7 +201,7 @@ class App {
     this.editor = createEditor(scope.$('#views'), scope);
     this.legends = buildLegends(scope);
     this.canvases = new Canvases(scope, this.paint, {
-      invalidate: this.invalidate, wake: this.wake, current: () => ({ mode: this.mode, model: this.model }), frameState: (now) => this.frameState(now),
+      invalidate: this.invalidate, wake: this.wake, current: () => ({ mode: this.mode, model: this.model }), frameState: (now, settled) => this.frameState(now, settled),
     });
     this.presetMenu = buildPresetMenu(scope.$('#presets'), ctx);
     this.python = buildPythonPanel(ctx);
@@ -210,7 +210,7 @@ class App {
     buildExport({
       ...ctx,
       paint: this.paint,
-      drawAll: () => this.canvases.drawAll(),
+      drawAll: (opts) => this.canvases.drawAll(opts),
       canvases: this.canvases,
       current: () => ({ mode: this.mode, model: this.model, state: this.validState }),
       hold: (on) => {
@@ -447,13 +447,17 @@ class App {
     setData(this.host, 'image', String(Boolean(state.image)));
   }
 
-  /** What every view draws from at a time: timeline position, hover, focus, frame extras. */
-  frameState(now) {
+  /**
+   * What every view draws from at a time: timeline position, hover, focus, frame extras.
+   * `settled`: the position as it rests, no glide from the previous one (an exported frame).
+   */
+  frameState(now, settled = false) {
     const { mode, model, timeline } = this;
     const position = timeline.position;
     const linked = this.hover ?? this.pinned;
     const focus = mode.focus(model, position, linked);
-    const tframe = mode.frame(model, timeline, focus, now);
+    const tl = settled ? { position, prev: position, playing: false, length: timeline.length, slide: () => 1 } : timeline;
+    const tframe = mode.frame(model, tl, focus, now);
     // a value question not yet answered: the views that show the asked cell leave it blank
     tframe.withheld = this.quiz.withheld();
     return { position, linked, focus, tframe };

@@ -63,29 +63,9 @@ export function buildExport(ctx) {
 
   listen($('#export-png'), 'click', async () => {
     const { mode, state } = ctx.current();
-    ctx.drawAll(); // views off screen may not be drawn yet
-    const shown = mode.views
-      .map(([name]) => ctx.canvases.get(name))
-      .filter((cv) => cv && cv.el.getClientRects().length > 0 && cv.el.offsetParent !== null);
-    if (!shown.length) return;
-    const rects = shown.map((cv) => cv.el.getBoundingClientRect());
-    const x0 = Math.min(...rects.map((r) => r.left));
-    const y0 = Math.min(...rects.map((r) => r.top));
-    const x1 = Math.max(...rects.map((r) => r.right));
-    const y1 = Math.max(...rects.map((r) => r.bottom));
-    const dpr = shown[0].dpr || 1;
-    const out = status.ownerDocument.createElement('canvas');
-    out.width = Math.ceil((x1 - x0 + 2 * PAD) * dpr);
-    out.height = Math.ceil((y1 - y0 + 2 * PAD + HEAD) * dpr);
-    const g = out.getContext('2d');
-    g.fillStyle = '#fff';
-    g.fillRect(0, 0, out.width, out.height);
-    g.scale(dpr, dpr);
-    caption(g, ctx.repr());
-    shown.forEach((cv, i) => {
-      const r = rects[i];
-      g.drawImage(cv.el, r.left - x0 + PAD, r.top - y0 + PAD + HEAD, r.width, r.height);
-    });
+    ctx.drawAll({ settled: true }); // every view drawn now at its position, no glide half-way
+    const out = composePng(ctx, mode, status.ownerDocument);
+    if (!out) return;
     const name = exportName(mode, state.params, 'png');
     downloadBlob(await pngBlob(out), name, status.parentElement);
     say(`Saved ${name}`, 'png');
@@ -176,4 +156,96 @@ function caption(g, text) {
   g.textAlign = 'left';
   g.textBaseline = 'middle';
   g.fillText(text, PAD, PAD + 8);
+}
+
+const COL_GAP = 18;
+const TITLE = 22;
+const LINE = 16;
+
+/** What the PNG shows of the page: each visible view with its card's title, and the dot products as text. */
+function pngBlocks(ctx, mode) {
+  const visible = (e) => e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const blocks = [];
+  for (const [name] of mode.views) {
+    const cv = ctx.canvases.get(name);
+    if (!cv || !visible(cv.el) || !visible(cv.wrap)) continue;
+    const card = cv.el.closest('.card');
+    const title = card ? card.querySelector('h2')?.textContent.trim() ?? '' : '';
+    blocks.push({ title, canvas: cv, width: cv.width, height: cv.height });
+  }
+  for (const dp of ctx.$$('.pane:not([hidden]) .dot-product')) {
+    if (dp.hidden || !visible(dp) || !dp.textContent.trim()) continue;
+    const lines = textLines(dp).flatMap((l) => wrap(l, Math.floor(Math.max(320, ...blocks.map((b) => b.width)) / 7.3)));
+    const block = { title: '', lines, width: 0, height: lines.length * LINE + 8 };
+    // right under the view of its card (the output, the zero insertion)
+    const card = dp.closest('.card');
+    const at = blocks.findIndex((b) => b.canvas && b.canvas.el.closest('.card') === card);
+    blocks.splice(at < 0 ? blocks.length : at + 1, 0, block);
+  }
+  return blocks;
+}
+
+/** A DOM view's text as the lines it shows: one per paragraph / row, spaces collapsed. */
+function textLines(root) {
+  const rows = root.querySelectorAll('.dp-head, .dp-line, .dp-more, .dp-total, .dp-note, p');
+  const lines = [...(rows.length ? rows : [root])].map((e) => [...e.childNodes].map((n) => n.textContent).join(' ').replace(/\s+/g, ' ').trim());
+  return lines.filter((l, i) => l && lines.indexOf(l) === i);
+}
+
+/** A line cut at spaces into pieces of at most `n` characters. */
+function wrap(line, n) {
+  const out = [];
+  let cur = '';
+  for (const word of line.split(' ')) {
+    if (cur && cur.length + 1 + word.length > n) {
+      out.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/**
+ * The PNG of the frame: the header line, then the blocks in two columns (each block goes to the
+ * shorter column, so no column leaves a hole), titles above their views, text drawn as text.
+ */
+function composePng(ctx, mode, doc) {
+  const blocks = pngBlocks(ctx, mode);
+  if (!blocks.length) return null;
+  const colW = Math.max(320, ...blocks.map((b) => b.width));
+  const cols = blocks.length > 1 ? 2 : 1;
+  const heights = new Array(cols).fill(0);
+  const placed = blocks.map((b) => {
+    const c = heights.indexOf(Math.min(...heights));
+    const at = { b, x: PAD + c * (colW + COL_GAP), y: PAD + HEAD + heights[c] };
+    heights[c] += (b.title ? TITLE : 0) + b.height + COL_GAP;
+    return at;
+  });
+  const dpr = blocks.find((b) => b.canvas)?.canvas.dpr || 1;
+  const out = doc.createElement('canvas');
+  out.width = Math.ceil((2 * PAD + cols * colW + (cols - 1) * COL_GAP) * dpr);
+  out.height = Math.ceil((PAD + HEAD + Math.max(...heights)) * dpr);
+  const g = out.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, out.width, out.height);
+  g.scale(dpr, dpr);
+  caption(g, ctx.repr());
+  for (const { b, x, y } of placed) {
+    let top = y;
+    g.fillStyle = '#1f2328';
+    g.textAlign = 'left';
+    g.textBaseline = 'top';
+    if (b.title) {
+      useFont(g, '600 14px system-ui, sans-serif');
+      g.fillText(b.title, x, top + 2);
+      top += TITLE;
+    }
+    if (b.canvas) g.drawImage(b.canvas.el, 0, 0, b.canvas.el.width, Math.round(b.height * b.canvas.dpr), x, top, b.width, b.height);
+    else {
+      useFont(g, '12px ui-monospace, Menlo, Consolas, monospace');
+      b.lines.forEach((l, i) => g.fillText(l, x, top + i * LINE, colW));
+    }
+  }
+  return out;
 }
