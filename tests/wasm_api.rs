@@ -42,10 +42,24 @@ fn data_of(t: &JsValue) -> Vec<f32> {
     get(t, "data").unchecked_into::<Float32Array>().to_vec()
 }
 
-fn message(e: wasm_bindgen::JsError) -> String {
-    let v: JsValue = e.into();
+fn message(v: JsValue) -> String {
     assert!(v.is_instance_of::<js_sys::Error>(), "not an Error");
     v.unchecked_into::<js_sys::Error>().message().into()
+}
+
+/// The `.arg` and `.kind` of a thrown `Error` (`.arg` `None` for `null`).
+fn arg_kind(v: &JsValue) -> (Option<String>, String) {
+    (
+        get(v, "arg").as_string(),
+        get(v, "kind").as_string().unwrap(),
+    )
+}
+
+fn array(v: &[i32]) -> JsValue {
+    v.iter()
+        .map(|&d| JsValue::from(d))
+        .collect::<Array>()
+        .into()
 }
 
 #[wasm_bindgen_test]
@@ -398,4 +412,168 @@ fn result_objects_carry_names_pairs_and_booleans() {
     let ta = get(&tt.arithmetic(), "height");
     assert_eq!(get(&ta, "output").as_f64(), Some(3.0));
     assert_eq!(get(&ta, "maxOutput").as_f64(), Some(4.0));
+}
+
+/// Every thrown `Error` carries `.arg` (the argument's PyTorch name) and `.kind` (its
+/// `ErrorKind`), beside the message `"<arg>: <message>"`.
+#[wasm_bindgen_test]
+fn errors_carry_arg_and_kind() {
+    let call =
+        |x: JsValue, w: JsValue, o: JsValue| wasm::conv2d(x, w, JsValue::NULL, o).unwrap_err();
+    let x = || tensor(&[1, 2, 4, 4], 1.0);
+    // a shape over the element cap is refused before its data is looked at
+    let huge = || {
+        opts(&[
+            ("shape", array(&[1, 2, 4096, 4097])),
+            ("data", Float32Array::new_with_length(1).into()),
+        ])
+    };
+    let cases = [
+        (
+            x(),
+            tensor(&[1, 2, 3, 3], 1.0),
+            opts(&[("stride", 0.into())]),
+            "stride",
+            "InvalidValue",
+        ),
+        (
+            x(),
+            tensor(&[1, 3, 3, 3], 1.0),
+            JsValue::UNDEFINED,
+            "weight",
+            "Shape",
+        ),
+        (
+            x(),
+            tensor(&[1, 2, 5, 5], 1.0),
+            JsValue::UNDEFINED,
+            "kernel_size",
+            "OutputTooSmall",
+        ),
+        (
+            x(),
+            tensor(&[1, 2, 3, 3], 1.0),
+            opts(&[("padding", 4.into()), ("paddingMode", "reflect".into())]),
+            "padding",
+            "PaddingTooLarge",
+        ),
+        (
+            tensor(&[1, 2, 2, 2], f32::NAN),
+            tensor(&[1, 2, 1, 1], 1.0),
+            JsValue::UNDEFINED,
+            "input",
+            "NonFinite",
+        ),
+        (
+            huge(),
+            tensor(&[1, 2, 1, 1], 1.0),
+            JsValue::UNDEFINED,
+            "input",
+            "TooLarge",
+        ),
+        (
+            x(),
+            tensor(&[1, 2, 3, 3], 1.0),
+            JsValue::from(7),
+            "options",
+            "InvalidValue",
+        ),
+    ];
+    for (x, w, o, arg, kind) in cases {
+        let e = call(x, w, o);
+        assert_eq!(
+            arg_kind(&e),
+            (Some(arg.to_string()), kind.to_string()),
+            "{}",
+            message(e.clone())
+        );
+        assert!(message(e).starts_with(&format!("{arg}: ")));
+    }
+    // the layers and the traces' methods throw the same kind of Error
+    let e = wasm::Conv2dModule::new(
+        tensor(&[1, 3, 3, 3], 1.0),
+        JsValue::NULL,
+        opts(&[("groups", 2.into())]),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(arg_kind(&e), (Some("groups".into()), "InvalidValue".into()));
+    let t = wasm::conv2d_trace(
+        x(),
+        tensor(&[1, 2, 3, 3], 1.0),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    let e = t.steps(0.0, 0.0, 9.0, 0.0).unwrap_err();
+    assert_eq!(arg_kind(&e).0.as_deref(), Some("oh"));
+}
+
+/// PyTorch's forms: an unbatched `(C, H, W)` input gives an unbatched result (the batched one
+/// squeezed), a batch of 0 the empty result, `[n]` is `(n, n)`, and `outputSize` may be a full
+/// size. (Values against PyTorch's: tests/node/js-api-forms.test.mjs.)
+#[wasm_bindgen_test]
+fn unbatched_empty_batch_and_short_pairs() {
+    let w = || tensor(&[2, 3, 3, 3], 1.0);
+    let o = || opts(&[("stride", array(&[2])), ("padding", array(&[1]))]);
+    let batched = wasm::conv2d(tensor(&[1, 3, 5, 5], 1.0), w(), JsValue::NULL, o()).unwrap();
+    let single = wasm::conv2d(tensor(&[3, 5, 5], 1.0), w(), JsValue::NULL, o()).unwrap();
+    assert_eq!(shape_of(&batched), vec![1, 2, 3, 3]);
+    assert_eq!(shape_of(&single), vec![2, 3, 3]);
+    assert_eq!(data_of(&single), data_of(&batched));
+    let empty = wasm::conv2d(tensor(&[0, 3, 5, 5], 1.0), w(), JsValue::NULL, o()).unwrap();
+    assert_eq!(
+        (shape_of(&empty), data_of(&empty).len()),
+        (vec![0, 2, 3, 3], 0)
+    );
+    let t = wasm::conv2d_trace(tensor(&[3, 5, 5], 1.0), w(), JsValue::NULL, o()).unwrap();
+    assert_eq!(shape_of(&t.output()), vec![1, 2, 3, 3]);
+    let mut layer = wasm::Conv2dModule::new(w(), JsValue::NULL, o()).unwrap();
+    assert_eq!(
+        shape_of(&layer.forward(tensor(&[3, 5, 5], 1.0)).unwrap()),
+        vec![2, 3, 3]
+    );
+    assert_eq!(
+        shape_of(&layer.forward(tensor(&[0, 3, 5, 5], 1.0)).unwrap()),
+        vec![0, 2, 3, 3]
+    );
+    assert_eq!(
+        layer
+            .forward_data(Float32Array::new_with_length(0).into(), 5.0, 5.0)
+            .unwrap()
+            .length(),
+        0
+    );
+    // ConvTranspose2d with output_size = x.size() of the 4-entry kind, unbatched
+    let ct = opts(&[
+        ("stride", array(&[2])),
+        ("padding", 1.into()),
+        ("outputSize", array(&[1, 1, 6, 6])),
+    ]);
+    let up = wasm::conv_transpose2d(
+        tensor(&[2, 3, 3], 1.0),
+        tensor(&[2, 1, 3, 3], 1.0),
+        JsValue::NULL,
+        ct,
+    )
+    .unwrap();
+    assert_eq!(shape_of(&up), vec![1, 6, 6]);
+    // unfold (C, H, W) -> (C·kh·kw, L); fold back (C·kh·kw, L) -> (C, H, W)
+    let cols = wasm::unfold(
+        tensor(&[2, 4, 4], 1.0),
+        opts(&[("kernelSize", array(&[2]))]),
+    )
+    .unwrap();
+    assert_eq!(shape_of(&cols), vec![8, 9]);
+    let img = wasm::fold(
+        cols,
+        opts(&[("kernelSize", 2.into()), ("outputSize", array(&[4, 4]))]),
+    )
+    .unwrap();
+    assert_eq!(shape_of(&img), vec![2, 4, 4]);
+    // other ranks in PyTorch's words
+    let e = wasm::conv2d(tensor(&[5, 5], 1.0), w(), JsValue::NULL, JsValue::UNDEFINED).unwrap_err();
+    assert!(message(e).contains(
+        "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [5, 5]"
+    ));
 }

@@ -74,6 +74,7 @@ export function tensorOf(t, name, rank, { maxElements = DEFAULT_MAX_ELEMENTS } =
   const dims = Array.from(shape, (d, i) => intValue(d, `${name}.shape[${i}]`, 0));
   if (rank !== undefined && dims.length !== rank) {
     if (rank === 4 && dims.length === 3) ambiguous(`${name} is rank 3 (unbatched)`);
+    if (rank === 3 && dims.length === 2) ambiguous(`${name} is rank 2 (unbatched)`);
     invalid(`${name} must have rank ${rank}`);
   }
   const n = prod(dims);

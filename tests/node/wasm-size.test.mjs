@@ -3,7 +3,10 @@
 // gzipped (level 9, as bench/run.mjs reports it); the module meets it since the second round of
 // #7 (138,661 bytes, 58,727 gzipped), and the target is asserted. Besides, a ceiling just above
 // the module's size catches growth where it happens: lower CEILING as the module shrinks, and
-// raise it only with a measured reason in the commit that does.
+// raise it only with a measured reason in the commit that does. Raised from 139,500 / 59,200 for
+// issue #16 items 6-7 (141,094 bytes, 59,757 gzipped, from 138,537 / 58,727): PyTorch's input forms
+// (unbatched, empty batch, [n] pairs) and argument order, its error texts, and `.arg` / `.kind`
+// on every thrown Error.
 // `node bench/wasm-size.mjs FILE` shows where the bytes go.
 //
 // The relaxed-SIMD build of the same crate (www/pkg/convviz_relaxed_bg.wasm, the module Chromium
@@ -21,7 +24,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET = { raw: 150_000, gzip: 60_000 };
-const CEILING = { raw: 139_500, gzip: 59_200 };
+const CEILING = { raw: 142_000, gzip: 60_000 };
 const GIF_CEILING = { raw: 45_000, gzip: 20_600 };
 
 function sizeOf(relative) {

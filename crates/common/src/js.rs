@@ -1,22 +1,43 @@
-//! The JS side of the errors, for the one wasm-bindgen file of each module (`src/wasm.rs` of the
-//! core, `crates/gif/src/wasm.rs`): an [`Error`] as a JS `Error`, integers read from JS numbers,
-//! and JS values worded in messages without Rust's float formatting (which would add about 20 KB
-//! to a module).
+//! The JS side of the errors, for the wasm-bindgen boundary of each module (`src/wasm/` of the
+//! core, `crates/gif/src/wasm.rs`): an [`Error`] as a JS `Error` carrying `.arg` and `.kind`,
+//! integers read from JS numbers, and JS values worded in messages without Rust's float
+//! formatting (which would add about 20 KB to a module).
 
 use crate::{Error, ErrorKind};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-/// What the exported functions return: a JS `Error` (message `"<argument>: <message>"`) on failure.
-pub type JsResult<T> = std::result::Result<T, JsError>;
+/// What the exported functions return: on failure a JS `Error` made by [`js_err`] (message
+/// `"<argument>: <message>"`, properties `.arg` and `.kind`).
+///
+/// The error is a plain `JsValue` rather than wasm-bindgen's `JsError`, which can carry no
+/// properties besides its message.
+pub type JsResult<T> = std::result::Result<T, JsValue>;
 
-/// An [`Error`] as a JS `Error`.
-pub fn js_err(e: Error) -> JsError {
-    JsError::new(&e.to_string())
+// One crossing per error, and less code in each module than `js_sys::Error::new` and two
+// `Reflect::set`s (each key a JS string made from Rust).
+#[wasm_bindgen(inline_js = r#"
+export function jsError(message, arg, kind) {
+  const e = new Error(message);
+  e.arg = arg === '' ? null : arg;
+  e.kind = kind;
+  return e;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = jsError)]
+    fn js_error(message: &str, arg: &str, kind: &str) -> JsValue;
+}
+
+/// An [`Error`] as a JS `Error`: `.message` is its `Display` (`"<argument>: <message>"`), `.arg`
+/// the argument's name ([`Error::arg`], or `null` when it names none) and `.kind` the name of its
+/// [`ErrorKind`] (`'InvalidValue'`, `'Shape'`, …; see [`ErrorKind::name`]).
+pub fn js_err(e: Error) -> JsValue {
+    js_error(&e.to_string(), e.arg(), e.kind().name())
 }
 
 /// A JS `Error` for an [`ErrorKind::InvalidValue`] of argument `arg`.
-pub fn bad(arg: &'static str, message: impl Into<String>) -> JsError {
+pub fn bad(arg: &'static str, message: impl Into<String>) -> JsValue {
     js_err(Error::value(arg, message))
 }
 
