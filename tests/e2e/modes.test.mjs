@@ -330,8 +330,12 @@ test('modes share their settings; switching keeps them and converts what a mode 
   await openMode(page, 'convTranspose2d');
   assert.equal(await page.getByLabel('stride', { exact: true }).inputValue(), '2');
   assert.equal(await page.locator('.ctl[data-param="padding_mode"]').isHidden(), true);
+  assert.equal(await outputShape(page), 'torch.Size([1, 1, 9, 9])');
   await openMode(page, 'conv2d');
-  await shapeIs(page, 'torch.Size([1, 1, 3, 3])');
+  // from ConvTranspose2d(3, 1, …) on 5×5 → 9×9, Conv2d is the layer whose transpose that is (#17):
+  // channels swapped, its input the 9×9, the same kernel_size, stride and padding
+  await shapeIs(page, 'torch.Size([1, 3, 5, 5])');
+  assert.equal(await page.locator('#input-shape').textContent(), 'torch.Size([1, 1, 9, 9])');
   assert.equal(await page.getByLabel('stride', { exact: true }).inputValue(), '2');
   // a link opens the mode it names
   await page.waitForFunction(() => !/[#&]mode=/.test(location.hash));

@@ -49,11 +49,9 @@ export function layout(model, width) {
   }
   const Wall = makeGrid(0, wy, cout, K, a, oH);
   const P = makeGrid(C.x, wy, cout, L, b, oH);
-  const ry = P.y + P.h + VGAP + 4;
-  const rt = tileLayout({ count: cout, rows: model.ho, cols: model.wo, width, maxCell: 26, maxHeight: 220, labelH: LABEL });
-  const reshape = rt.tiles.map((p) => makeGrid(p.x, ry + p.y, model.ho, model.wo, rt.cell));
   // the patch inset, in the empty top-left corner
   let patch = null;
+  let patchBottom = C.y;
   const boxW = K * a - 8;
   if (boxW >= 40 && C.h >= 24) {
     const pt = tileLayout({ count: cin, rows: kh, cols: kw, width: boxW, maxCell: 24, maxHeight: C.h - 4, labelH: 14, gapX: 8, gapY: 6 });
@@ -62,10 +60,32 @@ export function layout(model, width) {
       const used = Math.min(cin, pt.perRow) * (kw * pt.cell + 8) - 8;
       const shift = Math.max(0, boxW - used - 24);
       patch = pt.tiles.map((p) => makeGrid(p.x + shift, C.y + p.y, kh, kw, pt.cell));
+      patchBottom = C.y + pt.height;
     }
   }
-  const height = ry + rt.height + 6;
-  return { C, W, Wall, P, reshape, patch, a, b, kH, oH, height: Math.ceil(height), width };
+  const { reshape, labelW, height } = placeOutput(model, width, { C, P, boxW, patchBottom });
+  return { C, W, Wall, P, reshape, labelW, patch, a, b, kH, oH, height: Math.ceil(height), width };
+}
+
+/**
+ * Where the folded output goes: in the empty top-left corner under the patch when it fits there
+ * (a wide page would otherwise leave that corner blank and the figure taller), else below the
+ * product.
+ */
+function placeOutput(model, width, { C, P, boxW, patchBottom }) {
+  const tiles = (w, maxHeight) => tileLayout({ count: model.cout, rows: model.ho, cols: model.wo, width: w, maxCell: 26, maxHeight, labelH: LABEL });
+  const top = patchBottom + VGAP;
+  const room = C.y + C.h - top - LABEL - 4;
+  if (boxW >= 120 && room >= 40) {
+    const rt = tiles(boxW - GAP, room);
+    if (rt.cell >= 8 && rt.height <= room + 2) {
+      const y = top + LABEL + 4;
+      return { reshape: rt.tiles.map((p) => makeGrid(p.x, y + p.y, model.ho, model.wo, rt.cell)), labelW: boxW - 8, height: P.y + P.h + 6 };
+    }
+  }
+  const ry = P.y + P.h + VGAP + 4;
+  const rt = tiles(width, 220);
+  return { reshape: rt.tiles.map((p) => makeGrid(p.x, ry + p.y, model.ho, model.wo, rt.cell)), labelW: width, height: ry + rt.height + 6 };
 }
 
 export function hit(model, geom, x, y) {
@@ -128,7 +148,7 @@ export function draw(ctx, model, t, focus, geom) {
   label(ctx, `weight.view(C_out, −1)  ${size(model.weightMatrix.shape)}`, size(model.weightMatrix.shape), 0, Wall.y - 7, Math.max(60, C.x - 8));
   label(ctx, `weight · columns  ${size(model.product.shape)}`, size(model.product.shape), P.x, P.y - 7, geom.width - P.x);
   const r0 = geom.reshape[0];
-  label(ctx, `+ bias, F.fold(…, (${model.ho}, ${model.wo}), kernel_size=1) → output  ${size(model.output.shape)}`, `+ bias, fold → ${size(model.output.shape)}`, 0, r0.y - LABEL - 4, geom.width);
+  label(ctx, `+ bias, F.fold(…, (${model.ho}, ${model.wo}), kernel_size=1) → output  ${size(model.output.shape)}`, `+ bias, fold → ${size(model.output.shape)}`, 0, r0.y - LABEL - 4, geom.labelW);
 
   // columns matrix, channel bands
   drawGrid(ctx, C, { data: model.columns.data, offset: 0, maxAbs: model.scales.x });
