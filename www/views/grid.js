@@ -6,7 +6,7 @@
 // makes new arrays — invalidates it) and scaled onto the canvas: a 64×64 map or a 27×3844 im2col
 // matrix costs one drawImage per frame.
 
-import { formatValue } from '../lib/format.js';
+import { formatValue, formatFit } from '../lib/format.js';
 
 export { formatValue };
 
@@ -122,14 +122,16 @@ export function inkFor(v, maxAbs, pal = 'diverging') {
 }
 
 
-/** formatValue of data[i], cached per data array (no string building per frame). */
-export function labelOf(pc, data, i) {
-  let labels = pc.labels.get(data);
-  if (!labels) {
-    labels = new Array(data.length);
-    pc.labels.set(data, labels);
-  }
-  return labels[i] ?? (labels[i] = formatValue(data[i]));
+/**
+ * The labels of a data array's cells in at most `maxChars` characters (`formatFit`, made as cells
+ * are drawn): one array per data array and width, so no label is built twice.
+ */
+export function labelsFor(pc, data, maxChars) {
+  let byWidth = pc.labels.get(data);
+  if (!byWidth) pc.labels.set(data, (byWidth = new Map()));
+  let labels = byWidth.get(maxChars);
+  if (!labels) byWidth.set(maxChars, (labels = new Array(data.length)));
+  return labels;
 }
 
 
@@ -357,26 +359,31 @@ export function drawGrid(ctx, g, o) {
   if (after < g.cols - 1) fillCells(ctx, g, 0, after + 1, g.rows, g.cols - after - 1, COLORS.blank);
   const isBlank = (r, c) => (bw && bw.data[bo + r * g.cols + c] === 0) || c > after;
   if (g.cw >= 6 && g.ch >= 6) gridLines(ctx, g);
-  if ((o.numbers ?? true) && showsNumbers(g)) {
-    const size = numberFont(g);
-    useFont(ctx, `500 ${size}px ${MONO}`);
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    const charW = size * 0.62;
-    for (let i = 0; i < limit; i++) {
-      const r = Math.floor(i / g.cols);
-      const c = i - r * g.cols;
-      if (o.numberMask && !o.numberMask(r, c)) continue;
-      if (isBlank(r, c)) continue;
-      const s = labelOf(paintOf(ctx), o.data, offset + i);
-      if (s.length * charW > g.cw - 3) continue;
-      ctx.fillStyle = inkFor(o.data[offset + i], o.maxAbs, pal);
-      ctx.fillText(s, g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch + 0.5);
-    }
-  }
+  if ((o.numbers ?? true) && showsNumbers(g)) drawNumbers(ctx, g, o, offset, limit, isBlank, pal);
   ctx.lineWidth = 1;
   ctx.strokeStyle = o.frame ?? COLORS.frame;
   ctx.strokeRect(g.x - 0.5, g.y - 0.5, g.w + 1, g.h + 1);
+}
+
+/** Each cell's value, rounded to what fits its width (formatFit; none where nothing fits). */
+function drawNumbers(ctx, g, o, offset, limit, isBlank, pal) {
+  const size = numberFont(g);
+  useFont(ctx, `500 ${size}px ${MONO}`);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  const maxChars = Math.floor((g.cw - 3) / (size * 0.62));
+  const labels = labelsFor(paintOf(ctx), o.data, maxChars);
+  for (let i = 0; i < limit; i++) {
+    const r = Math.floor(i / g.cols);
+    const c = i - r * g.cols;
+    if (o.numberMask && !o.numberMask(r, c)) continue;
+    if (isBlank(r, c)) continue;
+    const k = offset + i;
+    const s = labels[k] ?? (labels[k] = formatFit(o.data[k], maxChars));
+    if (s === '') continue;
+    ctx.fillStyle = inkFor(o.data[k], o.maxAbs, pal);
+    ctx.fillText(s, g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch + 0.5);
+  }
 }
 
 
