@@ -6,7 +6,7 @@
 // makes new arrays — invalidates it) and scaled onto the canvas: a 64×64 map or a 27×3844 im2col
 // matrix costs one drawImage per frame.
 
-import { formatValue, formatFit } from '../lib/format.js';
+import { formatValue, formatFit, f32Text } from '../lib/format.js';
 
 export { formatValue };
 
@@ -90,6 +90,7 @@ export function fillFor(v, maxAbs, pal = 'diverging') {
 export function createPaintCache() {
   const pc = {
     labels: new WeakMap(),
+    exact: new WeakMap(),
     images: new WeakMap(),
     spare: new Map(),
     stamps: new WeakMap(),
@@ -132,6 +133,17 @@ export function labelsFor(pc, data, maxChars) {
   let labels = byWidth.get(maxChars);
   if (!labels) byWidth.set(maxChars, (labels = new Array(data.length)));
   return labels;
+}
+
+/** The exact value of data[i] (the shortest text of its float32, a real minus sign), cached. */
+export function exactOf(pc, data, i) {
+  let texts = pc.exact.get(data);
+  if (!texts) pc.exact.set(data, (texts = new Array(data.length)));
+  return texts[i] ?? (texts[i] = formatExact(data[i]));
+}
+
+function formatExact(v) {
+  return Number.isFinite(v) ? f32Text(v).replace(/-/g, '\u2212') : formatValue(v);
 }
 
 
@@ -363,6 +375,7 @@ export function drawGrid(ctx, g, o) {
   ctx.lineWidth = 1;
   ctx.strokeStyle = o.frame ?? COLORS.frame;
   ctx.strokeRect(g.x - 0.5, g.y - 0.5, g.w + 1, g.h + 1);
+  if (ctx.drawn) noteHover(ctx, g, o, offset, limit, isBlank);
 }
 
 /** Each cell's value, rounded to what fits its width (formatFit; none where nothing fits). */
@@ -384,6 +397,80 @@ function drawNumbers(ctx, g, o, offset, limit, isBlank, pal) {
     ctx.fillStyle = inkFor(o.data[k], o.maxAbs, pal);
     ctx.fillText(s, g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch + 0.5);
   }
+}
+
+/**
+ * The hover's exact value. A canvas the app draws on has `drawn` (the grids drawn this frame, for
+ * `hoverKey`), `pointer` ({ x, y } in CSS pixels, or null) and `tip` (the cell under it): each
+ * drawGrid notes the cell under the pointer when it shows a value there (not a blank, withheld or
+ * masked one), and `drawTip` writes that cell's exact value over the finished picture.
+ */
+function noteHover(ctx, g, o, offset, limit, isBlank) {
+  ctx.drawn.push(g);
+  const p = ctx.pointer;
+  if (!p) return;
+  const rc = cellAt(g, p.x, p.y);
+  if (!rc) return;
+  const i = rc.r * g.cols + rc.c;
+  if (i >= limit || isBlank(rc.r, rc.c) || (o.numberMask && !o.numberMask(rc.r, rc.c))) {
+    ctx.tip.data = null; // a cell drawn over another's shows nothing
+    return;
+  }
+  const t = ctx.tip;
+  t.g = g;
+  t.r = rc.r;
+  t.c = rc.c;
+  t.data = o.data;
+  t.index = offset + i;
+}
+
+/** A canvas context's hover state (see noteHover), cleared for a frame. */
+export function beginHover(ctx, pointer) {
+  if (!ctx.drawn) Object.assign(ctx, { drawn: [], tip: { g: null, r: 0, c: 0, data: null, index: 0 } });
+  ctx.drawn.length = 0;
+  ctx.pointer = pointer;
+  ctx.tip.data = null;
+}
+
+/**
+ * Which cell of the grids drawn last frame (`ctx.drawn`) a point is over: a number that changes
+ * when the pointer crosses into another cell (-1: none), so a move within one redraws nothing.
+ */
+export function hoverKey(drawn, x, y) {
+  if (!drawn) return -1;
+  for (let k = drawn.length - 1; k >= 0; k--) {
+    const g = drawn[k];
+    const rc = cellAt(g, x, y);
+    if (rc) return k * 2 ** 26 + rc.r * g.cols + rc.c;
+  }
+  return -1;
+}
+
+/**
+ * Write the exact value of the cell under the pointer (noteHover) in a dark label above it (below
+ * when there is no room above), inside width × height. Returns that text ('' for none).
+ */
+export function drawTip(ctx, width, height) {
+  const t = ctx.tip;
+  if (!t || !t.data) return '';
+  const s = exactOf(paintOf(ctx), t.data, t.index);
+  const { g } = t;
+  setFont(ctx, { size: 12, weight: 600, mono: true });
+  const w = Math.ceil(textWidth(ctx, s)) + 12;
+  const h = 20;
+  const x = Math.round(Math.max(0, Math.min(width - w, g.x + (t.c + 0.5) * g.cw - w / 2)));
+  let y = Math.round(g.y + t.r * g.ch - h - 4);
+  if (y < 0) y = Math.round(g.y + (t.r + 1) * g.ch + 4);
+  y = Math.max(0, Math.min(height - h, y));
+  ctx.fillStyle = COLORS.focusHalo;
+  ctx.fillRect(x - 1, y - 1, w + 2, h + 2);
+  ctx.fillStyle = COLORS.focus;
+  ctx.fillRect(x, y, w, h);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = '#ffffff';
+  ctx.fillText(s, x + w / 2, y + h / 2 + 0.5);
+  return s;
 }
 
 
