@@ -17,6 +17,9 @@ const STOPS = [
   [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
 ];
 
+/** Image pixels: a grey ramp, 0 = black, the scale's top (1 for [0, 1] pixels) = white. */
+const GREY_STOPS = [[0, 0, 0], [255, 255, 255]];
+
 /** Sequential scale for counts (ColorBrewer Greens): 0 = white, more = darker green. */
 const COUNT_STOPS = [
   [247, 252, 245], [229, 245, 224], [199, 233, 192], [161, 217, 155], [116, 196, 118],
@@ -44,7 +47,12 @@ function palette(stops) {
   return { lut, rgba, fill, ink };
 }
 
-const PALETTES = { diverging: palette(STOPS), count: palette(COUNT_STOPS) };
+/**
+ * The value maps: 'diverging' (signed values: weights, outputs, most inputs), 'count' (overlap
+ * counts, from 0) and 'grey' (an image's pixels, from 0): the two sequential ones span 0…maxAbs.
+ */
+const PALETTES = { diverging: palette(STOPS), count: palette(COUNT_STOPS), grey: palette(GREY_STOPS) };
+const SEQUENTIAL = { count: true, grey: true };
 const BLACK = new Uint32Array(new Uint8Array([0, 0, 0, 255]).buffer)[0];
 
 /** Colours used for overlays, in one place. */
@@ -68,10 +76,10 @@ export const GROUP_COLORS = ['#e69f00', '#009e73', '#56b4e9', '#cc79a7', '#d55e0
 
 /**
  * Index into the 256-step scale of a value: for 'diverging' a symmetric range ±maxAbs, for
- * 'count' the range 0…maxAbs.
+ * 'count' and 'grey' the range 0…maxAbs.
  */
 export function scaleIndex(v, maxAbs, pal = 'diverging') {
-  if (pal === 'count') return Math.round(Math.max(0, Math.min(1, v / maxAbs)) * 255);
+  if (SEQUENTIAL[pal]) return Math.round(Math.max(0, Math.min(1, v / maxAbs)) * 255);
   const t = Math.max(-1, Math.min(1, v / maxAbs));
   return Math.round((t + 1) * 127.5);
 }
@@ -180,7 +188,7 @@ function paintImage(pc, data, offset, rows, cols, maxAbs, pal) {
   const px = new Uint32Array(img.data.buffer);
   const n = Math.min(rows * cols, data.length - offset);
   // scaleIndex inlined; a NaN has no colour and is painted opaque black
-  if (pal === 'count') {
+  if (SEQUENTIAL[pal]) {
     for (let i = 0; i < n; i++) px[i] = rgba[Math.round(Math.max(0, Math.min(1, data[offset + i] / maxAbs)) * 255)] ?? BLACK;
   } else {
     for (let i = 0; i < n; i++) px[i] = rgba[Math.round((Math.max(-1, Math.min(1, data[offset + i] / maxAbs)) + 1) * 127.5)] ?? BLACK;
@@ -719,6 +727,6 @@ export function tileLayout({ count, rows, cols, width, maxCell = 40, minCell = 0
  * composited layer of its own, and the text after one in the page then needs layers too.
  */
 export function paintLegendBar(el, pal = 'diverging') {
-  const stops = pal === 'count' ? COUNT_STOPS : STOPS;
+  const stops = { count: COUNT_STOPS, grey: GREY_STOPS }[pal] ?? STOPS;
   el.style.backgroundImage = `linear-gradient(to right, ${stops.map(([r, g, b]) => `rgb(${r}, ${g}, ${b})`).join(', ')})`;
 }

@@ -85,7 +85,7 @@ function drawHalo(ctx, model, g, offset) {
         if (!src) continue;
         const v = model.padded.data[offset + ph * wp + pw];
         text(ctx, `${src[0]},${src[1]}`, g.x + (pw + 1) * g.cw - 2, g.y + (ph + 1) * g.ch - 2, {
-          size: 9, align: 'right', color: inkFor(v, model.scales.x), mono: true, weight: 600,
+          size: 9, align: 'right', color: inkFor(v, model.scales.x, model.palettes.x), mono: true, weight: 600,
         });
       }
     }
@@ -171,7 +171,7 @@ export function draw(ctx, model, t, focus, geom) {
     }
     const lx = g.x + (model.groups > 1 ? 12 : 0);
     fitText(ctx, labels, lx, g.y - 15, g.x + g.w + 16 - lx, { size: 12, weight: 600, color: active ? COLORS.text : COLORS.muted });
-    drawGrid(ctx, g, { data: padded, offset: c * plane, maxAbs: model.scales.x });
+    drawGrid(ctx, g, { data: padded, offset: c * plane, maxAbs: model.scales.x, palette: model.palettes.x });
     drawHalo(ctx, model, g, c * plane);
     drawUnused(ctx, model, g);
     if (!active) veil(ctx, g.x, g.y, g.w, g.h, 0.62);
