@@ -456,24 +456,38 @@ export function hoverKey(drawn, x, y) {
 
 /**
  * Write the exact value of the cell under the pointer (noteHover) in a dark label above it (below
- * when there is no room above), inside width × height. Returns that text ('' for none).
+ * when there is no room above), a caret pointing at the cell, inside width × height. Returns that
+ * text ('' for none).
  */
 export function drawTip(ctx, width, height) {
   const t = ctx.tip;
   if (!t || !t.data) return '';
   const s = exactOf(paintOf(ctx), t.data, t.index);
   const { g } = t;
-  setFont(ctx, { size: 12, weight: 600, mono: true });
-  const w = Math.ceil(textWidth(ctx, s)) + 12;
-  const h = 20;
-  const x = Math.round(Math.max(0, Math.min(width - w, g.x + (t.c + 0.5) * g.cw - w / 2)));
-  let y = Math.round(g.y + t.r * g.ch - h - 4);
-  if (y < 0) y = Math.round(g.y + (t.r + 1) * g.ch + 4);
+  setFont(ctx, { size: 11, weight: 600, mono: true });
+  const w = Math.ceil(textWidth(ctx, s)) + 10;
+  const h = 16;
+  const caret = 5;
+  const cx = g.x + (t.c + 0.5) * g.cw;
+  const x = Math.round(Math.max(0, Math.min(width - w, cx - w / 2)));
+  let y = Math.round(g.y + t.r * g.ch - h - caret);
+  // above the cell (over a grid's title rather than over its cells) when there is room for it
+  const above = y >= -2;
+  if (!above) y = Math.round(g.y + (t.r + 1) * g.ch + caret);
   y = Math.max(0, Math.min(height - h, y));
   ctx.fillStyle = COLORS.focusHalo;
   ctx.fillRect(x - 1, y - 1, w + 2, h + 2);
   ctx.fillStyle = COLORS.focus;
   ctx.fillRect(x, y, w, h);
+  // a caret pointing at the cell: the label is a callout, not a cell of the grid it covers
+  const px = Math.max(x + caret, Math.min(x + w - caret, cx));
+  const edge = above ? y + h : y;
+  ctx.beginPath();
+  ctx.moveTo(px - caret, edge);
+  ctx.lineTo(px, above ? edge + caret : edge - caret);
+  ctx.lineTo(px + caret, edge);
+  ctx.closePath();
+  ctx.fill();
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.fillStyle = '#ffffff';
