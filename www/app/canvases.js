@@ -4,6 +4,8 @@
 // when idle if they were off screen. Owns its observers and idle callbacks (released by the scope).
 
 import { Recorder } from '../views/recorder.js';
+import { beginHover, drawTip } from '../views/grid.js';
+import { setData } from '../lib/dom.js';
 
 /** Device pixels by which a canvas's backing store grows (see layout). */
 const BACKING_STEP = 128;
@@ -51,13 +53,18 @@ function sizeOne(cv, view, model, dpr) {
   }
 }
 
-/** Draw a view: recorded, and played onto its canvas only when the picture changed. */
+/**
+ * Draw a view: recorded, and played onto its canvas only when the picture changed. The cell under
+ * the pointer gets its exact value on top (grid.js drawTip), also in `data-tip`.
+ */
 function drawView(cv, view, model, f, now) {
   const r = cv.rec;
   r.begin();
+  beginHover(r, cv.pointer);
   r.setTransform(cv.dpr, 0, 0, cv.dpr, 0, 0);
   r.clearRect(0, 0, cv.width, cv.height);
   view.draw(r, model, f.tframe, f.focus, cv.geom);
+  setData(cv.el, 'tip', drawTip(r, cv.width, cv.height));
   r.end();
   cv.stale = false;
   cv.drawnAt = now;
@@ -107,7 +114,10 @@ export class Canvases {
     for (const el of scope.$$('canvas[data-canvas]')) {
       const rec = new Recorder(el.getContext('2d'));
       rec.paint = paint;
-      const cv = { el, wrap: el.parentElement, rec, geom: null, width: 0, wrapWidth: 0, grids: '', onScreen: true, stale: true, drawnAt: -Infinity };
+      const cv = {
+        el, wrap: el.parentElement, rec, geom: null, width: 0, wrapWidth: 0, grids: '', onScreen: true, stale: true, drawnAt: -Infinity,
+        pointer: null, hoverKey: -1, // the pointer over it in CSS pixels (app/pointer.js), its cell
+      };
       this.byName.set(el.dataset.canvas, cv);
       byWrap.set(cv.wrap, cv);
       byCanvas.set(el, cv);

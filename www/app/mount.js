@@ -87,11 +87,13 @@ function buildLegends(scope) {
   return scope.$$('.legend[data-scale]').map((root) => {
     const bar = el('div', { class: 'legend-bar' });
     const count = root.dataset.scale === 'count';
-    paintLegendBar(bar, count ? 'count' : 'diverging');
+    const palette = count ? 'count' : 'diverging';
+    paintLegendBar(bar, palette);
     const lo = el('span', { class: 'legend-lo' });
     const hi = el('span', { class: 'legend-hi' });
-    root.append(bar, el('div', { class: 'legend-labels' }, lo, el('span', { class: 'legend-mid', text: count ? '' : '0' }), hi));
-    return { scale: root.dataset.scale, count, lo, hi };
+    const mid = el('span', { class: 'legend-mid', text: count ? '' : '0' });
+    root.append(bar, el('div', { class: 'legend-labels' }, lo, mid, hi));
+    return { scale: root.dataset.scale, count, bar, lo, mid, hi, palette };
   });
 }
 
@@ -424,7 +426,12 @@ class App {
     for (const lg of this.legends) {
       const m = model.scales[lg.scale];
       if (m === undefined) continue;
-      setText(lg.lo, lg.count ? '0' : formatValue(-m));
+      // the model's value map for this scale (an image input: grey from 0), else the default one
+      const palette = model.palettes?.[lg.scale] ?? (lg.count ? 'count' : 'diverging');
+      if (palette !== lg.palette) paintLegendBar(lg.bar, (lg.palette = palette));
+      const fromZero = palette !== 'diverging';
+      setText(lg.lo, fromZero ? '0' : formatValue(-m));
+      setText(lg.mid, fromZero ? '' : '0');
       setText(lg.hi, formatValue(m));
     }
     mode.renderDom(model, this.modeContext(mode));

@@ -2,6 +2,7 @@
 // a click pins it, edits a cell (the cell editor) or is handled by the mode (`onClick`).
 
 import { sameTarget } from '../lib/targets.js';
+import { hoverKey } from '../views/grid.js';
 
 /**
  * @param app  { scope, canvases, modes, current() → { mode, model }, timeline, hover: { get, set },
@@ -34,15 +35,37 @@ export function wirePointer(app) {
           app.invalidate();
         }
         cv.el.classList.toggle('is-pointing', Boolean(t));
+        pointAt(app, cv, e);
       });
       scope.listen(cv.el, 'pointerleave', () => {
         if (app.hover.get()) {
           app.hover.set(null);
           app.invalidate();
         }
+        cv.pointer = null;
+        if (cv.hoverKey !== -1) {
+          cv.hoverKey = -1;
+          app.invalidate();
+        }
       });
       scope.listen(cv.el, 'click', (e) => click(app, mode, view, targetAt(e), e));
     }
+  }
+}
+
+/** The pointer over a canvas (its views write the exact value of the cell under it): a redraw when it crosses into another cell. */
+function pointAt(app, cv, e) {
+  const r = cv.el.getBoundingClientRect();
+  const x = e.clientX - r.left;
+  const y = e.clientY - r.top;
+  if (cv.pointer) {
+    cv.pointer.x = x;
+    cv.pointer.y = y;
+  } else cv.pointer = { x, y };
+  const key = hoverKey(cv.rec.drawn, x, y);
+  if (key !== cv.hoverKey) {
+    cv.hoverKey = key;
+    app.invalidate();
   }
 }
 

@@ -6,7 +6,7 @@
 // the wasm core's PyTorch-like message appears beside the field.
 
 import { PARAMS } from '../lib/params.js';
-import { parseParam, formatParam, IMAGE_MAX_SIDE } from '../lib/state.js';
+import { parseParam, formatParam, IMAGE_MAX_SIDE, imageActive } from '../lib/state.js';
 import { setText, setProp, setAttr, setData, el } from '../lib/dom.js';
 import { PASTED } from '../lib/tensors.js';
 
@@ -344,10 +344,17 @@ function syncSlider(ctl, s, values, locked) {
   setAttr(s.range, 'aria-valuetext', s.readout.value);
 }
 
+/** Whether any cell of a fill bar's tensor was edited (the weight's bar fills the bias too). */
+function edited(state, tensor) {
+  const any = (o) => Object.keys(o).length > 0;
+  return any(state.edits[tensor]) || (tensor === 'weight' && any(state.edits.bias ?? {}));
+}
+
 /**
  * The fill buttons of a tensor ('input' or 'weight'), a "paste…" button when `onPaste` is given
  * (called with the tensor's name), and a seed field.
  */
+
 export function buildFillBar(root, fills, tensor, store, onPaste, { listen }) {
   const bar = el('div', { class: 'fills', role: 'group', 'aria-label': `fill ${tensor}` });
   const seed = el('input', {
@@ -395,7 +402,9 @@ export function buildFillBar(root, fills, tensor, store, onPaste, { listen }) {
   return {
     sync(state) {
       const st = state[tensor];
-      for (const [kind, b] of buttons) setAttr(b, 'aria-pressed', String(kind === st.fill));
+      // a chip is pressed while the tensor is exactly its fill: no cell edited, no image in its place
+      const plain = !edited(state, tensor) && !(tensor === 'input' && imageActive(state));
+      for (const [kind, b] of buttons) setAttr(b, 'aria-pressed', String(plain && kind === st.fill));
       if (pasteButton) setAttr(pasteButton, 'aria-pressed', String(st.fill === PASTED));
       // a pasted tensor has no seed to change (its values are the paste)
       setProp(seed, 'disabled', st.fill === PASTED);

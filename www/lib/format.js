@@ -24,6 +24,49 @@ export function formatValue(v) {
   return s.replace(/-/g, '\u2212');
 }
 
+/**
+ * A value's label in at most `maxChars` characters (a cell's room): `formatValue(v)` when it
+ * fits, else the closest shorter rounding — fewer decimals (−0.43 → −0.4), the leading zero
+ * dropped (−.4), then an exponent (123456 → 1e5) — and '' when none fits. A non-zero value is
+ * never labelled 0 or −0: no label is better than a wrong one. Integers are exact or exponents.
+ * @param {number} v
+ * @param {number} maxChars
+ * @returns {string}
+ */
+export function formatFit(v, maxChars) {
+  const full = formatValue(v);
+  if (full.length <= maxChars) return full;
+  if (!Number.isFinite(v) || v === 0 || maxChars < 1) return '';
+  const sign = v < 0 ? MINUS : '';
+  const a = Math.abs(v);
+  const room = maxChars - sign.length;
+  if (a < 1e6 && !Number.isInteger(v)) {
+    // fixed decimals, most first: 0.43, 0.4; below 1 then without the leading zero (.43, .4),
+    // then rounded to a whole number (0.97 → 1). A rounding keeps the leading digit (off by at
+    // most half its unit): 0.99 may be 1, 0.6 may not, nor 0.05 0.1, nor any non-zero value 0
+    const tolerance = 0.5 * 10 ** Math.floor(Math.log10(a)) * (1 + 1e-9);
+    for (const kind of a < 1 ? ['point', 'bare', 'whole'] : ['any']) {
+      for (let d = 2; d >= 0; d--) {
+        let s = a.toFixed(d);
+        if (Math.abs(Number(s) - a) > tolerance) break;
+        if (d > 0) s = s.replace(/0+$/, '').replace(/\.$/, '');
+        if (kind === 'bare') {
+          if (!s.startsWith('0.')) continue;
+          s = s.slice(1);
+        } else if (kind !== 'any' && s.includes('.') !== (kind === 'point')) continue;
+        if (s.length <= room) return sign + s;
+      }
+    }
+  }
+  for (let d = 2; d >= 0; d--) {
+    // 1.2e5, 1e5, 3e−3: mantissa digits dropped, no '+'
+    const [m, e] = a.toExponential(d).split('e');
+    const s = `${d > 0 ? m.replace(/\.?0+$/, '') : m}e${Number(e) < 0 ? MINUS + e.slice(1) : e.replace('+', '')}`;
+    if (s.length <= room) return sign + s;
+  }
+  return '';
+}
+
 /** A number in a sentence: at most 4 significant digits, a real minus sign. */
 export function formatPrecise(v) {
   if (v === 0) return '0';

@@ -6,7 +6,7 @@
 // makes new arrays — invalidates it) and scaled onto the canvas: a 64×64 map or a 27×3844 im2col
 // matrix costs one drawImage per frame.
 
-import { formatValue } from '../lib/format.js';
+import { formatValue, formatFit, f32Text } from '../lib/format.js';
 
 export { formatValue };
 
@@ -16,6 +16,9 @@ const STOPS = [
   [247, 247, 247],
   [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
 ];
+
+/** Image pixels: a grey ramp, 0 = black, the scale's top (1 for [0, 1] pixels) = white. */
+const GREY_STOPS = [[0, 0, 0], [255, 255, 255]];
 
 /** Sequential scale for counts (ColorBrewer Greens): 0 = white, more = darker green. */
 const COUNT_STOPS = [
@@ -44,7 +47,12 @@ function palette(stops) {
   return { lut, rgba, fill, ink };
 }
 
-const PALETTES = { diverging: palette(STOPS), count: palette(COUNT_STOPS) };
+/**
+ * The value maps: 'diverging' (signed values: weights, outputs, most inputs), 'count' (overlap
+ * counts, from 0) and 'grey' (an image's pixels, from 0): the two sequential ones span 0…maxAbs.
+ */
+const PALETTES = { diverging: palette(STOPS), count: palette(COUNT_STOPS), grey: palette(GREY_STOPS) };
+const SEQUENTIAL = { count: true, grey: true };
 const BLACK = new Uint32Array(new Uint8Array([0, 0, 0, 255]).buffer)[0];
 
 /** Colours used for overlays, in one place. */
@@ -68,10 +76,10 @@ export const GROUP_COLORS = ['#e69f00', '#009e73', '#56b4e9', '#cc79a7', '#d55e0
 
 /**
  * Index into the 256-step scale of a value: for 'diverging' a symmetric range ±maxAbs, for
- * 'count' the range 0…maxAbs.
+ * 'count' and 'grey' the range 0…maxAbs.
  */
 export function scaleIndex(v, maxAbs, pal = 'diverging') {
-  if (pal === 'count') return Math.round(Math.max(0, Math.min(1, v / maxAbs)) * 255);
+  if (SEQUENTIAL[pal]) return Math.round(Math.max(0, Math.min(1, v / maxAbs)) * 255);
   const t = Math.max(-1, Math.min(1, v / maxAbs));
   return Math.round((t + 1) * 127.5);
 }
@@ -90,6 +98,7 @@ export function fillFor(v, maxAbs, pal = 'diverging') {
 export function createPaintCache() {
   const pc = {
     labels: new WeakMap(),
+    exact: new WeakMap(),
     images: new WeakMap(),
     spare: new Map(),
     stamps: new WeakMap(),
@@ -122,14 +131,27 @@ export function inkFor(v, maxAbs, pal = 'diverging') {
 }
 
 
-/** formatValue of data[i], cached per data array (no string building per frame). */
-export function labelOf(pc, data, i) {
-  let labels = pc.labels.get(data);
-  if (!labels) {
-    labels = new Array(data.length);
-    pc.labels.set(data, labels);
-  }
-  return labels[i] ?? (labels[i] = formatValue(data[i]));
+/**
+ * The labels of a data array's cells in at most `maxChars` characters (`formatFit`, made as cells
+ * are drawn): one array per data array and width, so no label is built twice.
+ */
+export function labelsFor(pc, data, maxChars) {
+  let byWidth = pc.labels.get(data);
+  if (!byWidth) pc.labels.set(data, (byWidth = new Map()));
+  let labels = byWidth.get(maxChars);
+  if (!labels) byWidth.set(maxChars, (labels = new Array(data.length)));
+  return labels;
+}
+
+/** The exact value of data[i] (the shortest text of its float32, a real minus sign), cached. */
+export function exactOf(pc, data, i) {
+  let texts = pc.exact.get(data);
+  if (!texts) pc.exact.set(data, (texts = new Array(data.length)));
+  return texts[i] ?? (texts[i] = formatExact(data[i]));
+}
+
+function formatExact(v) {
+  return Number.isFinite(v) ? f32Text(v).replace(/-/g, '\u2212') : formatValue(v);
 }
 
 
@@ -166,7 +188,7 @@ function paintImage(pc, data, offset, rows, cols, maxAbs, pal) {
   const px = new Uint32Array(img.data.buffer);
   const n = Math.min(rows * cols, data.length - offset);
   // scaleIndex inlined; a NaN has no colour and is painted opaque black
-  if (pal === 'count') {
+  if (SEQUENTIAL[pal]) {
     for (let i = 0; i < n; i++) px[i] = rgba[Math.round(Math.max(0, Math.min(1, data[offset + i] / maxAbs)) * 255)] ?? BLACK;
   } else {
     for (let i = 0; i < n; i++) px[i] = rgba[Math.round((Math.max(-1, Math.min(1, data[offset + i] / maxAbs)) + 1) * 127.5)] ?? BLACK;
@@ -357,26 +379,120 @@ export function drawGrid(ctx, g, o) {
   if (after < g.cols - 1) fillCells(ctx, g, 0, after + 1, g.rows, g.cols - after - 1, COLORS.blank);
   const isBlank = (r, c) => (bw && bw.data[bo + r * g.cols + c] === 0) || c > after;
   if (g.cw >= 6 && g.ch >= 6) gridLines(ctx, g);
-  if ((o.numbers ?? true) && showsNumbers(g)) {
-    const size = numberFont(g);
-    useFont(ctx, `500 ${size}px ${MONO}`);
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    const charW = size * 0.62;
-    for (let i = 0; i < limit; i++) {
-      const r = Math.floor(i / g.cols);
-      const c = i - r * g.cols;
-      if (o.numberMask && !o.numberMask(r, c)) continue;
-      if (isBlank(r, c)) continue;
-      const s = labelOf(paintOf(ctx), o.data, offset + i);
-      if (s.length * charW > g.cw - 3) continue;
-      ctx.fillStyle = inkFor(o.data[offset + i], o.maxAbs, pal);
-      ctx.fillText(s, g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch + 0.5);
-    }
-  }
+  if ((o.numbers ?? true) && showsNumbers(g)) drawNumbers(ctx, g, o, offset, limit, isBlank, pal);
   ctx.lineWidth = 1;
   ctx.strokeStyle = o.frame ?? COLORS.frame;
   ctx.strokeRect(g.x - 0.5, g.y - 0.5, g.w + 1, g.h + 1);
+  if (ctx.drawn) noteHover(ctx, g, o, offset, limit, isBlank);
+}
+
+/** Each cell's value, rounded to what fits its width (formatFit; none where nothing fits). */
+function drawNumbers(ctx, g, o, offset, limit, isBlank, pal) {
+  const size = numberFont(g);
+  useFont(ctx, `500 ${size}px ${MONO}`);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  const maxChars = Math.floor((g.cw - 3) / (size * 0.62));
+  const labels = labelsFor(paintOf(ctx), o.data, maxChars);
+  for (let i = 0; i < limit; i++) {
+    const r = Math.floor(i / g.cols);
+    const c = i - r * g.cols;
+    if (o.numberMask && !o.numberMask(r, c)) continue;
+    if (isBlank(r, c)) continue;
+    const k = offset + i;
+    const s = labels[k] ?? (labels[k] = formatFit(o.data[k], maxChars));
+    if (s === '') continue;
+    ctx.fillStyle = inkFor(o.data[k], o.maxAbs, pal);
+    ctx.fillText(s, g.x + (c + 0.5) * g.cw, g.y + (r + 0.5) * g.ch + 0.5);
+  }
+}
+
+/**
+ * The hover's exact value. A canvas the app draws on has `drawn` (the grids drawn this frame, for
+ * `hoverKey`), `pointer` ({ x, y } in CSS pixels, or null) and `tip` (the cell under it): each
+ * drawGrid notes the cell under the pointer when it shows a value there (not a blank, withheld or
+ * masked one), and `drawTip` writes that cell's exact value over the finished picture.
+ */
+function noteHover(ctx, g, o, offset, limit, isBlank) {
+  ctx.drawn.push(g);
+  const p = ctx.pointer;
+  if (!p) return;
+  const rc = cellAt(g, p.x, p.y);
+  if (!rc) return;
+  const i = rc.r * g.cols + rc.c;
+  if (i >= limit || isBlank(rc.r, rc.c) || (o.numberMask && !o.numberMask(rc.r, rc.c))) {
+    ctx.tip.data = null; // a cell drawn over another's shows nothing
+    return;
+  }
+  const t = ctx.tip;
+  t.g = g;
+  t.r = rc.r;
+  t.c = rc.c;
+  t.data = o.data;
+  t.index = offset + i;
+}
+
+/** A canvas context's hover state (see noteHover), cleared for a frame. */
+export function beginHover(ctx, pointer) {
+  if (!ctx.drawn) Object.assign(ctx, { drawn: [], tip: { g: null, r: 0, c: 0, data: null, index: 0 } });
+  ctx.drawn.length = 0;
+  ctx.pointer = pointer;
+  ctx.tip.data = null;
+}
+
+/**
+ * Which cell of the grids drawn last frame (`ctx.drawn`) a point is over: a number that changes
+ * when the pointer crosses into another cell (-1: none), so a move within one redraws nothing.
+ */
+export function hoverKey(drawn, x, y) {
+  if (!drawn) return -1;
+  for (let k = drawn.length - 1; k >= 0; k--) {
+    const g = drawn[k];
+    const rc = cellAt(g, x, y);
+    if (rc) return k * 2 ** 26 + rc.r * g.cols + rc.c;
+  }
+  return -1;
+}
+
+/**
+ * Write the exact value of the cell under the pointer (noteHover) in a dark label above it (below
+ * when there is no room above), a caret pointing at the cell, inside width × height. Returns that
+ * text ('' for none).
+ */
+export function drawTip(ctx, width, height) {
+  const t = ctx.tip;
+  if (!t || !t.data) return '';
+  const s = exactOf(paintOf(ctx), t.data, t.index);
+  const { g } = t;
+  setFont(ctx, { size: 11, weight: 600, mono: true });
+  const w = Math.ceil(textWidth(ctx, s)) + 10;
+  const h = 16;
+  const caret = 5;
+  const cx = g.x + (t.c + 0.5) * g.cw;
+  const x = Math.round(Math.max(0, Math.min(width - w, cx - w / 2)));
+  let y = Math.round(g.y + t.r * g.ch - h - caret);
+  // above the cell (over a grid's title rather than over its cells) when there is room for it
+  const above = y >= -2;
+  if (!above) y = Math.round(g.y + (t.r + 1) * g.ch + caret);
+  y = Math.max(0, Math.min(height - h, y));
+  ctx.fillStyle = COLORS.focusHalo;
+  ctx.fillRect(x - 1, y - 1, w + 2, h + 2);
+  ctx.fillStyle = COLORS.focus;
+  ctx.fillRect(x, y, w, h);
+  // a caret pointing at the cell: the label is a callout, not a cell of the grid it covers
+  const px = Math.max(x + caret, Math.min(x + w - caret, cx));
+  const edge = above ? y + h : y;
+  ctx.beginPath();
+  ctx.moveTo(px - caret, edge);
+  ctx.lineTo(px, above ? edge + caret : edge - caret);
+  ctx.lineTo(px + caret, edge);
+  ctx.closePath();
+  ctx.fill();
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = '#ffffff';
+  ctx.fillText(s, x + w / 2, y + h / 2 + 0.5);
+  return s;
 }
 
 
@@ -625,6 +741,6 @@ export function tileLayout({ count, rows, cols, width, maxCell = 40, minCell = 0
  * composited layer of its own, and the text after one in the page then needs layers too.
  */
 export function paintLegendBar(el, pal = 'diverging') {
-  const stops = pal === 'count' ? COUNT_STOPS : STOPS;
+  const stops = { count: COUNT_STOPS, grey: GREY_STOPS }[pal] ?? STOPS;
   el.style.backgroundImage = `linear-gradient(to right, ${stops.map(([r, g, b]) => `rgb(${r}, ${g}, ${b})`).join(', ')})`;
 }

@@ -6,6 +6,7 @@
 // only for a cell it has not shown lately: one steps() call (~70 µs at the teaching size).
 
 import { makeInput, makeWeights, maxAbs } from '../../lib/tensors.js';
+import { imageActive } from '../../lib/state.js';
 import { checkModule, blamed, blameParam, outputSize, convOptions, keepRecent } from '../common.js';
 
 /**
@@ -25,13 +26,22 @@ export function build(api, state, lastEdited) {
     const message = String(e && e.message ? e.message : e);
     throw blamed(message, blameParam(message, lastEdited));
   }
-  return new Conv2dModel(trace);
+  return new Conv2dModel(trace, { image: imageActive(state) });
+}
+
+/**
+ * The input's value map and scale: an image's pixels in grey from 0 (black) to 1 (white, or the
+ * largest value when an edit went past 1); any other input on the diverging map, ±its largest value.
+ */
+export function inputScale(data, image) {
+  return image ? { palette: 'grey', maxAbs: Math.max(1, maxAbs(data)) } : { palette: 'diverging', maxAbs: maxAbs(data) };
 }
 
 
 /** Everything the views draw, read once from one trace handle. */
 export class Conv2dModel {
-  constructor(trace) {
+  /** @param {{ image?: boolean }} [opts] image: the input is an image's pixels (drawn in grey) */
+  constructor(trace, { image = false } = {}) {
     this.kind = 'conv2d';
     this.trace = trace;
     this.input = trace.input;
@@ -61,8 +71,11 @@ export class Conv2dModel {
     this.padLeft = this.params.padding[1];
     this.stride = this.params.stride;
     this.dilation = this.params.dilation;
+    const x = inputScale(this.input.data, image);
+    /** The value map of each scale that is not the diverging one: the input's, for an image. */
+    this.palettes = { x: x.palette };
     this.scales = {
-      x: maxAbs(this.input.data),
+      x: x.maxAbs,
       w: maxAbs(this.weight.data, this.bias && this.bias.data),
       y: maxAbs(this.output.data, this.product.data),
     };

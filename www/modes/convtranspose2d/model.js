@@ -11,7 +11,8 @@
 import { makeInput, makeFilled, makeTransposeWeights, ones, maxAbs } from '../../lib/tensors.js';
 import { convRepr } from '../../lib/torch.js';
 import { checkModule, blamed, blameParam, outputSize as convOutputSize, keepRecent } from '../common.js';
-import { Conv2dModel } from '../conv2d/model.js';
+import { imageActive } from '../../lib/state.js';
+import { Conv2dModel, inputScale } from '../conv2d/model.js';
 
 /** The lecture's round trip (#5): Conv2d(1, 2, 3, stride=2, padding=1) then its transpose. */
 export const ROUND_TRIP_PRESET = {
@@ -146,13 +147,14 @@ export function build(api, state, lastEdited) {
     throw blamed(message, blameParam(message, lastEdited));
   }
   const roundTrip = buildRoundTrip(api, state, weights.weight, weights.bias, free);
-  return new ConvTranspose2dModel(api, trace, zero, roundTrip, state.ui.step, free);
+  return new ConvTranspose2dModel(api, trace, zero, roundTrip, state.ui.step, free, imageActive(state));
 }
 
 
 /** Everything the ConvTranspose2d views draw. */
 export class ConvTranspose2dModel {
-  constructor(api, trace, zero, roundTrip, stepBy, free) {
+  /** `image`: the input is an image's pixels (drawn in grey). */
+  constructor(api, trace, zero, roundTrip, stepBy, free, image = false) {
     this.kind = 'convTranspose2d';
     this.api = api;
     this.trace = trace;
@@ -194,8 +196,11 @@ export class ConvTranspose2dModel {
     this.ziKinds = this._ziKinds();
     this.ziReal = this.ziKinds.map((k) => (k === 1 ? 1 : 0));
     this.ziOf = this._ziOf();
+    const x = inputScale(this.input.data, image);
+    /** The value map of each scale that is not the diverging one: the input's, for an image. */
+    this.palettes = { x: x.palette };
     this.scales = {
-      x: maxAbs(this.input.data),
+      x: x.maxAbs,
       w: maxAbs(this.weight.data, this.bias && this.bias.data),
       y: maxAbs(this.output.data, this.full.data, this.columns.data),
       count: maxAbs(this.overlap.data),

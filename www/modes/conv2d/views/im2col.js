@@ -151,7 +151,7 @@ export function draw(ctx, model, t, focus, geom) {
   label(ctx, `+ bias, F.fold(…, (${model.ho}, ${model.wo}), kernel_size=1) → output  ${size(model.output.shape)}`, `+ bias, fold → ${size(model.output.shape)}`, 0, r0.y - LABEL - 4, geom.labelW);
 
   // columns matrix, channel bands
-  drawGrid(ctx, C, { data: model.columns.data, offset: 0, maxAbs: model.scales.x });
+  drawGrid(ctx, C, { data: model.columns.data, offset: 0, maxAbs: model.scales.x, palette: model.palettes.x });
   ctx.strokeStyle = '#374151';
   ctx.lineWidth = 1;
   for (let c = 0; c < cin; c++) {
@@ -196,7 +196,7 @@ export function draw(ctx, model, t, focus, geom) {
     for (let c = 0; c < cin; c++) {
       const g = geom.patch[c];
       text(ctx, `c${c}`, g.x, g.y - 3, { size: 10, color: COLORS.muted, mono: true });
-      drawGrid(ctx, g, { data: col, offset: c * area, maxAbs: model.scales.x });
+      drawGrid(ctx, g, { data: col, offset: c * area, maxAbs: model.scales.x, palette: model.palettes.x });
       if (model.groupOfIn(c) !== group) {
         ctx.fillStyle = 'rgba(255,255,255,0.6)';
         ctx.fillRect(g.x, g.y, g.w, g.h);

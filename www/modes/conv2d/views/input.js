@@ -9,6 +9,9 @@ import {
 } from '../../../views/grid.js';
 
 export const id = 'input';
+
+/** How much white washes a dilation hole (a cell inside the footprint the kernel skips). */
+const HOLE_WASH = 0.5;
 export const title = 'Input';
 
 /** Geometry of the view for a width. */
@@ -85,7 +88,7 @@ function drawHalo(ctx, model, g, offset) {
         if (!src) continue;
         const v = model.padded.data[offset + ph * wp + pw];
         text(ctx, `${src[0]},${src[1]}`, g.x + (pw + 1) * g.cw - 2, g.y + (ph + 1) * g.ch - 2, {
-          size: 9, align: 'right', color: inkFor(v, model.scales.x), mono: true, weight: 600,
+          size: 9, align: 'right', color: inkFor(v, model.scales.x, model.palettes.x), mono: true, weight: 600,
         });
       }
     }
@@ -171,7 +174,7 @@ export function draw(ctx, model, t, focus, geom) {
     }
     const lx = g.x + (model.groups > 1 ? 12 : 0);
     fitText(ctx, labels, lx, g.y - 15, g.x + g.w + 16 - lx, { size: 12, weight: 600, color: active ? COLORS.text : COLORS.muted });
-    drawGrid(ctx, g, { data: padded, offset: c * plane, maxAbs: model.scales.x });
+    drawGrid(ctx, g, { data: padded, offset: c * plane, maxAbs: model.scales.x, palette: model.palettes.x });
     drawHalo(ctx, model, g, c * plane);
     drawUnused(ctx, model, g);
     if (!active) veil(ctx, g.x, g.y, g.w, g.h, 0.62);
@@ -190,19 +193,13 @@ export function draw(ctx, model, t, focus, geom) {
       strokeCells(ctx, g, ghost.r0, ghost.c0, bh, bw, { color: COLORS.ghost, width: 1.5, dash: [4, 3] });
       if (g.cw >= 6) strideArrow(ctx, g, ghost, box);
     }
-    // dilation holes: cells inside the footprint the kernel skips
+    // dilation holes: cells inside the footprint the kernel skips, washed lighter (their values
+    // stay readable); the taps it reads outlined
     if (!from) {
       for (const tap of steps.taps) {
         if (tap.c !== c) continue;
         if (tap.kind === 'skip') {
-          veil(ctx, g.x + tap.pw * g.cw, g.y + tap.ph * g.ch, g.cw, g.ch, 0.7);
-          if (g.cw >= 8) {
-            const [cx, cy] = cellCenter(g, tap.ph, tap.pw);
-            ctx.fillStyle = COLORS.ghost;
-            ctx.beginPath();
-            ctx.arc(cx, cy, Math.min(2.5, g.cw / 6), 0, Math.PI * 2);
-            ctx.fill();
-          }
+          veil(ctx, g.x + tap.pw * g.cw, g.y + tap.ph * g.ch, g.cw, g.ch, HOLE_WASH);
         } else if (model.dilation[0] > 1 || model.dilation[1] > 1) {
           strokeCells(ctx, g, tap.ph, tap.pw, 1, 1, { color: COLORS.focus, width: 1.5 });
         }

@@ -75,7 +75,7 @@ export function draw(ctx, model, t, focus, geom) {
   label(ctx, [`Wᵀ  [${cout * kk}, ${model.cinG}]${model.groups > 1 ? ` × ${model.groups} groups` : ''}`, 'Wᵀ'], 0, Wall.y - 7, Math.max(40, C.x - 6));
   label(ctx, [`columns = Wᵀ · X  ${size(model.columns.shape)}`, `columns  ${size(model.columns.shape)}`, 'columns'], C.x, C.y - 7, geom.width - C.x);
 
-  drawGrid(ctx, X, { data: model.input.data, maxAbs: model.scales.x });
+  drawGrid(ctx, X, { data: model.input.data, maxAbs: model.scales.x, palette: model.palettes.x });
   for (let c = 0; c < cin; c++) {
     if (X.ch >= 12) text(ctx, `c${c}`, X.x - 5, X.y + (c + 0.5) * X.ch + 4, { size: 11, align: 'right', color: COLORS.muted, mono: true });
   }

@@ -161,7 +161,7 @@ function drawStamps(ctx, model, { pos, inputDriven, scaleY, stampL }, focus, geo
     const g = geom.x[ci];
     const head = ci === 0 ? [`input y[0, ${ci}]  ${size(model.input.shape)}`, `input y[0, ${ci}]`, `y[${ci}]`] : [`input y[0, ${ci}]`, `y[${ci}]`];
     label(ctx, head, g.x, g.y - 7, geom.kx - g.x + (ci === 0 ? 400 : 0));
-    drawGrid(ctx, g, { data: model.input.data, offset: ci * model.HW, maxAbs: model.scales.x });
+    drawGrid(ctx, g, { data: model.input.data, offset: ci * model.HW, maxAbs: model.scales.x, palette: model.palettes.x });
     if (inputDriven && pos.l < model.HW - 1) {
       // cells not stamped yet: the rest of this row, then the rows below
       const next = pos.l + 1;

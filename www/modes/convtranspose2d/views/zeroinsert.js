@@ -80,6 +80,7 @@ function drawZeroGrid(ctx, model, g, c, geom) {
     data: zi.input.data,
     offset: c * hz * wz,
     maxAbs: model.scales.x,
+    palette: model.palettes.x,
     blankWhere: { data: model.ziReal },
   });
   // the padding: four bands, hatched
