@@ -39,6 +39,26 @@ async function typeKeys(page, name, value) {
   return field;
 }
 
+test('groups=2, then in_channels=1 and out_channels=1: the message stays under in_channels', async () => {
+  const { page, errors, close } = await app.open({ hash: 'in_channels=2&out_channels=2&groups=2' });
+  await page.waitForFunction(() => /groups=2/.test(document.querySelector('#module-repr').textContent));
+  await setParam(page, 'in_channels', '1');
+  const cin = errorOf(page, 'in_channels');
+  await cin.waitFor({ state: 'visible' });
+  assert.equal(await cin.textContent(), 'in_channels must be divisible by groups');
+  await setParam(page, 'out_channels', '1');
+  // the edit is recomputed in the next frame (and still refused): the message stays where it belongs
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.match(await text(page, '#status'), /in_channels must be divisible by groups/);
+  assert.deepEqual(await erring(page), ['in_channels']);
+  assert.equal(await cin.textContent(), 'in_channels must be divisible by groups');
+  await setParam(page, 'groups', '1');
+  await cin.waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.querySelector('#module-repr').textContent === 'Conv2d(1, 1, kernel_size=(3, 3), stride=(1, 1))');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('ConvTranspose2d takes output_size=input.size(): torch.Size([1, 1, 5, 5]) and (1, 1, 6, 6)', async () => {
   // the lecture's round trip: y is 3×3 (a 6×6 x through Conv2d(k3, s2, p1)); the transposed layer's
   // valid outputs are 5 and 6

@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseParam } from '../../www/lib/state.js';
+import { blameParam } from '../../www/lib/blame.js';
+import { checkModule } from '../../www/modes/common.js';
+import api from './pkg.mjs';
 
 test("output_size takes what ConvTranspose2d.forward takes: input.size() uses its last two entries", () => {
   for (const text of ['torch.Size([1, 1, 5, 5])', '(1, 1, 5, 5)', '[1,1,5,5]', '1, 1, 5, 5', 'torch.Size((1, 3, 5, 5))', '(2, 8, 5, 5,)']) {
@@ -20,4 +23,39 @@ test("output_size takes what ConvTranspose2d.forward takes: input.size() uses it
   assert.match(parseParam('output_size', 'torch.Size([1, 1, 5, 2000])').message, /at most 1024 \(got 2000\)/);
   assert.match(parseParam('output_size', 'torch.Size([1, 1, 5, 5]').message, /^output_size: expected None or a tuple of 2 ints/);
   assert.match(parseParam('output_size', 'six').message, /^output_size: expected None or a tuple of 2 ints/);
+});
+
+test('a divisibility message is shown under the channel count it names, whatever was edited last', () => {
+  const p = { in_channels: 1, out_channels: 1, height: 5, width: 5, groups: 2 };
+  for (const last of ['out_channels', 'groups', 'in_channels', null]) {
+    assert.throws(() => checkModule(p, last), (e) => e.message === 'in_channels must be divisible by groups' && e.param === 'in_channels');
+  }
+  assert.throws(() => checkModule({ ...p, in_channels: 2, out_channels: 3 }), (e) => e.param === 'out_channels');
+  // the wasm core words the same check naming groups: the message's own subject still wins
+  assert.equal(blameParam('groups: in_channels must be divisible by groups (in_channels=1, groups=2)', 'out_channels'), 'in_channels');
+});
+
+test("an error goes under its own argument: e.arg when the core gives it, else its '<arg>:' prefix", () => {
+  const withArg = Object.assign(new Error('non-positive stride is not supported (got [0, 1])'), { arg: 'stride' });
+  assert.equal(blameParam(withArg, 'height'), 'stride');
+  assert.equal(blameParam('stride: non-positive stride is not supported (got [0, 1])', 'height'), 'stride');
+  assert.equal(blameParam('output_size: requested an output size of [9, 9]', 'kernel_size'), 'output_size');
+  // a message naming no argument of the page: where the learner is, else kernel_size
+  assert.equal(blameParam('input: data does not match shape', 'height'), 'height');
+  assert.equal(blameParam('something broke', null), 'kernel_size');
+});
+
+test('a conflict between arguments goes under the one just edited only when it is one of them', () => {
+  let kernel;
+  try {
+    api.conv2dOutputSize({ inputSize: [2, 2], kernelSize: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1], paddingMode: 'zeros' });
+  } catch (e) {
+    kernel = e;
+  }
+  assert.match(kernel.message, /^kernel_size: .*Kernel size can't be greater than actual input size/);
+  assert.equal(blameParam(kernel, 'height'), 'height');
+  assert.equal(blameParam(kernel, 'dilation'), 'dilation');
+  assert.equal(blameParam(kernel, 'bias'), 'kernel_size', 'bias has nothing to do with it');
+  assert.equal(blameParam(kernel, 'out_channels'), 'kernel_size');
+  assert.equal(blameParam(kernel, null), 'kernel_size');
 });

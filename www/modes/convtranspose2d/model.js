@@ -10,7 +10,7 @@
 
 import { makeInput, makeFilled, makeTransposeWeights, ones, maxAbs } from '../../lib/tensors.js';
 import { convRepr } from '../../lib/torch.js';
-import { checkModule, blamed, blameParam, outputSize as convOutputSize, keepRecent } from '../common.js';
+import { checkModule, blamed, blameError, outputSize as convOutputSize, keepRecent } from '../common.js';
 import { Conv2dModel } from '../conv2d/model.js';
 
 /** The lecture's round trip (#5): Conv2d(1, 2, 3, stride=2, padding=1) then its transpose. */
@@ -124,7 +124,7 @@ function buildRoundTrip(api, state, weight, bias, free) {
  */
 export function build(api, state, lastEdited) {
   const p = state.params;
-  checkModule(p, lastEdited);
+  checkModule(p);
   if (!Array.isArray(p.padding)) {
     throw blamed(`padding: ConvTranspose2d takes an int or a tuple of 2 ints, not '${p.padding}'`, 'padding');
   }
@@ -142,8 +142,7 @@ export function build(api, state, lastEdited) {
     zero = api.conv2dTrace(zi.input, zi.weight, weights.bias, { stride: 1, dilation: p.dilation, groups: p.groups });
   } catch (e) {
     if (trace) trace.free();
-    const message = String(e && e.message ? e.message : e);
-    throw blamed(message, blameParam(message, lastEdited));
+    throw blameError(e, lastEdited);
   }
   const roundTrip = buildRoundTrip(api, state, weights.weight, weights.bias, free);
   return new ConvTranspose2dModel(api, trace, zero, roundTrip, state.ui.step, free);
