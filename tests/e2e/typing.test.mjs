@@ -39,6 +39,64 @@ async function typeKeys(page, name, value) {
   return field;
 }
 
+test('typing 99999 into input height never applies a prefix; the cap is reported under height', async () => {
+  const { page, errors, close } = await app.open();
+  await recordShapes(page);
+  const field = await typeKeys(page, 'input height', '99999');
+  // a pause: the number is complete and past the cap, so it is reported; nothing applies
+  const height = errorOf(page, 'height');
+  await height.waitFor({ state: 'visible' });
+  assert.equal(await height.textContent(), 'input height: this visualizer draws at most 64 (got 99999)');
+  await field.press('Tab');
+  assert.equal(await height.textContent(), 'input height: this visualizer draws at most 64 (got 99999)');
+  assert.deepEqual(await erring(page), ['height'], 'under height and nowhere else');
+  assert.equal(await page.locator('#status').isHidden(), true, 'no banner: the picture is valid');
+  assert.deepEqual(await seenShapes(page), ['torch.Size([1, 3, 5, 5])'], 'no prefix (9, 99) ever applied');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('typing 12 and pausing applies 12 (and never 1); 34 never shows 3', async () => {
+  const { page, errors, close } = await app.open();
+  await recordShapes(page);
+  let field = await typeKeys(page, 'input height', '12');
+  await page.waitForFunction(() => document.querySelector('#input-shape').textContent === 'torch.Size([1, 3, 12, 5])');
+  // (a height of 1 is also refused by the 3×3 kernel: 34 checks a prefix that would be valid)
+  field = await typeKeys(page, 'input height', '34');
+  await page.waitForFunction(() => document.querySelector('#input-shape').textContent === 'torch.Size([1, 3, 34, 5])');
+  assert.deepEqual(await seenShapes(page), ['torch.Size([1, 3, 5, 5])', 'torch.Size([1, 3, 12, 5])', 'torch.Size([1, 3, 34, 5])']);
+  assert.equal(await field.evaluate((f) => f === document.activeElement), true, 'applied while the field keeps focus');
+  assert.equal(await field.inputValue(), '34');
+  assert.deepEqual(await erring(page), []);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('2.5 in height or in groups: refused under that field only, no banner blaming another argument', async () => {
+  const { page, errors, close } = await app.open();
+  await recordShapes(page);
+  for (const [name, label, message] of [
+    ['height', 'input height', "input height: expected an int, got '2.5'"],
+    ['groups', 'groups', "groups: expected an int, got '2.5'"],
+  ]) {
+    const field = await typeKeys(page, label, '2.5');
+    await field.press('Enter');
+    const err = errorOf(page, name);
+    await err.waitFor({ state: 'visible' });
+    assert.equal(await err.textContent(), message);
+    assert.deepEqual(await erring(page), [name], `${name}: under its own field only`);
+    assert.equal(await page.locator('#status').isHidden(), true, `${name}: no banner (nothing PyTorch refused)`);
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    // typing again takes the message about the old text away; a valid value applies
+    await setParam(page, label, name === 'height' ? '5' : '1');
+    await err.waitFor({ state: 'hidden' });
+  }
+  assert.deepEqual(await seenShapes(page), ['torch.Size([1, 3, 5, 5])'], 'the 2 of 2.5 never applied');
+  assert.equal(await text(page, '#module-repr'), 'Conv2d(3, 1, kernel_size=(3, 3), stride=(1, 1))');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('groups=2, then in_channels=1 and out_channels=1: the message stays under in_channels', async () => {
   const { page, errors, close } = await app.open({ hash: 'in_channels=2&out_channels=2&groups=2' });
   await page.waitForFunction(() => /groups=2/.test(document.querySelector('#module-repr').textContent));

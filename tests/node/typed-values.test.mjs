@@ -25,6 +25,13 @@ test("output_size takes what ConvTranspose2d.forward takes: input.size() uses it
   assert.match(parseParam('output_size', 'six').message, /^output_size: expected None or a tuple of 2 ints/);
 });
 
+test('a value past the cap is marked tooLarge (typing more cannot mend it); half-typed text is not', () => {
+  assert.equal(parseParam('height', '99999').tooLarge, true);
+  assert.equal(parseParam('kernel_size', '3, 99').tooLarge, true);
+  assert.equal(parseParam('height', '2.').tooLarge, undefined);
+  assert.equal(parseParam('stride', '(3,').tooLarge, undefined);
+});
+
 test('a divisibility message is shown under the channel count it names, whatever was edited last', () => {
   const p = { in_channels: 1, out_channels: 1, height: 5, width: 5, groups: 2 };
   for (const last of ['out_channels', 'groups', 'in_channels', null]) {

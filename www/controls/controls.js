@@ -3,7 +3,8 @@
 // Each parameter gets a text field labelled with its PyTorch name (typed exactly as in Python:
 // `2`, `2, 1`, `'same'`) and, for numbers, one slider per axis whose reachable values come from
 // bounds.js — so dragging can never produce an invalid convolution, while typing can, and then
-// the wasm core's PyTorch-like message appears beside the field.
+// the wasm core's PyTorch-like message appears beside the field. A typed value applies only once
+// complete (Enter, Tab / blur, or a pause with text that reads as a value): never a prefix of it.
 
 import { PARAMS } from '../lib/params.js';
 import { parseParam, formatParam, IMAGE_MAX_SIDE } from '../lib/state.js';
@@ -20,10 +21,10 @@ const AXES = [
  * @returns {{ sync(state, sliderValues|null): void, showError(name, message): void, clearErrors(): void,
  *             setMode(mode): void }}
  */
-export function buildControls(form, store, { prefix, listen }) {
+export function buildControls(form, store, { prefix, listen, own }) {
   const controls = new Map();
   for (const p of PARAMS) {
-    const c = buildOne(p, store, prefix, listen);
+    const c = buildOne(p, store, prefix, listen, own);
     controls.set(p.name, c);
     form.append(c.root);
   }
@@ -57,14 +58,14 @@ export function buildControls(form, store, { prefix, listen }) {
  * listeners and its sync: `syntaxError` is the field's refused text (it outranks the wasm core's
  * `wasmError`); the numeric kinds add more (buildNumeric).
  */
-function buildOne(p, store, prefix, listen) {
+function buildOne(p, store, prefix, listen, own) {
   const id = `${prefix}param-${p.name}`;
   const root = el('div', { class: `ctl ctl-${p.kind}`, 'data-param': p.name });
   const help = el('p', { class: 'ctl-help', id: `${id}-help`, text: p.help });
   const error = el('p', { class: 'ctl-error', id: `${id}-error`, role: 'alert', hidden: true });
   const ctl = { p, store, id, root, help, error, field: null, syntaxError: null, wasmError: null };
   if (p.kind === 'bool' || p.kind === 'choice') return buildPicker(ctl, listen);
-  return buildNumeric(ctl, listen);
+  return buildNumeric(ctl, listen, own);
 }
 
 /** Show a control's message, if any: the refused text's before the wasm core's. */
@@ -110,7 +111,7 @@ function buildPicker(ctl, listen) {
  * (the padding amounts 'numbers' goes back to), `sliders`, `kindRadios`, `noneButton`, `note`, and
  * `synced` (what the last sync showed).
  */
-function buildNumeric(ctl, listen) {
+function buildNumeric(ctl, listen, own) {
   const { p, id, root } = ctl;
   ctl.field = el('input', {
     type: 'text',
@@ -121,8 +122,8 @@ function buildNumeric(ctl, listen) {
     spellcheck: 'false',
     'aria-describedby': `${id}-help ${id}-error`,
   });
-  Object.assign(ctl, { editing: false, current: null, lastExplicit: [0, 0], sliders: [], synced: '' });
-  listenField(ctl, listen);
+  Object.assign(ctl, { editing: false, pause: 0, current: null, lastExplicit: [0, 0], sliders: [], synced: '' });
+  listenField(ctl, listen, own);
 
   const head = el('div', { class: 'ctl-head' }, el('label', { for: id, class: 'ctl-name', text: p.label }), ctl.field);
   root.append(head);
@@ -151,12 +152,18 @@ function buildNumeric(ctl, listen) {
   };
 }
 
+/** How long typing must pause before a complete value applies (ms). */
+const TYPING_PAUSE = 700;
+
 /**
- * Read the field's text: a value it reads as goes to the store as it is typed; a refusal is shown
- * only once the text is `final` (committed), not while it is half typed.
+ * Read the field's text. `final` (Enter, Tab, blur): a value it reads as goes to the store, a
+ * refusal is shown under this field. Not final (a pause in typing): only a value it reads as
+ * completely applies, and a refusal is shown only when typing more cannot mend it (a number past
+ * the cap); text that may still be half typed (`2.`, `(3,`) stays unreported until committed.
  */
 function commitText(ctl, final) {
   const { p, field, store } = ctl;
+  clearTimeout(ctl.pause);
   let r = parseParam(p.name, field.value);
   if (!r.ok && (p.name === 'height' || p.name === 'width')) {
     // an image input's own side (past the table's caps) typed back as it is: nothing to refuse
@@ -169,19 +176,31 @@ function commitText(ctl, final) {
     // a blank output_size means None: once committed, the field says so
     if (final && field.value.trim() === '') field.value = formatParam(p.name, r.value);
     store.setParam(p.name, r.value);
-  } else if (final) {
+  } else if (final || r.tooLarge) {
     ctl.syntaxError = r.message;
     showErrors(ctl);
   }
 }
 
-/** The text field's listeners: typing commits as it goes; change, blur and Enter commit finally. */
-function listenField(ctl, listen) {
+/**
+ * The text field's listeners. Typing changes nothing (a prefix of `99` is `9`): each keystroke
+ * hides the message about the text it replaced and restarts the pause; a pause, Enter, change and
+ * blur commit (commitText). The pending pause is dropped with the app (`own`).
+ */
+function listenField(ctl, listen, own) {
   const { field } = ctl;
+  own(() => clearTimeout(ctl.pause));
   listen(field, 'focus', () => {
     ctl.editing = true;
   });
-  listen(field, 'input', () => commitText(ctl, false));
+  listen(field, 'input', () => {
+    if (ctl.syntaxError) {
+      ctl.syntaxError = null;
+      showErrors(ctl);
+    }
+    clearTimeout(ctl.pause);
+    ctl.pause = setTimeout(() => commitText(ctl, false), TYPING_PAUSE);
+  });
   listen(field, 'change', () => commitText(ctl, true));
   listen(field, 'blur', () => {
     ctl.editing = false;

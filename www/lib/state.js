@@ -106,7 +106,8 @@ function parseSizeText(text) {
 
 /**
  * Parse the text of one parameter, as typed in its control or found in the hash.
- * Returns { ok: true, value } or { ok: false, message } (message names the parameter).
+ * Returns { ok: true, value } or { ok: false, message, tooLarge? } (message names the parameter;
+ * tooLarge: a value past this visualizer's cap).
  * Only the syntax and this visualizer's size caps are checked here; whether the combination is
  * a valid convolution is the wasm core's call (its PyTorch-like error is shown instead).
  */
@@ -162,12 +163,16 @@ export function parseParam(name, text, limits = {}) {
   }
 }
 
-/** Values above this visualizer's drawing cap are refused here (PyTorch would accept them). */
+/**
+ * Values above this visualizer's drawing cap are refused here (PyTorch would accept them).
+ * `tooLarge`: the text is a complete value, so typing more digits cannot mend it.
+ */
 function capped(p, values) {
   const big = values.find((v) => v > p.max);
   if (big === undefined) return null;
   return {
     ok: false,
+    tooLarge: true,
     message: `${p.label}: this visualizer draws at most ${p.max} (got ${big})`,
   };
 }
