@@ -117,6 +117,26 @@ test('groups=2, then in_channels=1 and out_channels=1: the message stays under i
   await close();
 });
 
+test('a greyed-out slider says why: groups when only 1 divides both channel counts', async () => {
+  const { page, errors, close } = await app.open();
+  const slider = page.getByRole('slider', { name: 'groups slider' });
+  assert.equal(await slider.isDisabled(), true);
+  const why = page.locator('.ctl[data-param="groups"] .ctl-why');
+  assert.equal(await why.isVisible(), true);
+  const reason = 'groups must divide in_channels (3) and out_channels (1): only 1 fits.';
+  assert.equal(await why.textContent(), reason);
+  const row = page.locator('.ctl[data-param="groups"] .ctl-slider');
+  assert.equal(await row.getAttribute('title'), reason, 'the tooltip over the slider says it too');
+  assert.ok((await slider.getAttribute('aria-describedby')).split(' ').includes(await why.getAttribute('id')));
+  // enabled again once other values fit: no reason shown
+  await setParam(page, 'out_channels', '3');
+  await page.waitForFunction(() => !document.querySelector('.ctl[data-param="groups"] .ctl-range').disabled);
+  assert.equal(await why.isHidden(), true);
+  assert.equal(await row.getAttribute('title'), null);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('ConvTranspose2d takes output_size=input.size(): torch.Size([1, 1, 5, 5]) and (1, 1, 6, 6)', async () => {
   // the lecture's round trip: y is 3×3 (a 6×6 x through Conv2d(k3, s2, p1)); the transposed layer's
   // valid outputs are 5 and 6

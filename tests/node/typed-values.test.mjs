@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { parseParam } from '../../www/lib/state.js';
 import { blameParam } from '../../www/lib/blame.js';
 import { checkModule } from '../../www/modes/common.js';
+import { pinnedReason } from '../../www/controls/controls.js';
 import api from './pkg.mjs';
 
 test("output_size takes what ConvTranspose2d.forward takes: input.size() uses its last two entries", () => {
@@ -65,4 +66,15 @@ test('a conflict between arguments goes under the one just edited only when it i
   assert.equal(blameParam(kernel, 'bias'), 'kernel_size', 'bias has nothing to do with it');
   assert.equal(blameParam(kernel, 'out_channels'), 'kernel_size');
   assert.equal(blameParam(kernel, null), 'kernel_size');
+});
+
+test('a pinned slider says why', () => {
+  const params = { in_channels: 3, out_channels: 1, groups: 1, padding: [0, 0], stride: [1, 1], dilation: [1, 1] };
+  assert.equal(pinnedReason('groups', null, [1], params), 'groups must divide in_channels (3) and out_channels (1): only 1 fits.');
+  assert.equal(pinnedReason('in_channels', null, [8], { ...params, groups: 8 }), 'in_channels must be a multiple of groups (8), at most 8: only 8 fits.');
+  assert.match(pinnedReason('padding', 0, [], { ...params, padding: 'same' }), /^padding='same' picks the halo itself/);
+  assert.match(pinnedReason('stride', 1, [1], { ...params, padding: 'same' }), /padding='same' is not supported for strided convolutions: only 1 fits/);
+  assert.equal(pinnedReason('output_padding', 0, [0], params), 'output_padding must be smaller than stride or dilation (1): only 0 fits.');
+  assert.equal(pinnedReason('output_size', 0, [7], params), 'output_size may exceed the smallest output by less than stride or dilation (1): only 7 fits.');
+  assert.equal(pinnedReason('kernel_size', 1, [1], params), 'only 1 fits with the other arguments as they are.');
 });

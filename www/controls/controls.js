@@ -5,8 +5,9 @@
 // bounds.js — so dragging can never produce an invalid convolution, while typing can, and then
 // the wasm core's PyTorch-like message appears beside the field. A typed value applies only once
 // complete (Enter, Tab / blur, or a pause with text that reads as a value): never a prefix of it.
+// A slider pinned to one value says why (pinnedReason).
 
-import { PARAMS } from '../lib/params.js';
+import { PARAMS, PARAM } from '../lib/params.js';
 import { parseParam, formatParam, IMAGE_MAX_SIDE } from '../lib/state.js';
 import { setText, setProp, setAttr, setData, el } from '../lib/dom.js';
 import { PASTED } from '../lib/tensors.js';
@@ -135,9 +136,11 @@ function buildNumeric(ctl, listen, own) {
     ? el('p', { class: 'ctl-note', id: `${id}-note`, 'aria-live': 'polite' })
     : null;
 
+  // why the sliders are greyed out, when they are (pinnedReason): visible, and their description
+  ctl.why = el('p', { class: 'ctl-why', id: `${id}-why`, hidden: true });
   const sliderBox = el('div', { class: 'ctl-sliders' });
   for (const axis of p.kind === 'int' ? [null] : [0, 1]) ctl.sliders.push(buildSlider(ctl, axis, sliderBox, listen));
-  root.append(sliderBox);
+  root.append(sliderBox, ctl.why);
   if (ctl.note) root.append(ctl.note);
   root.append(ctl.help, ctl.error);
   return {
@@ -261,12 +264,13 @@ function buildSlider(ctl, axis, box, listen) {
   });
   // its name (a tooltip alone is not a label); the visible label is the field's, above it
   range.setAttribute('aria-label', range.title);
+  range.setAttribute('aria-describedby', [`${ctl.id}-why`, ctl.note ? ctl.note.id : ''].join(' ').trim());
   const readout = el('output', { class: 'ctl-readout' });
   const row = el('div', { class: 'ctl-slider' });
   if (axis !== null) row.append(el('span', { class: 'ctl-axis', 'aria-hidden': 'true', text: AXES[axis][0] }));
   row.append(range, readout);
   box.append(row);
-  const s = { axis, range, readout, values: [] };
+  const s = { axis, range, readout, row, values: [] };
   listen(range, 'input', () => {
     const v = s.values[Number(range.value)];
     if (v === undefined) return;
@@ -324,6 +328,59 @@ function syncNumeric(ctl, state, values) {
     for (const r of ctl.kindRadios.querySelectorAll('input')) setProp(r, 'checked', r.value === kind);
   }
   for (const s of ctl.sliders) syncSlider(ctl, s, values, locked);
+  syncWhy(ctl, state.params, locked);
+}
+
+/**
+ * A greyed-out slider says why: the tooltip of its row, and the note under the sliders (its
+ * description), once when both axes have the same reason, else per axis. The slider's own title
+ * stays its name (tests find sliders by it). output_padding locked by output_size has its own
+ * note already, so only the tooltip says it.
+ */
+function syncWhy(ctl, params, locked) {
+  const reasons = ctl.sliders.map((s) => {
+    if (locked) return 'Ignored while output_size is given: output_size picks it.';
+    return s.values.length <= 1 ? pinnedReason(ctl.p.name, s.axis, s.values, params) : null;
+  });
+  const same = reasons.every((r) => r === reasons[0]);
+  const texts = reasons.map((r, i) => {
+    const axis = ctl.sliders[i].axis;
+    return r && !same && axis !== null ? `${AXES[axis][1]}: ${r}` : r;
+  });
+  ctl.sliders.forEach((s, i) => {
+    if (texts[i]) setAttr(s.row, 'title', texts[i]);
+    else if (s.row.hasAttribute('title')) s.row.removeAttribute('title');
+  });
+  const shown = locked ? [] : [...new Set(texts.filter(Boolean))];
+  setText(ctl.why, shown.join(' '));
+  setProp(ctl.why, 'hidden', shown.length === 0);
+}
+
+/**
+ * Why a slider of argument `name` (axis null: one int; 0 / 1: height / width) reaches only
+ * `values` (one value or none) with the other arguments at `params`: the rule that pins it, in the
+ * terms the learner can change. Pure (tests/node/typed-values.test.mjs).
+ */
+export function pinnedReason(name, axis, values, params) {
+  const only = values.length ? `only ${values.join(', ')} fits` : 'no value fits';
+  const { in_channels: cin, out_channels: cout, groups, padding, stride, dilation } = params;
+  // output_padding < max(stride, dilation), on this axis; output_size adds output_padding
+  const step = axis === null ? 1 : Math.max(stride[axis], dilation[axis]);
+  if (name === 'groups') return `groups must divide in_channels (${cin}) and out_channels (${cout}): ${only}.`;
+  if (name === 'in_channels' || name === 'out_channels') {
+    return `${name} must be a multiple of groups (${groups}), at most ${PARAM[name].max}: ${only}.`;
+  }
+  if (name === 'padding' && !Array.isArray(padding)) {
+    return `padding='${padding}' picks the halo itself: choose numbers to set it.`;
+  }
+  if (name === 'stride' && padding === 'same') {
+    return `padding='same' is not supported for strided convolutions: ${only}.`;
+  }
+  if (name === 'output_padding') return `output_padding must be smaller than stride or dilation (${step}): ${only}.`;
+  if (name === 'output_size') {
+    return `output_size may exceed the smallest output by less than stride or dilation (${step}): ${only}.`;
+  }
+  return `${only} with the other arguments as they are.`;
 }
 
 /** The note: output_padding's "ignored" while locked; a size's valid range from new `values`. */
