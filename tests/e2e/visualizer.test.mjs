@@ -160,13 +160,15 @@ test('a typed invalid value shows PyTorch-like text beside its control; the last
   await setParam(page, 'dilation', '1');
   await dil.waitFor({ state: 'hidden' });
 
-  // groups that do not divide the channels: nn.Conv2d's own message
+  // groups that do not divide the channels: nn.Conv2d's own message, under the argument it names
+  // (in_channels), not under groups because groups was edited last (#17)
   await setParam(page, 'groups', '2');
-  const groups = page.locator('.ctl[data-param="groups"] .ctl-error');
-  await groups.waitFor({ state: 'visible' });
-  assert.match(await groups.textContent(), /in_channels must be divisible by groups/);
+  const cin = page.locator('.ctl[data-param="in_channels"] .ctl-error');
+  await cin.waitFor({ state: 'visible' });
+  assert.match(await cin.textContent(), /in_channels must be divisible by groups/);
+  assert.equal(await page.locator('.ctl[data-param="groups"] .ctl-error').isHidden(), true);
   await setParam(page, 'groups', '1');
-  await groups.waitFor({ state: 'hidden' });
+  await cin.waitFor({ state: 'hidden' });
   assert.equal(await page.locator('#status').isHidden(), true);
   assert.deepEqual(errors, []);
   await close();

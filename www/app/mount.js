@@ -6,6 +6,7 @@
 
 import { MODES, MODE_NAMES, DEFAULT_MODE, modeByName } from '../modes/registry.js';
 import { Store, fromHash, cloneState } from '../lib/state.js';
+import { blameParam } from '../lib/blame.js';
 import { INPUT_FILLS, WEIGHT_FILLS } from '../lib/params.js';
 import { sizeText } from '../lib/torch.js';
 import { formatValue } from '../lib/format.js';
@@ -388,7 +389,8 @@ class App {
       return;
     }
     this.controls.sync(state, null);
-    this.controls.showError(e.param ?? this.store.lastEdited, e.message);
+    // a model names the argument (`param`); anything else is placed by its own argument
+    this.controls.showError(e.param ?? blameParam(e, this.store.lastEdited), e.message);
     const st = this.scope.$('#status');
     const strong = el('strong', {
       text: this.mode.name === state.mode ? 'Showing the last valid picture. ' : `Still showing ${this.mode.tab}: `,

@@ -3,9 +3,11 @@
 // Each parameter gets a text field labelled with its PyTorch name (typed exactly as in Python:
 // `2`, `2, 1`, `'same'`) and, for numbers, one slider per axis whose reachable values come from
 // bounds.js — so dragging can never produce an invalid convolution, while typing can, and then
-// the wasm core's PyTorch-like message appears beside the field.
+// the wasm core's PyTorch-like message appears beside the field. A typed value applies only once
+// complete (Enter, Tab / blur, or a pause with text that reads as a value): never a prefix of it.
+// A slider pinned to one value says why (pinnedReason).
 
-import { PARAMS } from '../lib/params.js';
+import { PARAMS, PARAM } from '../lib/params.js';
 import { parseParam, formatParam, IMAGE_MAX_SIDE, imageActive } from '../lib/state.js';
 import { setText, setProp, setAttr, setData, el } from '../lib/dom.js';
 import { PASTED } from '../lib/tensors.js';
@@ -20,10 +22,10 @@ const AXES = [
  * @returns {{ sync(state, sliderValues|null): void, showError(name, message): void, clearErrors(): void,
  *             setMode(mode): void }}
  */
-export function buildControls(form, store, { prefix, listen }) {
+export function buildControls(form, store, { prefix, listen, own }) {
   const controls = new Map();
   for (const p of PARAMS) {
-    const c = buildOne(p, store, prefix, listen);
+    const c = buildOne(p, store, prefix, listen, own);
     controls.set(p.name, c);
     form.append(c.root);
   }
@@ -57,14 +59,14 @@ export function buildControls(form, store, { prefix, listen }) {
  * listeners and its sync: `syntaxError` is the field's refused text (it outranks the wasm core's
  * `wasmError`); the numeric kinds add more (buildNumeric).
  */
-function buildOne(p, store, prefix, listen) {
+function buildOne(p, store, prefix, listen, own) {
   const id = `${prefix}param-${p.name}`;
   const root = el('div', { class: `ctl ctl-${p.kind}`, 'data-param': p.name });
   const help = el('p', { class: 'ctl-help', id: `${id}-help`, text: p.help });
   const error = el('p', { class: 'ctl-error', id: `${id}-error`, role: 'alert', hidden: true });
   const ctl = { p, store, id, root, help, error, field: null, syntaxError: null, wasmError: null };
   if (p.kind === 'bool' || p.kind === 'choice') return buildPicker(ctl, listen);
-  return buildNumeric(ctl, listen);
+  return buildNumeric(ctl, listen, own);
 }
 
 /** Show a control's message, if any: the refused text's before the wasm core's. */
@@ -110,7 +112,7 @@ function buildPicker(ctl, listen) {
  * (the padding amounts 'numbers' goes back to), `sliders`, `kindRadios`, `noneButton`, `note`, and
  * `synced` (what the last sync showed).
  */
-function buildNumeric(ctl, listen) {
+function buildNumeric(ctl, listen, own) {
   const { p, id, root } = ctl;
   ctl.field = el('input', {
     type: 'text',
@@ -121,8 +123,8 @@ function buildNumeric(ctl, listen) {
     spellcheck: 'false',
     'aria-describedby': `${id}-help ${id}-error`,
   });
-  Object.assign(ctl, { editing: false, current: null, lastExplicit: [0, 0], sliders: [], synced: '' });
-  listenField(ctl, listen);
+  Object.assign(ctl, { editing: false, pause: 0, current: null, lastExplicit: [0, 0], sliders: [], synced: '' });
+  listenField(ctl, listen, own);
 
   const head = el('div', { class: 'ctl-head' }, el('label', { for: id, class: 'ctl-name', text: p.label }), ctl.field);
   root.append(head);
@@ -134,9 +136,11 @@ function buildNumeric(ctl, listen) {
     ? el('p', { class: 'ctl-note', id: `${id}-note`, 'aria-live': 'polite' })
     : null;
 
+  // why the sliders are greyed out, when they are (pinnedReason): visible, and their description
+  ctl.why = el('p', { class: 'ctl-why', id: `${id}-why`, hidden: true });
   const sliderBox = el('div', { class: 'ctl-sliders' });
   for (const axis of p.kind === 'int' ? [null] : [0, 1]) ctl.sliders.push(buildSlider(ctl, axis, sliderBox, listen));
-  root.append(sliderBox);
+  root.append(sliderBox, ctl.why);
   if (ctl.note) root.append(ctl.note);
   root.append(ctl.help, ctl.error);
   return {
@@ -151,12 +155,18 @@ function buildNumeric(ctl, listen) {
   };
 }
 
+/** How long typing must pause before a complete value applies (ms). */
+const TYPING_PAUSE = 700;
+
 /**
- * Read the field's text: a value it reads as goes to the store as it is typed; a refusal is shown
- * only once the text is `final` (committed), not while it is half typed.
+ * Read the field's text. `final` (Enter, Tab, blur): a value it reads as goes to the store, a
+ * refusal is shown under this field. Not final (a pause in typing): only a value it reads as
+ * completely applies, and a refusal is shown only when typing more cannot mend it (a number past
+ * the cap); text that may still be half typed (`2.`, `(3,`) stays unreported until committed.
  */
 function commitText(ctl, final) {
   const { p, field, store } = ctl;
+  clearTimeout(ctl.pause);
   let r = parseParam(p.name, field.value);
   if (!r.ok && (p.name === 'height' || p.name === 'width')) {
     // an image input's own side (past the table's caps) typed back as it is: nothing to refuse
@@ -169,19 +179,31 @@ function commitText(ctl, final) {
     // a blank output_size means None: once committed, the field says so
     if (final && field.value.trim() === '') field.value = formatParam(p.name, r.value);
     store.setParam(p.name, r.value);
-  } else if (final) {
+  } else if (final || r.tooLarge) {
     ctl.syntaxError = r.message;
     showErrors(ctl);
   }
 }
 
-/** The text field's listeners: typing commits as it goes; change, blur and Enter commit finally. */
-function listenField(ctl, listen) {
+/**
+ * The text field's listeners. Typing changes nothing (a prefix of `99` is `9`): each keystroke
+ * hides the message about the text it replaced and restarts the pause; a pause, Enter, change and
+ * blur commit (commitText). The pending pause is dropped with the app (`own`).
+ */
+function listenField(ctl, listen, own) {
   const { field } = ctl;
+  own(() => clearTimeout(ctl.pause));
   listen(field, 'focus', () => {
     ctl.editing = true;
   });
-  listen(field, 'input', () => commitText(ctl, false));
+  listen(field, 'input', () => {
+    if (ctl.syntaxError) {
+      ctl.syntaxError = null;
+      showErrors(ctl);
+    }
+    clearTimeout(ctl.pause);
+    ctl.pause = setTimeout(() => commitText(ctl, false), TYPING_PAUSE);
+  });
   listen(field, 'change', () => commitText(ctl, true));
   listen(field, 'blur', () => {
     ctl.editing = false;
@@ -242,12 +264,13 @@ function buildSlider(ctl, axis, box, listen) {
   });
   // its name (a tooltip alone is not a label); the visible label is the field's, above it
   range.setAttribute('aria-label', range.title);
+  range.setAttribute('aria-describedby', [`${ctl.id}-why`, ctl.note ? ctl.note.id : ''].join(' ').trim());
   const readout = el('output', { class: 'ctl-readout' });
   const row = el('div', { class: 'ctl-slider' });
   if (axis !== null) row.append(el('span', { class: 'ctl-axis', 'aria-hidden': 'true', text: AXES[axis][0] }));
   row.append(range, readout);
   box.append(row);
-  const s = { axis, range, readout, values: [] };
+  const s = { axis, range, readout, row, values: [] };
   listen(range, 'input', () => {
     const v = s.values[Number(range.value)];
     if (v === undefined) return;
@@ -305,6 +328,59 @@ function syncNumeric(ctl, state, values) {
     for (const r of ctl.kindRadios.querySelectorAll('input')) setProp(r, 'checked', r.value === kind);
   }
   for (const s of ctl.sliders) syncSlider(ctl, s, values, locked);
+  syncWhy(ctl, state.params, locked);
+}
+
+/**
+ * A greyed-out slider says why: the tooltip of its row, and the note under the sliders (its
+ * description), once when both axes have the same reason, else per axis. The slider's own title
+ * stays its name (tests find sliders by it). output_padding locked by output_size has its own
+ * note already, so only the tooltip says it.
+ */
+function syncWhy(ctl, params, locked) {
+  const reasons = ctl.sliders.map((s) => {
+    if (locked) return 'Ignored while output_size is given: output_size picks it.';
+    return s.values.length <= 1 ? pinnedReason(ctl.p.name, s.axis, s.values, params) : null;
+  });
+  const same = reasons.every((r) => r === reasons[0]);
+  const texts = reasons.map((r, i) => {
+    const axis = ctl.sliders[i].axis;
+    return r && !same && axis !== null ? `${AXES[axis][1]}: ${r}` : r;
+  });
+  ctl.sliders.forEach((s, i) => {
+    if (texts[i]) setAttr(s.row, 'title', texts[i]);
+    else if (s.row.hasAttribute('title')) s.row.removeAttribute('title');
+  });
+  const shown = locked ? [] : [...new Set(texts.filter(Boolean))];
+  setText(ctl.why, shown.join(' '));
+  setProp(ctl.why, 'hidden', shown.length === 0);
+}
+
+/**
+ * Why a slider of argument `name` (axis null: one int; 0 / 1: height / width) reaches only
+ * `values` (one value or none) with the other arguments at `params`: the rule that pins it, in the
+ * terms the learner can change. Pure (tests/node/typed-values.test.mjs).
+ */
+export function pinnedReason(name, axis, values, params) {
+  const only = values.length ? `only ${values.join(', ')} fits` : 'no value fits';
+  const { in_channels: cin, out_channels: cout, groups, padding, stride, dilation } = params;
+  // output_padding < max(stride, dilation), on this axis; output_size adds output_padding
+  const step = axis === null ? 1 : Math.max(stride[axis], dilation[axis]);
+  if (name === 'groups') return `groups must divide in_channels (${cin}) and out_channels (${cout}): ${only}.`;
+  if (name === 'in_channels' || name === 'out_channels') {
+    return `${name} must be a multiple of groups (${groups}), at most ${PARAM[name].max}: ${only}.`;
+  }
+  if (name === 'padding' && !Array.isArray(padding)) {
+    return `padding='${padding}' picks the halo itself: choose numbers to set it.`;
+  }
+  if (name === 'stride' && padding === 'same') {
+    return `padding='same' is not supported for strided convolutions: ${only}.`;
+  }
+  if (name === 'output_padding') return `output_padding must be smaller than stride or dilation (${step}): ${only}.`;
+  if (name === 'output_size') {
+    return `output_size may exceed the smallest output by less than stride or dilation (${step}): ${only}.`;
+  }
+  return `${only} with the other arguments as they are.`;
 }
 
 /** The note: output_padding's "ignored" while locked; a size's valid range from new `values`. */

@@ -84,8 +84,30 @@ function parsePairText(text) {
 }
 
 /**
+ * Parse an output_size as ConvTranspose2d.forward takes it: (h, w), or the whole size of a batched
+ * output — `input.size()` as PyTorch prints it (`torch.Size([1, 1, 5, 5])`), a tuple or a list of
+ * 4 ints — of which it uses the last two (`_output_padding`: `output_size[num_non_spatial_dims:]`);
+ * one int stands for (h, w) as links write a square size. Returns [h, w]; PyTorch's message for a
+ * count of ints it refuses; null when it is not a size at all.
+ */
+function parseSizeText(text) {
+  const m = /^torch\.Size\s*\(\s*([[(].*[\])])\s*\)$/.exec(text);
+  const inner = (m ? m[1] : text).replace(/^[([]\s*(.*?)\s*[)\]]$/, '$1');
+  const parts = inner.split(',').map((s) => s.trim());
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop(); // "(1, 1, 5, 5,)"
+  if (!parts.every((s) => INT_RE.test(s))) return null;
+  const nums = parts.map(Number);
+  if (nums.length === 4) return nums.slice(2);
+  if (nums.length === 2) return nums;
+  if (nums.length === 1) return [nums[0], nums[0]];
+  // PyTorch's own words (for a batched input, which the page's always is)
+  return `ConvTranspose2D: for 2D input, output_size must have 2 or 4 elements (got ${parts.length})`;
+}
+
+/**
  * Parse the text of one parameter, as typed in its control or found in the hash.
- * Returns { ok: true, value } or { ok: false, message } (message names the parameter).
+ * Returns { ok: true, value } or { ok: false, message, tooLarge? } (message names the parameter;
+ * tooLarge: a value past this visualizer's cap).
  * Only the syntax and this visualizer's size caps are checked here; whether the combination is
  * a valid convolution is the wasm core's call (its PyTorch-like error is shown instead).
  */
@@ -119,8 +141,9 @@ export function parseParam(name, text, limits = {}) {
     }
     case 'size': {
       if (/^(none|null|)$/i.test(raw)) return { ok: true, value: null };
-      const v = parsePairText(raw);
-      if (!v) return { ok: false, message: `${name}: expected None or a tuple of 2 ints, got '${shown}'` };
+      const v = parseSizeText(raw);
+      if (v === null) return { ok: false, message: `${name}: expected None or a tuple of 2 ints (or input.size()), got '${shown}'` };
+      if (typeof v === 'string') return { ok: false, message: `${name}: ${v}` };
       return capped(p, v) ?? { ok: true, value: v };
     }
     case 'bool': {
@@ -140,12 +163,16 @@ export function parseParam(name, text, limits = {}) {
   }
 }
 
-/** Values above this visualizer's drawing cap are refused here (PyTorch would accept them). */
+/**
+ * Values above this visualizer's drawing cap are refused here (PyTorch would accept them).
+ * `tooLarge`: the text is a complete value, so typing more digits cannot mend it.
+ */
 function capped(p, values) {
   const big = values.find((v) => v > p.max);
   if (big === undefined) return null;
   return {
     ok: false,
+    tooLarge: true,
     message: `${p.label}: this visualizer draws at most ${p.max} (got ${big})`,
   };
 }

@@ -3,6 +3,7 @@
 // a bounded per-cell cache, and target comparison for hover linking.
 
 import { PARAM } from '../lib/params.js';
+import { blameParam } from '../lib/blame.js';
 
 /** How many output cells' steps a model keeps (each a few KB of tap objects at the teaching size). */
 const STEPS_KEPT = 64;
@@ -37,30 +38,22 @@ export function blamed(message, param) {
 
 /**
  * nn.Conv2d's own constructor checks (before any tensor exists): positive sizes, groups divide
- * both channel counts. Messages are PyTorch's.
+ * both channel counts. Messages are PyTorch's; each is shown under the argument it is about (the
+ * channel count a divisibility message names: "in_channels must be divisible by groups" goes
+ * under in_channels, whichever field was edited last).
  */
-export function checkModule(p, lastEdited) {
+export function checkModule(p) {
   for (const name of ['in_channels', 'out_channels', 'height', 'width']) {
     if (p[name] < 1) throw blamed(`${PARAM[name].label}: must be a positive integer (got ${p[name]})`, name);
   }
   if (p.groups < 1) throw blamed('groups: groups must be a positive integer', 'groups');
-  const pick = (fallback) => (['in_channels', 'out_channels', 'groups'].includes(lastEdited) ? lastEdited : fallback);
-  if (p.in_channels % p.groups) throw blamed('in_channels must be divisible by groups', pick('groups'));
-  if (p.out_channels % p.groups) throw blamed('out_channels must be divisible by groups', pick('groups'));
+  if (p.in_channels % p.groups) throw blamed('in_channels must be divisible by groups', 'in_channels');
+  if (p.out_channels % p.groups) throw blamed('out_channels must be divisible by groups', 'out_channels');
 }
 
-/**
- * Which control an error message of the wasm core belongs to: the argument it names, except that
- * a conflict between arguments (kernel vs padded input, reflect padding vs input size) is shown
- * beside the control the learner just moved, where they are looking.
- */
-export function blameParam(message, lastEdited) {
-  const conflict = /Kernel size can't be greater|Padding size should be less|wrapping around|Output size is too small/.test(message);
-  if (conflict && lastEdited && PARAM[lastEdited]) return lastEdited;
-  const m = /^([a-z_]+):/.exec(message);
-  if (m && PARAM[m[1]]) return m[1];
-  if (/groups/.test(message)) return lastEdited ?? 'groups';
-  return lastEdited ?? 'kernel_size';
+/** An error of the wasm core, as a model throws it: its message, tagged with the control to show it under. */
+export function blameError(e, lastEdited) {
+  return blamed(String(e && e.message ? e.message : e), blameParam(e, lastEdited));
 }
 
 /**

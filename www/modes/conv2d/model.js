@@ -7,7 +7,7 @@
 
 import { makeInput, makeWeights, maxAbs } from '../../lib/tensors.js';
 import { imageActive } from '../../lib/state.js';
-import { checkModule, blamed, blameParam, outputSize, convOptions, keepRecent } from '../common.js';
+import { checkModule, blameError, outputSize, convOptions, keepRecent } from '../common.js';
 
 /**
  * Build the model for a state. Throws an Error whose `param` names the control to blame.
@@ -15,7 +15,7 @@ import { checkModule, blamed, blameParam, outputSize, convOptions, keepRecent } 
  */
 export function build(api, state, lastEdited) {
   const p = state.params;
-  checkModule(p, lastEdited);
+  checkModule(p);
   let trace;
   try {
     outputSize(api, p); // the geometry's own messages first (stride, kernel, dilation, padding)
@@ -23,8 +23,7 @@ export function build(api, state, lastEdited) {
     const { weight, bias } = makeWeights(api, state);
     trace = api.conv2dTrace(input, weight, bias, convOptions(p));
   } catch (e) {
-    const message = String(e && e.message ? e.message : e);
-    throw blamed(message, blameParam(message, lastEdited));
+    throw blameError(e, lastEdited);
   }
   return new Conv2dModel(trace, { image: imageActive(state) });
 }

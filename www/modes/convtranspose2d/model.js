@@ -10,7 +10,7 @@
 
 import { makeInput, makeFilled, makeTransposeWeights, ones, maxAbs } from '../../lib/tensors.js';
 import { convRepr } from '../../lib/torch.js';
-import { checkModule, blamed, blameParam, outputSize as convOutputSize, keepRecent } from '../common.js';
+import { checkModule, blamed, blameError, outputSize as convOutputSize, keepRecent } from '../common.js';
 import { imageActive } from '../../lib/state.js';
 import { Conv2dModel, inputScale } from '../conv2d/model.js';
 
@@ -125,7 +125,7 @@ function buildRoundTrip(api, state, weight, bias, free) {
  */
 export function build(api, state, lastEdited) {
   const p = state.params;
-  checkModule(p, lastEdited);
+  checkModule(p);
   if (!Array.isArray(p.padding)) {
     throw blamed(`padding: ConvTranspose2d takes an int or a tuple of 2 ints, not '${p.padding}'`, 'padding');
   }
@@ -143,8 +143,7 @@ export function build(api, state, lastEdited) {
     zero = api.conv2dTrace(zi.input, zi.weight, weights.bias, { stride: 1, dilation: p.dilation, groups: p.groups });
   } catch (e) {
     if (trace) trace.free();
-    const message = String(e && e.message ? e.message : e);
-    throw blamed(message, blameParam(message, lastEdited));
+    throw blameError(e, lastEdited);
   }
   const roundTrip = buildRoundTrip(api, state, weights.weight, weights.bias, free);
   return new ConvTranspose2dModel(api, trace, zero, roundTrip, state.ui.step, free, imageActive(state));

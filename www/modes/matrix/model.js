@@ -11,7 +11,7 @@
 // (index bookkeeping) is the only thing done in JS.
 
 import { makeInput, makeWeights, maxAbs } from '../../lib/tensors.js';
-import { checkModule, blamed, blameParam, convOptions, outputSize as convOutputSize } from '../common.js';
+import { checkModule, blamed, blameError, convOptions, outputSize as convOutputSize } from '../common.js';
 
 /** The largest C (entries) the matrix view draws: e.g. a 32×32 input with a 3×3 kernel. */
 export const MAX_MATRIX_ENTRIES = 1 << 20;
@@ -49,7 +49,7 @@ function agree(a, b) {
  */
 export function build(api, state, lastEdited) {
   const p = state.params;
-  checkModule(p, lastEdited);
+  checkModule(p);
   try {
     const a = convOutputSize(api, p);
     const L = a.height.output * a.width.output;
@@ -104,8 +104,7 @@ export function build(api, state, lastEdited) {
     });
   } catch (e) {
     if (e.param) throw e;
-    const message = String(e && e.message ? e.message : e);
-    throw blamed(message, blameParam(message, lastEdited));
+    throw blameError(e, lastEdited);
   }
 }
 

@@ -13,7 +13,7 @@
 // so the halo's sums — which fold then drops — are visible), lazily and cached.
 
 import { makeInput, ones, maxAbs } from '../../lib/tensors.js';
-import { blamed, blameParam, outputSize as convOutputSize } from '../common.js';
+import { blamed, blameError, outputSize as convOutputSize } from '../common.js';
 import { PARAM } from '../../lib/params.js';
 
 /** The options object of unfold / fold for a state's parameters. */
@@ -50,8 +50,7 @@ export function build(api, state, lastEdited) {
     const coverCols = api.unfold(ones([1, 1, ah.paddedInput, aw.paddedInput]), { ...opts, padding: [0, 0] });
     return new UnfoldFoldModel(api, { x, columns, back, count, coverCols, arith, opts });
   } catch (e) {
-    const message = String(e && e.message ? e.message : e);
-    throw blamed(message, blameParam(message, lastEdited));
+    throw blameError(e, lastEdited);
   }
 }
 
