@@ -21,7 +21,7 @@ after(async () => {
 const text = (page, sel) => page.locator(sel).textContent();
 const dataset = (page, sel, key) => page.locator(sel).evaluate((el, k) => el.dataset[k], key);
 /** Whether an element is hidden by CSS visibility (the quiz keeps its space). */
-const hiddenOn = (page, sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).visibility === 'hidden');
+const hiddenOn = (page, sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).visibility === 'hidden' || getComputedStyle(e).display === 'none');
 const shapeIs = (page, t) => page.waitForFunction((want) => document.querySelector('#output-shape').textContent === want, t, { timeout: 5000 });
 /** Console problems, without the favicon request a test's own reload cancels. */
 const clean = (errors) => errors.filter((e) => !/requestfailed: .*favicon\.(png|svg)$/.test(e));
@@ -123,10 +123,11 @@ test('every preset loads and shows PyTorch’s shape; the menu names the preset 
     assert.equal(await page.evaluate(() => document.body.dataset.mode), p.mode, p.id);
     assert.equal(await text(page, '#preset-note'), p.note);
   }
-  // the lecture's printed weights: every output is their sum, −0.0034
+  // the lecture's printed weights: every output is their sum, −0.0034, plus nn.Conv2d's bias
   await choosePreset(page, 'lecture-conv');
   const y = JSON.parse(await dataset(page, '#card-output', 'values'));
-  assert.ok(y.every((v) => Math.abs(v + 0.0034) < 1e-4), `lecture outputs ${y}`);
+  const [b] = JSON.parse(await dataset(page, '#card-weights', 'bias'));
+  assert.ok(y.every((v) => Math.abs(v - (b - 0.0034)) < 1e-4), `lecture outputs ${y}, bias ${b}`);
   await choosePreset(page, 'lecture-ones');
   await page.waitForFunction(() => JSON.parse(document.querySelector('#card-output').dataset.values).every((v) => v === 27));
   // moving any control leaves the preset: the menu says so
@@ -260,7 +261,10 @@ test('Copy as PyTorch: literals and arguments match the trace (a preset, an edit
   await choosePreset(page, 'lecture-conv');
   await pauseAtStart(page);
   let code = await pythonCode(page);
-  assert.match(code, /^c = nn\.Conv2d\(3, 1, 3, bias=False\)$/m);
+  assert.match(code, /^c = nn\.Conv2d\(3, 1, 3\)$/m, 'nn.Conv2d(3, 1, 3) has a bias');
+  assert.match(code, /^c\.bias = nn\.Parameter\(torch\.tensor\(\[/m);
+  assert.match(code, /^y2 = F\.fold\(prod, output_size=\(3, 3\), kernel_size=1\)$/m, 'Conv2d = Unfold + Matmul + Fold, written out');
+  assert.match(code, /^print\(torch\.allclose\(y2, y, atol=1e-5\)\)  # True$/m);
   let w = literalAfter(code, 'c.weight = nn.Parameter(');
   let trace = JSON.parse(await dataset(page, '#card-weights', 'values'));
   assert.equal(w.kind, 'tensor');
@@ -268,7 +272,9 @@ test('Copy as PyTorch: literals and arguments match the trace (a preset, an edit
   assert.equal(w.numbers.length, trace.length);
   assert.match(code, /^x = torch\.ones\(1, 3, 5, 5\)/m);
   assert.match(code, /^print\(y\.shape\)  # torch\.Size\(\[1, 1, 3, 3\]\)$/m);
-  assert.match(code, /^#   \[\[-0\.0034, -0\.0034, -0\.0034\],$/m);
+  const [y0] = JSON.parse(await dataset(page, '#card-output', 'values'));
+  const cell = String(Number(y0.toPrecision(4)));
+  assert.match(code, new RegExp(`^#   \\[\\[${cell.replace('.', '\\.')}, ${cell.replace('.', '\\.')}`, 'm'), 'every output is the weights\' sum plus the bias');
 
   // edit one weight: the code follows
   // the editor must name the clicked cell: a loaded machine once saw the click land elsewhere
@@ -363,7 +369,7 @@ test('GIF export: an edit made while the frames are drawn says it waits, then ap
   await page.selectOption('#gif-size', 'small');
   // the frames must still be drawing when the edit lands: a slower CPU makes that sure on any machine
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
   const download = page.waitForEvent('download', { timeout: 120000 });
   await page.locator('#export-gif').click();
   await page.waitForFunction(() => /^Drawing frame/.test(document.querySelector('#export-status').textContent));
@@ -639,7 +645,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   await choosePreset(page, 'lecture-up');
   await page.locator('#quiz-toggle').click();
   await page.waitForFunction(() => document.body.classList.contains('quiz-hiding'));
-  assert.equal(await text(page, '#quiz-question'), 'x has torch.Size([1, 2, 3, 3]). What is the shape of y = the layer(x, output_size=(5, 5))?');
+  assert.equal(await text(page, '#quiz-question'), 'y has torch.Size([1, 2, 3, 3]). What is the shape of x̂ = the layer(y, output_size=(5, 5))?');
   // every picture and text that shows the output is hidden until the guess; the value question is for Conv2d
   for (const sel of ['#card-roundtrip .canvas-wrap', '#card-scatter .canvas-wrap', '#card-zeroinsert .canvas-wrap', '#card-colmatmul .canvas-wrap', '#t-shapes', '#roundtrip', '#output-shape', '#position-text', '#preset-note']) {
     assert.equal(await hiddenOn(page, sel), true, sel);
@@ -655,7 +661,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   // a new layer is a new question: the convolution-arithmetic guide's odd case, transposed (3×3 → 6×6)
   await choosePreset(page, 'padding-strides-odd-transposed');
   await page.waitForFunction(() => document.querySelector('#quiz').dataset.revealed === 'false');
-  assert.match(await text(page, '#quiz-question'), /What is the shape of y = the layer\(x\)\?$/);
+  assert.match(await text(page, '#quiz-question'), /What is the shape of x̂ = the layer\(y\)\?$/);
   await guess('6x6');
   await page.waitForFunction(() => document.querySelector('#quiz').dataset.correct === 'true');
   assert.match(await text(page, '#quiz-result'), /^✓ Right: 6×6 \(the whole shape is torch\.Size\(\[1, 1, 6, 6\]\)\)/);
@@ -704,7 +710,7 @@ test('Predict first, a ConvTranspose2d value: stepping through output cells, the
   assert.equal(await page.locator('#t-step-output').isChecked(), true);
   const ask = async () => {
     const q = await text(page, '#quiz-question');
-    const m = /^What is y\[0, 0, (\d+), (\d+)\], the cell the flipped kernel is on\?/.exec(q);
+    const m = /^What is x̂\[0, 0, (\d+), (\d+)\], the cell the flipped kernel is on\?/.exec(q);
     assert.ok(m, q);
     return [Number(m[1]), Number(m[2])];
   };

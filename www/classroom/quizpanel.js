@@ -117,7 +117,9 @@ function ask(ctx, parts, q) {
   ctx.timeline.pause();
   if (q.kind === 'shape') {
     const shape = mode.classroom.shape;
-    reset(ctx, parts, q, `x has torch.Size([1, ${model.cin}, ${model.h}, ${model.w}]). ${shape.question(model, params)}`);
+    // the input under the name the mode's cards give it (ConvTranspose2d's is y, the round trip's)
+    const [[inName]] = mode.shapes(model);
+    reset(ctx, parts, q, `${inName} has torch.Size([1, ${model.cin}, ${model.h}, ${model.w}]). ${shape.question(model, params)}`);
     parts.guess.placeholder = shape.placeholder;
   } else {
     const c = current(ctx, q);

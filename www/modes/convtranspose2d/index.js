@@ -132,8 +132,8 @@ export const mode = {
     groups: true,
     shape: {
       question: (m, p) => {
-        const call = p.output_size ? `x, output_size=(${p.output_size[0]}, ${p.output_size[1]})` : 'x';
-        return `What is the shape of y = the layer(${call})?`;
+        const call = p.output_size ? `y, output_size=(${p.output_size[0]}, ${p.output_size[1]})` : 'y';
+        return `What is the shape of x̂ = the layer(${call})?`;
       },
       placeholder: 'e.g. [1, 1, 5, 5] or 5x5',
       expected: (m) => m.output.shape,
