@@ -78,6 +78,9 @@ test('every step builds in the wasm core; each placeholder is filled from the mo
       assert.doesNotMatch(fillText(step[key], f), /[{}]|…/, `${step.id}.${key} filled`);
     }
     if (step.question) assert.doesNotMatch(fillText(step.question.prompt, f), /[{}]|…/);
+    // the e2e test answers every question from `expect`
+    const q = step.question;
+    if (q) assert.ok(step.expect[q.kind === 'shape' ? 'output_shape' : q.kind === 'value' ? 'y0' : q.answer], `${step.id}: expect holds the answer`);
     for (const [name, want] of Object.entries(step.expect ?? {})) assert.equal(factText(name, f), want, `${step.id}: ${name}`);
     model.dispose();
   }

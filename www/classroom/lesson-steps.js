@@ -119,11 +119,11 @@ const LIST = [
     title: 'The transposed convolution as zero insertion',
     text: 'The same output, another way: put zeros between the input cells, pad the border, flip the kernel, and slide it at stride 1 — an ordinary convolution. Here the input is {input_shape} and stride={stride}.',
     after: '{inserted_zeros} zero(s) go between neighbours (stride − 1), and a border of dilation · (kernel − 1) − padding = {zi_pad}. The stride-1 convolution gives {output_shape}: the same numbers as the scatter-add (the badge checks). The next step writes the same layer as a matrix.',
-    state: 'mode=convTranspose2d&in_channels=1&out_channels=1&height=2&width=2&kernel_size=3&stride=2&padding=0&output_padding=0&output_size=None&dilation=1&groups=1&bias=0&input=arange&weight=ones&step=output',
+    state: 'mode=convTranspose2d&in_channels=1&out_channels=1&height=3&width=3&kernel_size=3&stride=2&padding=0&output_padding=0&output_size=None&dilation=1&groups=1&bias=0&input=arange&weight=ones&step=output',
     cards: ['card-zeroinsert', 'card-scatter'],
     controls: ['stride', 'padding'],
     question: { kind: 'number', prompt: 'How many zeros go between two neighbouring input cells?', answer: 'inserted_zeros', hides: ['card-zeroinsert'] },
-    expect: { inserted_zeros: '1', zi_pad: '2', output_shape: 'torch.Size([1, 1, 5, 5])' },
+    expect: { inserted_zeros: '1', zi_pad: '2', output_shape: 'torch.Size([1, 1, 7, 7])' },
   },
   {
     id: 'matrix-transpose',
@@ -155,7 +155,7 @@ const LIST = [
     state: 'mode=matrix&in_channels=1&out_channels=1&height=4&width=4&kernel_size=3&stride=1&padding=0&dilation=1&groups=1&bias=0&input=arange&weight=integers~2&matrix=T',
     cards: ['card-matrix', 'card-mnote'],
     controls: [],
-    question: { kind: 'number', prompt: 'How many numbers does ∂L/∂x have?', answer: 'in_cells', hides: ['card-mnote'] },
+    question: { kind: 'number', prompt: 'How many numbers does ∂L/∂x have?', answer: 'in_cells', hides: ['card-matrix', 'card-mnote'] },
     expect: { in_cells: '16', out_hw: '2×2' },
   },
 ];
