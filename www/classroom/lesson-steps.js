@@ -62,7 +62,7 @@ const LIST = [
   {
     id: 'dilation',
     title: 'Dilation: the same weights, a wider field',
-    text: 'dilation spreads the kernel’s taps apart: with dilation={dilation}, neighbouring taps sit {dilation} cells apart, with holes between them. The kernel is still {kernel}, so it has the same {weight_count} weights.',
+    text: 'Dilation spreads the kernel’s taps apart: with dilation={dilation}, neighbouring taps sit {dilation} cells apart, with holes between them. The kernel is still {kernel}, so it has the same {weight_count} weights.',
     after: 'One output cell sees a {field} field: dilation · (kernel − 1) + 1 per side. The layer still has {params} parameters and the output is {out_hw}: dilation widens the field, not the parameter count.',
     state: 'in_channels=1&out_channels=1&height=7&width=7&kernel_size=3&stride=1&padding=0&dilation=2&groups=1&bias=0&input=arange&weight=ones',
     cards: ['card-input', 'card-weights', 'card-output', 'card-shapes'],
@@ -73,7 +73,7 @@ const LIST = [
   {
     id: 'groups',
     title: 'groups: fewer weights; depthwise',
-    text: 'groups splits the channels into independent convolutions side by side: with groups={groups}, each output channel reads only {cin_per_group} of the {in_channels} input channels. When groups equals in_channels, the convolution is called depthwise. Here the layer is {layer}.',
+    text: 'The groups argument splits the channels into independent convolutions side by side: with groups={groups}, each output channel reads only {cin_per_group} of the {in_channels} input channels. When groups equals in_channels, the convolution is called depthwise. Here the layer is {layer}.',
     after: 'The weight is {weight_shape}: {weight_count} weights, where groups=1 would need {dense_count}. Each input channel has its own kernel and no channels are mixed. Set groups to 1 and watch the channel diagram fill in.',
     state: 'in_channels=3&out_channels=3&height=5&width=5&kernel_size=3&stride=1&padding=1&dilation=1&groups=3&bias=0&input=integers~1&weight=integers~2',
     cards: ['card-groups', 'card-weights', 'card-input', 'card-output'],
