@@ -2,6 +2,10 @@
 // valid state is written to the hash after the frame (drags replace the current entry at most
 // ~4 times a second; a discrete change — preset, mode, image, fill — pushes one), and back /
 // forward or an edited link bring their state back. Embedded apps leave the URL alone.
+//
+// A lesson link (`#lesson=N…`, classroom/lesson.js) is not a state: it opens that step of the
+// guided lesson (hooks.lesson), and while the lesson is open the URL holds the lesson's link
+// (hooks.link) instead of the state, so back / forward move between its steps.
 
 import { fromHash, toHash } from '../lib/state.js';
 
@@ -9,7 +13,9 @@ import { fromHash, toHash } from '../lib/state.js';
  * @param scope   the app's scope (listeners and the write timer are released with it)
  * @param win     the window whose location and history hold the link
  * @param hooks   { validState() → the state on screen or null, replace(loaded) (a link's state,
- *                  with its notice), modes (the names a link may say), isElementId(id) }
+ *                  with its notice), modes (the names a link may say), isElementId(id),
+ *                  isLesson(hash), lesson(hash) (open a lesson link), link() (the open lesson's
+ *                  link text, '' when none is open) }
  */
 export function createHistory(scope, win, hooks) {
   const { location, history } = win;
@@ -28,7 +34,7 @@ export function createHistory(scope, win, hooks) {
     if (location.hash !== from) return;
     pending = false;
     writtenAt = now;
-    lastHash = `#${toHash(hooks.validState())}`;
+    lastHash = `#${(hooks.link && hooks.link()) || toHash(hooks.validState())}`;
     if (location.hash === lastHash) {
       pushPending = false;
       return;
@@ -60,14 +66,22 @@ export function createHistory(scope, win, hooks) {
     }
     lastHash = location.hash;
     pushPending = false;
-    hooks.replace(fromHash(location.hash, hooks.modes));
+    if (hooks.isLesson && hooks.isLesson(location.hash)) hooks.lesson(location.hash);
+    else hooks.replace(fromHash(location.hash, hooks.modes));
   }
   scope.listen(win, 'hashchange', follow);
   scope.listen(win, 'popstate', follow);
 
   return {
-    /** The state the page opens on. */
-    initial: () => fromHash(location.hash, hooks.modes),
+    /** The state the page opens on ({ …, lesson: hash } for a lesson link: its step sets the state). */
+    initial: () => (hooks.isLesson && hooks.isLesson(location.hash)
+      ? { ...fromHash('', hooks.modes), lesson: location.hash }
+      : fromHash(location.hash, hooks.modes)),
+    /** The URL follows the state on screen again (the lesson closed), in a new entry. */
+    relink() {
+      this.push();
+      this.changed();
+    },
     /** A recompute succeeded: its state is due in the URL. */
     changed() {
       pending = true;

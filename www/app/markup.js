@@ -22,6 +22,7 @@ export const CHROME = `
       <span class="shape-item"><span id="output-label">y</span> <code id="output-shape">torch.Size([…])</code></span>
     </p>
   </div>
+  <button type="button" class="lesson-start" id="lesson-start">Lesson</button>
 </header>
 <nav aria-label="Modes">
   <div class="mode-tabs" role="tablist" aria-label="What to show"></div>
@@ -29,6 +30,7 @@ export const CHROME = `
 
 <p id="notice" class="notice" role="status" hidden></p>
 <p id="mode-note" class="mode-note" role="status" hidden></p>
+<section id="lesson" class="lesson" aria-labelledby="lesson-progress lesson-title" hidden></section>
 
 <div class="layout">
   <aside class="sidebar" aria-labelledby="controls-title">

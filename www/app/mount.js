@@ -20,6 +20,8 @@ import { buildExport } from '../classroom/exporter.js';
 import { buildImagePanel, restoreImage } from '../classroom/imagepanel.js';
 import { buildQuiz } from '../classroom/quizpanel.js';
 import { buildPastePanel } from '../classroom/pastepanel.js';
+import { buildLesson } from '../classroom/lessonpanel.js';
+import { isLessonLink } from '../classroom/lesson.js';
 import { Timeline, startLoop } from './timeline.js';
 import { buildMarkup } from './markup.js';
 import { createScope } from './scope.js';
@@ -141,8 +143,13 @@ class App {
       modes: MODE_NAMES,
       isElementId: (id) => Boolean(root.querySelector(`[id="${id}"]`)),
       replace: (loaded) => this.load(loaded),
+      isLesson: isLessonLink,
+      lesson: (hash) => this.lesson.open(hash),
+      link: () => this.lesson.link(),
     }) : null;
-    const loaded = this.history ? this.history.initial() : fromHash(options.state ?? '', MODE_NAMES);
+    // a lesson link (#lesson=N, or the state option of an embedded app) opens that step
+    const lessonAt = !this.history && isLessonLink(options.state ?? '') ? options.state : null;
+    const loaded = this.history ? this.history.initial() : fromHash(lessonAt ? '' : options.state ?? '', MODE_NAMES);
     const imageNotice = restoreImage(loaded.state);
     this.store = new Store(loaded.state);
     if (loaded.notice || imageNotice) this.notice(loaded.notice ?? imageNotice);
@@ -164,10 +171,12 @@ class App {
     this.buildParts();
     this.wireParts();
     this.start();
+    if (loaded.lesson ?? lessonAt) this.lesson.open(loaded.lesson ?? lessonAt);
   }
 
-  /** A link's state (back / forward, an edited hash) replaces the state. */
+  /** A link's state (back / forward, an edited hash) replaces the state (and ends a lesson). */
   load(next) {
+    this.lesson.close();
     const im = restoreImage(next.state);
     if (next.notice || im) this.notice(next.notice ?? im);
     this.store.replace(next.state);
@@ -210,6 +219,9 @@ class App {
     this.python = buildPythonPanel(ctx);
     this.imagePanel = buildImagePanel(ctx);
     this.quiz = buildQuiz(ctx);
+    this.lesson = buildLesson({
+      ...ctx, controls: this.controls, keyTarget: this.options.keyTarget ?? root, relink: () => this.history && this.history.relink(),
+    });
     buildExport({
       ...ctx,
       paint: this.paint,
@@ -453,6 +465,7 @@ class App {
     this.python.render(mode, model, state);
     this.imagePanel.sync(state, mode);
     this.quiz.render(mode, model, state);
+    this.lesson.render(mode, model, state);
     setData(this.host, 'image', String(Boolean(state.image)));
   }
 

@@ -20,7 +20,7 @@ const AXES = [
 /**
  * Build the controls into `form`.
  * @returns {{ sync(state, sliderValues|null): void, showError(name, message): void, clearErrors(): void,
- *             setMode(mode): void }}
+ *             setMode(mode): void, spotlight(names: string[]|null): void }}
  */
 export function buildControls(form, store, { prefix, listen, own }) {
   const controls = new Map();
@@ -50,6 +50,11 @@ export function buildControls(form, store, { prefix, listen, own }) {
     setMode(mode) {
       for (const p of PARAMS) setProp(controls.get(p.name).root, 'hidden', !mode.params.includes(p.name));
       form.classList.toggle('numeric-padding', mode.numericPadding);
+    },
+    /** Show only the named arguments (a lesson step's: `.spotlit` hides the rest), or all again (null). */
+    spotlight(names) {
+      for (const [n, c] of controls) c.root.toggleAttribute('data-spotlight', Boolean(names && names.includes(n)));
+      form.classList.toggle('spotlit', Boolean(names));
     },
   };
 }
