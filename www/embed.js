@@ -75,6 +75,15 @@ export class ConvViz extends HTMLElement {
       this.#resolveReady = { resolve, reject };
     });
     this.#ready.catch(() => {}); // a page that never asks is not told twice (the element says it)
+    // A key the figure used (a timeline key: the app prevented its default) or typed into one of
+    // its fields stays in the figure: a host page with shortcuts of its own (a reveal.js deck:
+    // arrows, space, f, s, ?) does not act on it too. Other keys go on to the page.
+    const keepKey = (e) => {
+      const t = e.composedPath()[0];
+      if (e.defaultPrevented || (t instanceof Element && t.closest('input, select, textarea, [contenteditable]'))) e.stopPropagation();
+    };
+    this.addEventListener('keydown', keepKey);
+    this.addEventListener('keypress', keepKey);
   }
 
   connectedCallback() {
@@ -150,8 +159,9 @@ export class ConvViz extends HTMLElement {
     const names = viewList(this.getAttribute('views'));
     const known = new Set();
     for (const e of this.#shadow.querySelectorAll('[data-view]')) {
-      known.add(e.dataset.view);
-      e.classList.toggle('embed-off', names !== null && !names.includes(e.dataset.view));
+      const own = e.dataset.view.split(' '); // a bar that belongs to two cards names both
+      for (const n of own) known.add(n);
+      e.classList.toggle('embed-off', names !== null && !own.some((n) => names.includes(n)));
     }
     const unknown = (names ?? []).filter((n) => !known.has(n));
     if (unknown.length) console.warn(`<conv-viz views>: no card named ${unknown.join(', ')} (known: ${[...known].join(', ')})`);

@@ -14,7 +14,7 @@ export const CARDS = `
     <div id="roundtrip" class="roundtrip" aria-live="polite"></div>
   </div>
 </section>
-<div class="card-wide pane-bar ph-1">
+<div class="card-wide pane-bar ph-1" data-view="scatter zeroinsert">
   <fieldset class="segmented" aria-describedby="step-help">
     <legend>Step through</legend>
     <input type="radio" name="t-step" id="t-step-input" value="input" checked><label for="t-step-input">input cells (scatter-add)</label>
