@@ -17,7 +17,7 @@
 //   autoplay  play the timeline once the element is first on screen (absent: paused at cell 1)
 // properties  el.state (the link of the state on screen; setting it = setting the attribute),
 //             el.step (the timeline's cell, 0-based; settable), el.playing, el.play(), el.pause(),
-//             el.ready (a promise: the app is on screen)
+//             el.ready (a promise: the first picture is on screen)
 // event       'change', when the state on screen changes: event.detail.state is its link text
 //
 // Every element shares the page's one wasm module (engine.js loads it once) and one copy of the
@@ -135,7 +135,6 @@ export class ConvViz extends HTMLElement {
     if (step !== null) this.step = step;
     if (play === true) this.play();
     else if (play === null && this.hasAttribute('autoplay')) this.#playWhenSeen();
-    this.#resolveReady.resolve(this);
   }
 
   /** Could not start (no wasm package, an old browser): a line in the element instead of a picture. */
@@ -151,7 +150,8 @@ export class ConvViz extends HTMLElement {
     if (link === this.#link) return;
     const first = this.#link === null;
     this.#link = link;
-    if (!first) this.dispatchEvent(new CustomEvent('change', { bubbles: true, detail: { state: link } }));
+    if (first) this.#resolveReady.resolve(this);
+    else this.dispatchEvent(new CustomEvent('change', { bubbles: true, detail: { state: link } }));
   }
 
   /** The cards named by `views` (every card when it is absent); a column left empty goes (embed.css). */
