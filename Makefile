@@ -58,7 +58,7 @@ wasm-bindgen-cli: | rust-components
 # and wasm-opt rerun for a package only when its .wasm, this Makefile, tools/wasm-opt.sh, the CLI
 # version or the wasm-opt candidates changed. wasm-opt is optional (tools/wasm-opt.sh), but
 # deps-node comes first so that npm's binaryen is there: `make serve` on a fresh machine serves the
-# optimised module (138 KB), the one CI builds and the benchmark measures, not wasm-bindgen's (208 KB).
+# optimised module (~139 KB), the one CI builds and the benchmark measures, not wasm-bindgen's (~209 KB).
 build: wasm-target wasm-bindgen-cli deps-node
 	cargo build --release --target $(WASM_TARGET) --workspace
 	cargo build --release --target $(WASM_TARGET) -p convviz --target-dir $(RELAXED_DIR) \
