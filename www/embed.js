@@ -62,7 +62,7 @@ export class ConvViz extends HTMLElement {
   #starting = false;
   /** The link of the state on screen (null before the first picture). */
   #link = null;
-  /** What was asked of the timeline before the app was on screen. */
+  /** What was asked of the timeline before the first picture (its length is known from then). */
   #pending = { step: null, play: null };
   #seen = null;
   #ready;
@@ -130,11 +130,16 @@ export class ConvViz extends HTMLElement {
     });
     this.dataset.engine = engine;
     this.#showViews();
+  }
+
+  /** The first picture is on screen: what was asked of the timeline before it, then autoplay. */
+  #firstPicture() {
     const { step, play } = this.#pending;
     this.#pending = { step: null, play: null };
     if (step !== null) this.step = step;
     if (play === true) this.play();
     else if (play === null && this.hasAttribute('autoplay')) this.#playWhenSeen();
+    this.#resolveReady.resolve(this);
   }
 
   /** Could not start (no wasm package, an old browser): a line in the element instead of a picture. */
@@ -150,11 +155,11 @@ export class ConvViz extends HTMLElement {
     if (link === this.#link) return;
     const first = this.#link === null;
     this.#link = link;
-    if (first) this.#resolveReady.resolve(this);
+    if (first) this.#firstPicture();
     else this.dispatchEvent(new CustomEvent('change', { bubbles: true, detail: { state: link } }));
   }
 
-  /** The cards named by `views` (every card when it is absent); a column left empty goes (embed.css). */
+  /** The cards named by `views` (every card when it is absent); an unknown name is warned about. */
   #showViews() {
     const names = viewList(this.getAttribute('views'));
     const known = new Set();
@@ -192,13 +197,13 @@ export class ConvViz extends HTMLElement {
   }
 
   get step() {
-    return this.#app ? this.#app.timeline.position : (this.#pending.step ?? 0);
+    return this.#app && this.#link !== null ? this.#app.timeline.position : (this.#pending.step ?? 0);
   }
 
   set step(p) {
     const n = Math.round(Number(p));
     if (!Number.isFinite(n)) throw new RangeError(`step: expected a cell index, got ${p}`);
-    if (!this.#app) {
+    if (!this.#app || this.#link === null) {
       this.#pending.step = n;
       return;
     }
@@ -207,11 +212,11 @@ export class ConvViz extends HTMLElement {
   }
 
   get playing() {
-    return this.#app ? this.#app.timeline.playing : this.#pending.play === true;
+    return this.#app && this.#link !== null ? this.#app.timeline.playing : this.#pending.play === true;
   }
 
   play() {
-    if (!this.#app) {
+    if (!this.#app || this.#link === null) {
       this.#pending.play = true;
       return;
     }
@@ -222,7 +227,7 @@ export class ConvViz extends HTMLElement {
   pause() {
     this.#seen?.disconnect();
     this.#seen = null;
-    if (!this.#app) {
+    if (!this.#app || this.#link === null) {
       this.#pending.play = false;
       return;
     }

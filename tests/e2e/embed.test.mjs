@@ -200,9 +200,11 @@ test('a mangled state shows the notice for an unreadable link and the default ex
     const e = document.createElement('conv-viz');
     e.id = 'c';
     e.setAttribute('state', 'stride=0&mode=nonsense');
+    e.step = 5; // asked before the element has a picture: applied to its first one
     document.querySelector('main').append(e);
   });
   await allReady(page);
+  assert.equal(await page.evaluate(() => document.getElementById('c').step), 5);
   assert.match(await text(page, '#c #notice'), /The link could not be read .*showing the default example/);
   assert.equal(await text(page, '#c #output-shape'), 'torch.Size([1, 1, 3, 3])');
   assert.match(await text(page, '#c #module-repr'), /^Conv2d\(3, 1, kernel_size=\(3, 3\)/);

@@ -62,7 +62,7 @@ test('every slide: its figure is drawn once navigated to, and answers its contro
   // 1. nn.Conv2d(3, 1, 3) on ones: every output is the sum of the 27 weights plus the bias
   await next(page, 1, 'fig-conv', 'input');
   assert.equal(await page.locator('#fig-conv #output-shape').textContent(), 'torch.Size([1, 1, 3, 3])');
-  let dot = await data(page, 'fig-conv', '#dot-product');
+  const dot = await data(page, 'fig-conv', '#dot-product');
   assert.ok(Math.abs(Number(dot.sum) - -0.0034) < 1e-4, `the 27 lecture weights sum to −0.0034 (${dot.sum})`);
   assert.equal(Number(dot.output), Number(dot.sum) + Number(dot.bias));
   await page.locator('#fig-conv .timeline [data-action="forward"]').click();
@@ -70,8 +70,11 @@ test('every slide: its figure is drawn once navigated to, and answers its contro
   await page.keyboard.press('ArrowRight'); // focus on the figure's button: the timeline steps, the deck stays
   await page.waitForFunction(() => document.getElementById('fig-conv').step === 2);
   assert.equal(await slideIndex(page), 1, 'a key the figure used does not move the deck');
-  dot = await data(page, 'fig-conv', '#dot-product');
-  assert.deepEqual([dot.oh, dot.ow], ['0', '2']);
+  // the dot product follows in the next frame: cell (0, 2)
+  await page.waitForFunction(() => {
+    const d = document.getElementById('fig-conv').shadowRoot.querySelector('#dot-product').dataset;
+    return d.oh === '0' && d.ow === '2';
+  });
   // a hover lands on the cell under the pointer although reveal scales the slide (near the cell's
   // top-left corner: unscaled, the point would fall into the cell above and to the left)
   const box = await page.locator('#fig-conv canvas[data-canvas="output"]').boundingBox();
