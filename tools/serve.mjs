@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // Static file server for convviz: serves the repository root (index.html, www/, www/pkg/).
 //
-// CLI:     node tools/serve.mjs [--root DIR] [--port N] [--host H]     (PORT / HOST env work too)
+// CLI:     node tools/serve.mjs [--root DIR] [--port N] [--host H] [--prefix /course/convviz/]
+//          (PORT / HOST env work too)
 // Library: import { startServer } from './tools/serve.mjs';
 //          const { server, url, close } = await startServer({ root, port: 0, host: '127.0.0.1' });
+//
+// `prefix` serves the root under a sub-path, as a static host serves a site that is not at its
+// domain's root (GitHub Pages' https://user.github.io/repo/): anything outside it is a 404.
 //
 // No dependencies. Every response carries `Cache-Control: no-store` and a strict
 // Content-Security-Policy; .wasm is served as application/wasm so that
@@ -96,7 +100,13 @@ function isInside(root, p) {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-function handler(root, log) {
+/** '/course/convviz' → '/course/convviz/' ('' and '/' → '/'). */
+function normalPrefix(prefix) {
+  const p = `/${String(prefix ?? '').replace(/^\/+|\/+$/g, '')}/`;
+  return p === '//' ? '/' : p;
+}
+
+function handler(root, log, prefix) {
   const realRoot = fs.realpathSync(root);
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -104,15 +114,20 @@ function handler(root, log) {
       return sendError(res, 405, 'Method Not Allowed');
     }
     // The path part of the request target, as sent (no URL parsing: '//x' is a path here).
-    const urlPath = String(req.url).split(/[?#]/, 1)[0];
-    if (!urlPath.startsWith('/')) return sendError(res, 400, 'Bad Request');
+    const sent = String(req.url).split(/[?#]/, 1)[0];
+    if (prefix !== '/' && sent === prefix.slice(0, -1)) {
+      res.writeHead(301, baseHeaders({ Location: prefix }));
+      return res.end();
+    }
+    if (!sent.startsWith(prefix)) return sendError(res, sent.startsWith('/') ? 404 : 400, sent.startsWith('/') ? 'Not Found' : 'Bad Request');
+    const urlPath = sent.slice(prefix.length - 1);
     let file = resolveRequestPath(realRoot, urlPath);
     if (file === null) return sendError(res, 403, 'Forbidden');
     try {
       let stat = await fs.promises.stat(file);
       if (stat.isDirectory()) {
         if (!urlPath.endsWith('/')) {
-          res.writeHead(301, baseHeaders({ Location: urlPath + '/' }));
+          res.writeHead(301, baseHeaders({ Location: sent + '/' }));
           return res.end();
         }
         file = path.join(file, 'index.html');
@@ -138,12 +153,14 @@ function handler(root, log) {
 }
 
 /**
- * Start serving `root` on `host:port` (port 0 picks a free port).
- * Resolves to `{ server, url, port, close }`; `url` ends with '/', `close()` resolves when stopped.
+ * Start serving `root` on `host:port` (port 0 picks a free port), under `prefix` (default '/').
+ * Resolves to `{ server, url, port, close }`; `url` (the prefix's) ends with '/', `close()`
+ * resolves when stopped.
  */
-export function startServer({ root = DEFAULT_ROOT, port = 8000, host = '127.0.0.1', log = false } = {}) {
+export function startServer({ root = DEFAULT_ROOT, port = 8000, host = '127.0.0.1', log = false, prefix = '/' } = {}) {
   const absRoot = path.resolve(root);
-  const server = http.createServer(handler(absRoot, log));
+  const base = normalPrefix(prefix);
+  const server = http.createServer(handler(absRoot, log, base));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -153,7 +170,7 @@ export function startServer({ root = DEFAULT_ROOT, port = 8000, host = '127.0.0.
       resolve({
         server,
         port: actual,
-        url: `http://${shownHost}:${actual}/`,
+        url: `http://${shownHost}:${actual}${base}`,
         close: () => new Promise((r) => {
           server.close(() => r());
           server.closeAllConnections?.();
@@ -179,9 +196,10 @@ function parseArgs(argv) {
     if (a === '--root') opts.root = next();
     else if (a === '--port' || a === '-p') opts.port = Number(next());
     else if (a === '--host') opts.host = next();
+    else if (a === '--prefix') opts.prefix = next();
     else if (a === '--quiet' || a === '-q') opts.log = false;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node tools/serve.mjs [--root DIR] [--port N] [--host H] [--quiet]');
+      console.log('usage: node tools/serve.mjs [--root DIR] [--port N] [--host H] [--prefix /sub/path/] [--quiet]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }

@@ -25,14 +25,15 @@ function chromiumPath() {
 
 /**
  * Start the server and the browser. `CONVVIZ_PKG_DIR` may point the page's www/pkg/ at another
- * directory (to try a different build); by default the built www/pkg is required.
+ * directory (to try a different build); by default the built www/pkg is required. `root` and
+ * `prefix` serve another tree (dist/) under a sub-path; `open({ path })` is then relative to it.
  */
-export async function launch() {
+export async function launch({ root = ROOT, prefix = '/' } = {}) {
   const pkgDir = process.env.CONVVIZ_PKG_DIR;
   for (const built of ['www/pkg/convviz.js', 'www/pkg/gif/convviz_gif.js']) {
-    if (!pkgDir && !fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run \`make build\` first`);
+    if (!pkgDir && !fs.existsSync(path.join(root, built))) throw new Error(`${built} is missing: run \`make build\` first`);
   }
-  const server = await startServer({ root: ROOT, port: 0, host: '127.0.0.1' });
+  const server = await startServer({ root, port: 0, host: '127.0.0.1', prefix });
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 

@@ -112,3 +112,21 @@ test('methods other than GET/HEAD are 405; HEAD has no body', async () => {
   assert.equal(r.status, 200);
   assert.ok(r.text.endsWith('\r\n\r\n'));
 });
+
+test('prefix: the root served under a sub-path, as a static host serves a project site', async () => {
+  const sub = await startServer({ root: path.join(dir, 'root'), port: 0, host: '127.0.0.1', prefix: '/course/convviz' });
+  try {
+    assert.equal(sub.url, `http://127.0.0.1:${sub.port}/course/convviz/`);
+    const get = (p) => fetch(new URL(p, sub.url), { redirect: 'manual' });
+    assert.equal((await get('/course/convviz/www/main.js')).status, 200);
+    assert.equal(await (await get('/course/convviz/')).text(), '<!doctype html><title>x</title>');
+    const bare = await get('/course/convviz');
+    assert.equal(bare.status, 301);
+    assert.equal(bare.headers.get('location'), '/course/convviz/');
+    const dirNoSlash = await get('/course/convviz/www');
+    assert.equal(dirNoSlash.headers.get('location'), '/course/convviz/www/');
+    for (const outside of ['/www/main.js', '/index.html', '/course/www/main.js']) assert.equal((await get(outside)).status, 404, outside);
+  } finally {
+    await sub.close();
+  }
+});

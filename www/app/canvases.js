@@ -94,7 +94,8 @@ export class Canvases {
         if (cv && cv.wrapWidth !== w) {
           cv.wrapWidth = w;
           this.needsLayout = true;
-          hooks.wake();
+          // a canvas resized is cleared: draw it again, even when nothing else moves (paused)
+          hooks.invalidate();
         }
       }
     });

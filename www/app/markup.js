@@ -152,14 +152,45 @@ function prefixIds(frag, prefix) {
   for (const a of frag.querySelectorAll('a[href^="#"]')) a.setAttribute('href', `#${prefix}${a.getAttribute('href').slice(1)}`);
 }
 
+/** The chrome's landmarks, and what each becomes in an app embedded in someone else's page. */
+const LANDMARKS = [
+  ['header.topbar', null],
+  ['nav', null],
+  ['main', null],
+  ['aside', 'group'],
+  ['footer.timeline', 'group'],
+];
+
+/**
+ * The chrome of an app embedded in a page (a <conv-viz> in a course page or a slide): that page
+ * has its own main, banner and navigation, and may hold several apps, so the app's landmarks
+ * become plain elements (a labelled group where the label helps), its labelled cards groups
+ * instead of region landmarks, and the skip link (to the app's main) goes.
+ */
+function withoutLandmarks(doc, frag) {
+  frag.querySelector('.skip-link')?.remove();
+  for (const [selector, role] of LANDMARKS) {
+    for (const old of frag.querySelectorAll(selector)) {
+      const div = doc.createElement('div');
+      for (const a of old.attributes) div.setAttribute(a.name, a.value);
+      if (role) div.setAttribute('role', role);
+      else for (const a of ['aria-label', 'aria-labelledby']) div.removeAttribute(a); // no name without a role
+      div.append(...old.childNodes);
+      old.replaceWith(div);
+    }
+  }
+  for (const s of frag.querySelectorAll('section[aria-labelledby]')) s.setAttribute('role', 'group');
+}
+
 /**
  * Build the app's DOM for `modes` (a pane each, hidden until shown) and return it as a fragment.
  * @param {Document} doc
  * @param {Array<{name: string, cards: string}>} modes
  * @param {string} prefix   prefixed to every id (see above)
  * @param {(name: string) => string} asset  the URL of a file of www/ (the logo)
+ * @param {{ landmarks?: boolean }} [options]  landmarks: false for an embedded app (withoutLandmarks)
  */
-export function buildMarkup(doc, modes, prefix, asset) {
+export function buildMarkup(doc, modes, prefix, asset, { landmarks = true } = {}) {
   const frag = parseStatic(doc, CHROME);
   const slot = frag.querySelector('[data-panes]');
   for (const m of modes) {
@@ -172,6 +203,7 @@ export function buildMarkup(doc, modes, prefix, asset) {
   }
   slot.remove();
   for (const img of frag.querySelectorAll('img[data-asset]')) img.src = asset(img.dataset.asset);
+  if (!landmarks) withoutLandmarks(doc, frag);
   if (prefix) prefixIds(frag, prefix);
   return frag;
 }

@@ -41,13 +41,19 @@ const FAST_PLAY = 20;
  * @property {string} [idPrefix]     prefixed to the app's ids: a second app in the same document
  * @property {EventTarget} [keyTarget]  where keys are read (default: `root`)
  * @property {(state: object) => void} [onChange]  a new valid state is on screen
+ * @property {boolean} [landmarks=true]  false: the chrome without landmark roles or skip link (an
+ *                                   app embedded in a page that has its own main, header, …)
+ * @property {boolean} [autoplay=true]  false: the first picture waits, paused, at the first cell
  */
 
 /**
  * Build the visualizer inside `root` (an element or a shadow root) and start it.
  * @param {Element|ShadowRoot} root
  * @param {MountOptions} options
- * @returns {{ destroy(): void, store: Store, timeline: Timeline, held(): number, root: Element|ShadowRoot }}
+ * @returns {{ destroy(): void, store: Store, timeline: Timeline, held(): number, root: Element|ShadowRoot,
+ *             load(link: string): void, redraw(): void }}
+ *   `load(link)` replaces the state with a link's (a mangled one: its notice and the defaults);
+ *   `redraw()` wakes the frame loop after the timeline was driven from outside.
  */
 export function mount(root, options) {
   const { api } = options;
@@ -55,13 +61,15 @@ export function mount(root, options) {
   const scope = createScope(root, options.idPrefix ?? '');
   const host = root.host ?? root; // the element that carries the app's classes and data-*
   const asset = (name) => new URL(`../${name}`, import.meta.url).href;
-  root.append(buildMarkup(doc, MODES, scope.prefix, asset));
+  root.append(buildMarkup(doc, MODES, scope.prefix, asset, { landmarks: options.landmarks !== false }));
   const app = new App(root, host, scope, api, options);
   return {
     root,
     store: app.store,
     timeline: app.timeline,
     held: () => scope.held(),
+    load: (link) => app.load(fromHash(link, MODE_NAMES)),
+    redraw: () => app.invalidate(),
     destroy() {
       scope.destroy();
       app.stop();
@@ -289,7 +297,7 @@ class App {
   /** The frame loop: recompute when the state moved, then draw what changed; idle when nothing moves. */
   start() {
     const { store, timeline } = this;
-    timeline.play(performance.now());
+    if (this.options.autoplay !== false) timeline.play(performance.now());
     store.onChange = this.wake;
     this.loop = startLoop((now, dt) => this.frame(now, dt));
     this.scope.own(() => this.loop.stop());
@@ -358,8 +366,8 @@ class App {
     if (this.model) this.model.dispose();
     this.paint.newGeneration();
     const switched = this.mode !== next;
-    // the first picture plays; a tab switch keeps the learner's play / pause (#17)
-    const play = !this.mode || timeline.playing;
+    // the first picture plays (unless autoplay is off); a tab switch keeps the learner's play / pause (#17)
+    const play = (!this.mode && this.options.autoplay !== false) || timeline.playing;
     this.model = built;
     this.mode = next;
     this.modelId++;

@@ -18,8 +18,10 @@ export function wirePointer(app) {
         const { mode: shown, model } = app.current();
         if (!model || shown !== mode || !cv.geom) return null;
         const r = cv.el.getBoundingClientRect();
-        const x = e.clientX - r.left;
-        const y = e.clientY - r.top;
+        // CSS px of the canvas's layout, also when a transform scales it (an embed in a reveal.js slide)
+        const scale = cv.el.offsetWidth ? r.width / cv.el.offsetWidth : 1;
+        const x = (e.clientX - r.left) / scale;
+        const y = (e.clientY - r.top) / scale;
         let t = view.hit(model, cv.geom, x, y);
         if (!t && view.hitPatch) {
           const f = mode.focus(model, timeline.position, app.hover.get() ?? app.pinned.get());

@@ -54,7 +54,7 @@ export const CARDS = `
       <h2 id="title-output">Output <span class="var">y</span></h2>
     </header>
     <div class="canvas-wrap"><canvas class="view-canvas" data-canvas="output" role="img" aria-label="The output tensor, filled cell by cell; the dot product below spells out the current cell"></canvas></div>
-    <div id="dot-product" class="dot-product" aria-live="off"></div>
+    <div id="dot-product" class="dot-product" data-view="dotproduct" aria-live="off"></div>
     <footer class="card-foot">
       <div class="legend" data-scale="y"></div>
     </footer>

@@ -2,7 +2,7 @@
 // the app (app/markup.js); canvases are found by their data-canvas name.
 
 export const CARDS = `
-<section class="card card-wide ph-1" id="card-roundtrip" aria-labelledby="title-roundtrip">
+<section class="card card-wide ph-1" id="card-roundtrip" data-view="roundtrip" aria-labelledby="title-roundtrip">
   <header class="card-head">
     <h2 id="title-roundtrip">Round trip: x → Conv2d → y → ConvTranspose2d → x̂</h2>
     <div class="card-tools">
@@ -14,7 +14,7 @@ export const CARDS = `
     <div id="roundtrip" class="roundtrip" aria-live="polite"></div>
   </div>
 </section>
-<div class="card-wide pane-bar ph-1">
+<div class="card-wide pane-bar ph-1" data-view="scatter zeroinsert">
   <fieldset class="segmented" aria-describedby="step-help">
     <legend>Step through</legend>
     <input type="radio" name="t-step" id="t-step-input" value="input" checked><label for="t-step-input">input cells (scatter-add)</label>
@@ -23,7 +23,7 @@ export const CARDS = `
   <p id="step-help" class="hint">Both explanations follow the same timeline; hover a cell in either to see it in both.</p>
   <p id="routes-agree" class="badge" role="status"></p>
 </div>
-<section class="card ph-2" id="card-scatter" data-image-drop aria-labelledby="title-scatter">
+<section class="card ph-2" id="card-scatter" data-view="scatter" data-image-drop aria-labelledby="title-scatter">
   <header class="card-head">
     <h2 id="title-scatter">Scatter-add (col2im)</h2>
     <p class="card-sub">Every input cell stamps value × kernel onto the canvas; overlaps sum.</p>
@@ -42,14 +42,14 @@ export const CARDS = `
     <p class="hint">Click an input cell to change its value, or “paste…” to type the whole tensor.</p>
   </footer>
 </section>
-<section class="card ph-2" id="card-zeroinsert" aria-labelledby="title-zeroinsert">
+<section class="card ph-2" id="card-zeroinsert" data-view="zeroinsert" aria-labelledby="title-zeroinsert">
   <header class="card-head">
     <h2 id="title-zeroinsert">Zero-insertion</h2>
     <p class="card-sub">The same output as a stride-1 convolution: zeros between the inputs, the kernel flipped.</p>
     <div class="card-tools" data-fills="weight"></div>
   </header>
   <div class="canvas-wrap"><canvas class="view-canvas" data-canvas="zeroinsert" role="img" aria-label="The input with zeros inserted between its cells and padded, the flipped kernel sliding over it at stride 1"></canvas></div>
-  <div id="zi-dot-product" class="dot-product" aria-live="off" hidden></div>
+  <div id="zi-dot-product" class="dot-product" data-view="dotproduct" aria-live="off" hidden></div>
   <footer class="card-foot">
     <ul class="key">
       <li><span class="swatch swatch-dot"></span>inserted zero</li>
@@ -59,7 +59,7 @@ export const CARDS = `
     <p class="hint">Step by output cells, or hover one, to see its window and dot product.</p>
   </footer>
 </section>
-<section class="card card-wide ph-4" id="card-colmatmul" aria-labelledby="title-colmatmul">
+<section class="card card-wide ph-4" id="card-colmatmul" data-view="colmatmul" aria-labelledby="title-colmatmul">
   <header class="card-head">
     <h2 id="title-colmatmul">The matmul view: columns = Wᵀ · X, then fold</h2>
   </header>
@@ -68,7 +68,7 @@ export const CARDS = `
     <figcaption class="hint">Conv2d is unfold → matmul; ConvTranspose2d is the same two steps backwards: matmul with Wᵀ → fold (col2im), where overlapping columns sum.</figcaption>
   </figure>
 </section>
-<section class="card card-wide ph-5" id="card-tshapes" aria-labelledby="title-tshapes">
+<section class="card card-wide ph-5" id="card-tshapes" data-view="shapes" aria-labelledby="title-tshapes">
   <header class="card-head"><h2 id="title-tshapes">Why this shape</h2></header>
   <div id="t-shapes" class="shapes"></div>
 </section>

@@ -2,7 +2,7 @@
 // the app (app/markup.js); canvases are found by their data-canvas name.
 
 export const CARDS = `
-<section class="card card-wide ph-1" id="card-unfold" aria-labelledby="title-unfold">
+<section class="card card-wide ph-1" id="card-unfold" data-view="unfold" aria-labelledby="title-unfold">
   <header class="card-head">
     <h2 id="title-unfold">F.unfold: every patch becomes a column</h2>
     <div class="card-tools" data-fills="input"></div>
@@ -16,7 +16,7 @@ export const CARDS = `
     </ul>
   </footer>
 </section>
-<section class="card card-wide ph-2" id="card-fold" aria-labelledby="title-fold">
+<section class="card card-wide ph-2" id="card-fold" data-view="fold" aria-labelledby="title-fold">
   <header class="card-head">
     <h2 id="title-fold">F.fold: columns are added back; overlaps sum</h2>
   </header>
@@ -27,7 +27,7 @@ export const CARDS = `
     <p class="hint">The second half of the timeline folds. Hover a cell to see every column that reads it.</p>
   </footer>
 </section>
-<section class="card card-wide ph-4" id="card-ushapes" aria-labelledby="title-ushapes">
+<section class="card card-wide ph-4" id="card-ushapes" data-view="shapes" aria-labelledby="title-ushapes">
   <header class="card-head"><h2 id="title-ushapes">Shapes, and what fold gives back</h2></header>
   <div id="u-shapes" class="shapes"></div>
 </section>
