@@ -151,8 +151,9 @@ const OPS = {
   poolWindow: { base: () => { const max = chance(0.5); const [x, o] = poolCall(max); return [x, o, max ? 'max' : 'avg', [0, 0, 0, 0]]; } },
   pool2dOutputSize: { base: () => { const { o, eff } = poolOpts(true); o.inputSize = [eff[0] + int(0, 6), eff[1] + int(0, 6)]; return [o]; } },
   receptiveField: { base: () => [layersOf()] },
-  stackSizes: { base: () => [layersOf(), [int(12, 30), int(12, 30)]] },
-  pathCounts: { base: () => [layersOf(), [int(16, 30), int(16, 30)], [0, 0]] },
+  // large enough that four layers (stride ≤ 2, effective kernel ≤ 5) always leave an output
+  stackSizes: { base: () => [layersOf(), [int(64, 80), int(64, 80)]] },
+  pathCounts: { base: () => [layersOf(), [int(64, 80), int(64, 80)], [0, 0]] },
   conv2dParams: { base: () => [paramsOpts(false)] },
   conv1dParams: { base: () => [paramsOpts(true)] },
   convTranspose2dParams: { base: () => [paramsOpts(false)] },
@@ -231,9 +232,12 @@ function mutate(args) {
       const keys = Object.keys(o);
       const key = keys.length ? pick(keys) : 'x';
       if (chance(0.15)) delete o[key];
-      else if (chance(0.1)) Object.defineProperty(o, key, { get() { throw new Error('getter'); }, enumerable: true });
+      else if (chance(0.1)) Object.defineProperty(o, key, { get() { throw new Error('getter'); }, enumerable: true, configurable: true });
       else o[key] = pick(BAD)();
-      if (chance(0.05)) { o.kernelSize = 2 ** 20; huge = true; }
+      if (chance(0.05)) {
+        Object.defineProperty(o, 'kernelSize', { value: 2 ** 20, writable: true, enumerable: true, configurable: true });
+        huge = true;
+      }
       a[i] = o;
       labels.push(`field ${key} of argument ${i}`);
     } else if (probe(() => Array.isArray(v) && v.length && typeof v[0] === 'object') && kind < 5) {
