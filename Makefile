@@ -37,8 +37,11 @@ GIF_STAMP := $(GIF_PKG)/.built
 # The newer ops' JS API (crates/more: backward, conv1d, pooling, receptive fields): a module of its
 # own, which the page imports when one of their tabs first opens (www/engine.js, loadMore). Built
 # in a cargo invocation of its own: in the workspace build, cargo would unify the core crate's
-# features and link the core's exports (feature `bindings`) into it as well.
-RAW_MORE_WASM := target/$(WASM_TARGET)/release/convviz_more.wasm
+# features and link the core's exports (feature `bindings`) into it as well. And in a target dir
+# of its own: the core crate, a dependency here with other features, is a cdylib too, whose
+# unhashed deps/convviz.wasm the two builds would overwrite in turn (each rebuilding it).
+MORE_DIR := target/more
+RAW_MORE_WASM := $(MORE_DIR)/$(WASM_TARGET)/release/convviz_more.wasm
 MORE_PKG := $(PKG)/more
 MORE_STAMP := $(MORE_PKG)/.built
 # What the package was made with: a change (new CLI, a wasm-opt appearing) remakes it.
@@ -65,7 +68,7 @@ wasm-bindgen-cli: | rust-components
 # version or the wasm-opt candidates changed. wasm-opt is optional (tools/wasm-opt.sh).
 build: wasm-target wasm-bindgen-cli
 	cargo build --release --target $(WASM_TARGET) --workspace --exclude convviz-more
-	cargo build --release --target $(WASM_TARGET) -p convviz-more
+	cargo build --release --target $(WASM_TARGET) -p convviz-more --target-dir $(MORE_DIR)
 	cargo build --release --target $(WASM_TARGET) -p convviz --target-dir $(RELAXED_DIR) \
 	  --config '$(RELAXED_CONFIG)'
 	@if [ ! -f $(PKG)/convviz.js ] || [ ! -f $(PKG)/convviz_bg.wasm ] || [ ! -f $(RELAXED_WASM) ] || \
