@@ -2,7 +2,7 @@
 #
 #   make serve   build the wasm package and serve the repo root at http://127.0.0.1:$(PORT)/
 #   make test    install what is missing (make deps), then run every check; last line "N passed, M failed"
-#   make build   Rust -> wasm32 -> wasm-bindgen (www/pkg, www/pkg/gif) -> wasm-opt (npm's binaryen)
+#   make build   Rust -> wasm32 -> wasm-bindgen (www/pkg, www/pkg/gif, www/pkg/more) -> wasm-opt (npm's binaryen)
 #   make dist    the static site in dist/ (relative URLs: deploy it at any path; docs/embed.md)
 #   make deps    idempotent installs: wasm32 target, wasm-bindgen-cli, chromium, binaryen, npm ci
 #   make bench   node bench/run.mjs
@@ -35,6 +35,16 @@ RELAXED_WASM := $(PKG)/convviz_relaxed_bg.wasm
 RAW_GIF_WASM := target/$(WASM_TARGET)/release/convviz_gif.wasm
 GIF_PKG := $(PKG)/gif
 GIF_STAMP := $(GIF_PKG)/.built
+# The newer ops' JS API (crates/more: backward, conv1d, pooling, receptive fields): a module of its
+# own, which the page imports when one of their tabs first opens (www/engine.js, loadMore). Built
+# in a cargo invocation of its own: in the workspace build, cargo would unify the core crate's
+# features and link the core's exports (feature `bindings`) into it as well. And in a target dir
+# of its own: the core crate, a dependency here with other features, is a cdylib too, whose
+# unhashed deps/convviz.wasm the two builds would overwrite in turn (each rebuilding it).
+MORE_DIR := target/more
+RAW_MORE_WASM := $(MORE_DIR)/$(WASM_TARGET)/release/convviz_more.wasm
+MORE_PKG := $(PKG)/more
+MORE_STAMP := $(MORE_PKG)/.built
 # What the package was made with: a change (new CLI, a wasm-opt appearing) remakes it.
 STAMP_TEXT = $$(wasm-bindgen --version) / $$(bash tools/wasm-opt.sh --candidates)
 # apt needs root: use sudo when we are not root and sudo exists.
@@ -60,7 +70,8 @@ wasm-bindgen-cli: | rust-components
 # deps-node comes first so that npm's binaryen is there: `make serve` on a fresh machine serves the
 # optimised module (~139 KB), the one CI builds and the benchmark measures, not wasm-bindgen's (~209 KB).
 build: wasm-target wasm-bindgen-cli deps-node
-	cargo build --release --target $(WASM_TARGET) --workspace
+	cargo build --release --target $(WASM_TARGET) --workspace --exclude convviz-more
+	cargo build --release --target $(WASM_TARGET) -p convviz-more --target-dir $(MORE_DIR)
 	cargo build --release --target $(WASM_TARGET) -p convviz --target-dir $(RELAXED_DIR) \
 	  --config '$(RELAXED_CONFIG)'
 	@if [ ! -f $(PKG)/convviz.js ] || [ ! -f $(PKG)/convviz_bg.wasm ] || [ ! -f $(RELAXED_WASM) ] || \
@@ -69,18 +80,21 @@ build: wasm-target wasm-bindgen-cli deps-node
 	@if [ ! -f $(GIF_PKG)/convviz_gif.js ] || [ ! -f $(GIF_PKG)/convviz_gif_bg.wasm ] || \
 	    [ "$$(cat $(GIF_STAMP) 2>/dev/null)" != "$(STAMP_TEXT)" ]; then \
 	  rm -f $(GIF_STAMP); fi
-	@$(MAKE) --no-print-directory $(PKG_STAMP) $(GIF_STAMP)
+	@if [ ! -f $(MORE_PKG)/convviz_more.js ] || [ ! -f $(MORE_PKG)/convviz_more_bg.wasm ] || \
+	    [ "$$(cat $(MORE_STAMP) 2>/dev/null)" != "$(STAMP_TEXT)" ]; then \
+	  rm -f $(MORE_STAMP); fi
+	@$(MAKE) --no-print-directory $(PKG_STAMP) $(GIF_STAMP) $(MORE_STAMP)
 
-# www/pkg is remade whole but for gif/, which has its own rule.
+# www/pkg is remade whole but for gif/ and more/, which have their own rules.
 $(PKG_STAMP): $(RAW_WASM) $(RAW_RELAXED_WASM) Makefile tools/wasm-opt.sh
 	mkdir -p $(PKG)
-	find $(PKG) -mindepth 1 -maxdepth 1 ! -name gif -exec rm -rf {} +
+	find $(PKG) -mindepth 1 -maxdepth 1 ! -name gif ! -name more -exec rm -rf {} +
 	wasm-bindgen --target web --out-dir $(PKG) --out-name convviz $(RAW_WASM)
 	bash tools/wasm-opt.sh $(PKG) convviz
 	rm -rf $(RELAXED_DIR)/pkg
 	wasm-bindgen --target web --out-dir $(RELAXED_DIR)/pkg --out-name convviz $(RAW_RELAXED_WASM)
 	@# one glue for both modules: the relaxed build must need exactly the same JS
-	diff -r -x convviz_bg.wasm -x convviz_relaxed_bg.wasm -x gif -x .built $(RELAXED_DIR)/pkg $(PKG)
+	diff -r -x convviz_bg.wasm -x convviz_relaxed_bg.wasm -x gif -x more -x .built $(RELAXED_DIR)/pkg $(PKG)
 	mv $(RELAXED_DIR)/pkg/convviz_bg.wasm $(RELAXED_WASM)
 	bash tools/wasm-opt.sh $(PKG) convviz $(RELAXED_WASM)
 	@echo "$(STAMP_TEXT)" > $@
@@ -92,6 +106,13 @@ $(GIF_STAMP): $(RAW_GIF_WASM) Makefile tools/wasm-opt.sh
 	bash tools/wasm-opt.sh $(GIF_PKG) convviz_gif
 	@echo "$(STAMP_TEXT)" > $@
 	@ls -l $(GIF_PKG)
+
+$(MORE_STAMP): $(RAW_MORE_WASM) Makefile tools/wasm-opt.sh
+	rm -rf $(MORE_PKG)
+	wasm-bindgen --target web --out-dir $(MORE_PKG) --out-name convviz_more $(RAW_MORE_WASM)
+	bash tools/wasm-opt.sh $(MORE_PKG) convviz_more
+	@echo "$(STAMP_TEXT)" > $@
+	@ls -l $(MORE_PKG)
 
 # ---------------------------------------------------------------- serve
 

@@ -6,7 +6,7 @@ pub use convviz_common::{Error, ErrorKind, Result};
 
 /// `[a, b, c]`: a list of integers as `{:?}` writes it, without `Debug`'s formatting machinery
 /// (its list builders cost the wasm module bytes that messages do not need).
-pub(crate) fn list<T: Copy + TryInto<i64>>(v: &[T]) -> String {
+pub fn list<T: Copy + TryInto<i64>>(v: &[T]) -> String {
     let mut s = String::from("[");
     for (i, &x) in v.iter().enumerate() {
         if i > 0 {

@@ -3,8 +3,10 @@
 //! PyTorch-exact `Conv2d`, `ConvTranspose2d`, `Unfold` and `Fold` in pure Rust (`ndarray`),
 //! keeping every intermediate matrix so that a page can draw how a convolution works.
 //!
-//! Tensors are NCHW `f32`. The maths lives in modules free of `wasm-bindgen`; [`wasm`] is the
-//! only JavaScript boundary.
+//! Tensors are NCHW `f32`. The maths lives in modules free of `wasm-bindgen`; `wasm` (the
+//! default feature `bindings`) is the only JavaScript boundary. `crates/more`, the module of the
+//! newer operations, links the maths without it and builds its own boundary on the same
+//! `wasm/args.rs` and `wasm/marshal.rs`.
 //!
 //! | module | owns |
 //! |---|---|
@@ -42,6 +44,7 @@ pub mod receptive;
 pub mod steps;
 pub mod tensor;
 pub mod unfold;
+#[cfg(feature = "bindings")]
 pub mod wasm;
 
 pub use error::{Error, ErrorKind, Result};

@@ -144,7 +144,7 @@ fn non_finite(arg: &'static str, i: usize, v: f32) -> Error {
 /// The same result, without the code of ndarray's check for custom strides, which
 /// `from_shape_vec` compiles in for every dimension type (with a stable sort: about 6 KB of the
 /// wasm module), nor of its reshaping.
-pub(crate) fn from_vec<A, Sh: IntoDimension>(
+pub fn from_vec<A, Sh: IntoDimension>(
     shape: Sh,
     data: Vec<A>,
 ) -> std::result::Result<Array<A, Sh::Dim>, ShapeError> {

@@ -28,7 +28,7 @@ skip_step() { # name, reason
   names+=("$1") results+=("SKIP") secs+=(0)
 }
 
-# --workspace: the main crate and the GIF encoder (crates/gif).
+# --workspace: the main crate, the GIF encoder (crates/gif) and the newer ops' module (crates/more).
 run_step fmt cargo fmt --all --check
 run_step clippy cargo clippy --workspace --all-targets -- -D warnings
 run_step clippy-wasm cargo clippy --workspace --target wasm32-unknown-unknown --lib -- -D warnings
@@ -44,6 +44,8 @@ run_step node-unit node --test tests/node/
 run_step golden node tests/golden.mjs
 run_step golden-relaxed node tests/golden.mjs --wasm www/pkg/convviz_relaxed_bg.wasm
 run_step js-api-fuzz node tests/js_api_fuzz.mjs
+run_step golden-more node tests/golden-more.mjs
+run_step js-api-fuzz-more node tests/js_api_fuzz_more.mjs
 if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then
   run_step e2e node --test tests/e2e/
 else

@@ -55,3 +55,45 @@ export function loadApi() {
   return engineOnce;
 }
 let engineOnce = null;
+
+/** The package of the newer ops (crates/more: backward, conv1d, pooling, receptive fields), next to the core one. */
+export const MORE_PACKAGE = new URL('./pkg/more/convviz_more.js', import.meta.url).href;
+
+/** The package of the newer ops could not be fetched or instantiated (offline, a missing build, …). */
+export class MoreLoadError extends Error {
+  constructor(cause) {
+    super(`the module of the backward / conv1d / pooling / receptive-field tabs did not load (${cause?.message ?? cause})`, { cause });
+    this.name = 'MoreLoadError';
+  }
+}
+
+const moreLoads = new Map(); // url -> the promise of its package
+const moreFailures = new Map(); // url -> how many loads failed
+
+/**
+ * The module of the newer ops (www/pkg/more, a wasm module of its own: the first visit downloads
+ * only the core module), imported and initialised on the first call, when a tab that needs it
+ * first opens. Later calls, from any app on the page, get the same promise; after a failure the
+ * next call tries again (with a query string, since a browser may keep a failed module import in
+ * its module map).
+ * @param {string} [url] the package's JS (default MORE_PACKAGE)
+ * @returns {Promise<object>} the package's exports (docs/js-api.md); rejects with a MoreLoadError
+ */
+export function loadMore(url = MORE_PACKAGE) {
+  let p = moreLoads.get(url);
+  if (!p) {
+    const failed = moreFailures.get(url) ?? 0;
+    p = import(failed === 0 ? url : `${url}?attempt=${failed + 1}`)
+      .then(async (pkg) => {
+        await pkg.default(); // fetches and instantiates convviz_more_bg.wasm next to the JS
+        return pkg;
+      })
+      .catch((e) => {
+        moreLoads.delete(url);
+        moreFailures.set(url, failed + 1);
+        throw new MoreLoadError(e);
+      });
+    moreLoads.set(url, p);
+  }
+  return p;
+}

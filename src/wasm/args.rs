@@ -1,6 +1,10 @@
 //! Reading arguments: loose JavaScript values checked, field by field, into the core's typed
 //! options and tensors. Every failure is a JS `Error` naming the argument (PyTorch's name).
 //!
+//! The module of the newer operations (`crates/more/src/wasm/`) compiles this file into its own
+//! boundary too, beside its readers: what they share is `pub(super)` (private to the crate, so
+//! that the core module's code is the same as without that sharing).
+//!
 //! Tensor arguments take PyTorch's forms: a convolution's input is `(N, C, H, W)` or unbatched
 //! `(C, H, W)` (read as N = 1, see [`Input::batched`]), and N may be 0; a pair argument is `n`,
 //! `[n]` or `[h, w]`, as `_pair` / `expand_param_if_needed` make `(n, n)` of the first two.
@@ -17,7 +21,8 @@ use ndarray::{Array1, Array2, Array3, Array4, ArrayView4, Dimension};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-fn is_absent(v: &JsValue) -> bool {
+/// Whether an argument or field is missing: `undefined` or `null`.
+pub(super) fn is_absent(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }
 
@@ -44,7 +49,7 @@ pub(super) fn check_options(opts: &JsValue) -> JsResult<()> {
 }
 
 /// `n`, `[n]` or `[h, w]` (`[n]` is `(n, n)`, as PyTorch expands a one-element list).
-fn int_pair(arg: &'static str, v: &JsValue) -> JsResult<Pair> {
+pub(super) fn int_pair(arg: &'static str, v: &JsValue) -> JsResult<Pair> {
     if Array::is_array(v) {
         let a: &Array = v.unchecked_ref();
         match a.length() {
@@ -69,7 +74,13 @@ fn int_pair(arg: &'static str, v: &JsValue) -> JsResult<Pair> {
     }
 }
 
-fn pair_or(opts: &JsValue, key: &str, arg: &'static str, default: Pair) -> JsResult<Pair> {
+/// Option `key` of `opts` as [`int_pair`] reads it, or `default` when absent.
+pub(super) fn pair_or(
+    opts: &JsValue,
+    key: &str,
+    arg: &'static str,
+    default: Pair,
+) -> JsResult<Pair> {
     match field(opts, key)? {
         None => Ok(default),
         Some(v) => int_pair(arg, &v),
@@ -115,7 +126,8 @@ fn padding_arg(opts: &JsValue) -> JsResult<Padding> {
     }
 }
 
-fn padding_mode_arg(opts: &JsValue) -> JsResult<PaddingMode> {
+/// `paddingMode`: `'zeros'` (the default), `'reflect'`, `'replicate'` or `'circular'`.
+pub(super) fn padding_mode_arg(opts: &JsValue) -> JsResult<PaddingMode> {
     match field(opts, "paddingMode")? {
         None => Ok(PaddingMode::Zeros),
         Some(v) => match v.as_string() {
@@ -184,7 +196,7 @@ pub(super) fn unfold_options(opts: &JsValue) -> JsResult<UnfoldOptions> {
 // Tensors
 
 /// The `shape` of a `{ shape, data }` tensor, as integers (not yet checked as sizes).
-fn shape_of(arg: &'static str, v: &JsValue) -> JsResult<Vec<i64>> {
+pub(super) fn shape_of(arg: &'static str, v: &JsValue) -> JsResult<Vec<i64>> {
     if !v.is_object() {
         return Err(bad(
             arg,
@@ -201,7 +213,7 @@ fn shape_of(arg: &'static str, v: &JsValue) -> JsResult<Vec<i64>> {
 
 /// The sizes of `shape`: every one at least 1 but a leading batch of 0 when `batch` says the
 /// first axis is one (PyTorch's empty batch), and the whole under the element cap.
-fn sizes_of(arg: &'static str, shape: &[i64], batch: bool) -> JsResult<Vec<usize>> {
+pub(super) fn sizes_of(arg: &'static str, shape: &[i64], batch: bool) -> JsResult<Vec<usize>> {
     if batch && shape.first() == Some(&0) {
         let mut dims = vec![0];
         dims.extend(checked_shape(arg, &shape[1..], shape.len() - 1).map_err(js_err)?);
@@ -212,7 +224,12 @@ fn sizes_of(arg: &'static str, shape: &[i64], batch: bool) -> JsResult<Vec<usize
 }
 
 /// The `data` of tensor `v`: `len` finite numbers, checked for length *before* the copy.
-fn data_of(arg: &'static str, v: &JsValue, shape: &[i64], len: usize) -> JsResult<Vec<f32>> {
+pub(super) fn data_of(
+    arg: &'static str,
+    v: &JsValue,
+    shape: &[i64],
+    len: usize,
+) -> JsResult<Vec<f32>> {
     let data_v = field(v, "data")?.ok_or_else(|| bad(arg, "the tensor has no data"))?;
     let got_len = |n: f64| -> JsResult<()> {
         if n != len as f64 {
@@ -275,7 +292,7 @@ fn numeric_typed_array(v: &JsValue) -> bool {
 /// An array of `dims` (row-major) from data of exactly their product, as [`parts`] reads
 /// them: `D` has as many axes as the caller's rank rule allows, so the error (a bug) is never
 /// expected; it is an `Error` rather than a panic all the same.
-fn array_of<D: Dimension>(
+pub(super) fn array_of<D: Dimension>(
     arg: &'static str,
     dims: &[usize],
     data: Vec<f32>,
@@ -418,7 +435,8 @@ pub(super) fn kernel_arg(v: &JsValue) -> JsResult<Array2<f32>> {
     array_of("kernel", &p.dims, p.data)
 }
 
-fn bias_arg(v: &JsValue) -> JsResult<Option<Array1<f32>>> {
+/// An optional `bias`: absent (`null` / `undefined`), or a 1-D tensor.
+pub(super) fn bias_arg(v: &JsValue) -> JsResult<Option<Array1<f32>>> {
     if is_absent(v) {
         return Ok(None);
     }

@@ -81,7 +81,7 @@ extern "C" {
     fn tensor_f32(shape: &[f64], data: &[f32]) -> JsValue;
     /// The same with an `Int32Array`.
     #[wasm_bindgen(js_name = tensor)]
-    fn tensor_i32(shape: &[f64], data: &[i32]) -> JsValue;
+    pub(super) fn tensor_i32(shape: &[f64], data: &[i32]) -> JsValue;
     /// `dst.set(src)`: the values of a numeric typed array of `dst.len()` elements, converted
     /// to `f32` (js-sys's `copy_to` would do it too, but asserts the length with `Debug`
     /// formatting the module does not otherwise need). Reading, not building, but the same
@@ -214,6 +214,9 @@ macro_rules! join_keys {
 pub(crate) use {
     field_key, field_keys, field_set, field_values, field_width, join_keys, record, records,
 };
+// For the boundary of crates/more, which compiles this file too; the core uses `keyed!` here only.
+#[allow(unused_imports)]
+pub(crate) use keyed;
 
 /// Set `obj[key] = v`: for the few fields that are objects themselves (tensors, lists).
 pub(super) fn set(obj: &JsValue, key: &str, v: impl Into<JsValue>) {
@@ -226,7 +229,8 @@ pub(super) fn object() -> JsValue {
     Object::new().into()
 }
 
-fn sizes(shape: &[usize]) -> Vec<f64> {
+/// A shape as the numbers of a JS `shape` array.
+pub(super) fn sizes(shape: &[usize]) -> Vec<f64> {
     shape.iter().map(|&d| d as f64).collect()
 }
 
