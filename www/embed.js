@@ -23,7 +23,7 @@
 // Every element shares the page's one wasm module (engine.js loads it once) and one copy of the
 // two stylesheets (constructed sheets, fetched once: they work under a strict CSP, style-src 'self').
 
-import { loadApi } from './engine.js';
+import { loadApi, loadMore } from './engine.js';
 import { mount } from './app/mount.js';
 import { toHash } from './lib/state.js';
 import { el } from './lib/dom.js';
@@ -126,6 +126,7 @@ export class ConvViz extends HTMLElement {
       state: this.#link ?? this.getAttribute('state') ?? '',
       landmarks: false,
       autoplay: false,
+      modules: { more: () => loadMore() },
       onChange: (state) => this.#changed(state),
     });
     this.dataset.engine = engine;

@@ -2,7 +2,7 @@
 // the wasm engine and mounts the app into <body>, with the URL hash as the state's link and the
 // keys read on the whole document.
 
-import { loadApi } from './engine.js';
+import { loadApi, loadMore } from './engine.js';
 import { mount } from './app/mount.js';
 
 /** A line at the top of the page when the app cannot start (no wasm package, an old browser). */
@@ -19,7 +19,8 @@ async function boot() {
   const { engine, api } = await loadApi();
   // the build is named on <html> for tools (relaxed SIMD where the browser has it)
   document.documentElement.dataset.engine = engine;
-  mount(document.body, { api, hash: window, keyTarget: document });
+  // the newer tabs' ops (backward, conv1d, pooling, stacks) are fetched when one first opens
+  mount(document.body, { api, hash: window, keyTarget: document, modules: { more: () => loadMore() } });
 }
 
 boot().catch(fail);

@@ -41,6 +41,8 @@ const FAST_PLAY = 20;
  * @property {string} [idPrefix]     prefixed to the app's ids: a second app in the same document
  * @property {EventTarget} [keyTarget]  where keys are read (default: `root`)
  * @property {(state: object) => void} [onChange]  a new valid state is on screen
+ * @property {Object<string, () => Promise<object>>} [modules]  loaders of the wasm modules some
+ *           modes need (`mode.module`), e.g. `{ more: loadMore }` from www/engine.js
  * @property {boolean} [landmarks=true]  false: the chrome without landmark roles or skip link (an
  *                                   app embedded in a page that has its own main, header, …)
  * @property {boolean} [autoplay=true]  false: the first picture waits, paused, at the first cell
@@ -193,9 +195,14 @@ class App {
   /** What a mode is handed: the app's store, DOM scope and hover, for that mode only. */
   modeContext(m) {
     if (!this.contexts.has(m)) {
-      const { store, api, timeline, scope } = this;
+      const { store, timeline, scope } = this;
+      const app = this;
       this.contexts.set(m, {
-        store, api, timeline, $: scope.$, $$: scope.$$, listen: scope.listen, pushHistory: this.pushHistory, markDirty: this.invalidate,
+        store, timeline, $: scope.$, $$: scope.$$, listen: scope.listen, pushHistory: this.pushHistory, markDirty: this.invalidate,
+        /** The wasm functions: the core's, and `more` once a mode that needs it has loaded it. */
+        get api() {
+          return app.api;
+        },
         setHover: (t) => {
           if (!this.model || this.mode !== m) return;
           const target = typeof t === 'function' ? t(this.model, m.focus(this.model, timeline.position, this.pinned)) : t;
@@ -349,6 +356,11 @@ class App {
     const state = store.state;
     const next = modeByName(state.mode) ?? DEFAULT_MODE;
     this.syncModeChrome(state.mode);
+    // a mode whose ops are in a module of their own waits for it (fetched once, on first use)
+    if (next.module && !this.api[next.module]) {
+      this.loadModule(next);
+      return;
+    }
     let built = null;
     try {
       built = next.build(this.api, state, store.lastEdited);
@@ -358,6 +370,36 @@ class App {
     if (built) this.adopt(next, built, state);
     for (const f of this.fillBars) f.sync(state);
     this.dirty = true;
+  }
+
+  /**
+   * Fetch the wasm module a mode's ops live in (`mode.module`, through the loader the page gave
+   * mount: `options.modules[name]`), then recompute. Until it has come the previous picture stays,
+   * with a line saying what is loading; a failed load says so, and the next visit to the tab retries.
+   */
+  loadModule(m) {
+    const name = m.module;
+    const st = this.scope.$('#status');
+    if (this.loading === name) return;
+    const loader = this.options.modules && this.options.modules[name];
+    if (!loader) {
+      this.failed(this.store.state, new Error(`this page cannot load the ${m.tab} tab's module`));
+      return;
+    }
+    this.loading = name;
+    if (this.model) {
+      st.replaceChildren(el('strong', { text: `Loading the ${m.tab} tab… ` }), 'its operations are a module of their own, fetched on first use.');
+      st.hidden = false;
+    }
+    loader().then((pkg) => {
+      this.api = { ...this.api, [name]: pkg };
+      this.loading = null;
+      this.computedVersion = -1; // build the waiting mode now
+      this.wake();
+    }, (e) => {
+      this.loading = null;
+      this.failed(this.store.state, e);
+    });
   }
 
   /** A new model is on screen: views, DOM, URL and the classroom tools follow it. */
