@@ -31,7 +31,7 @@ const transposedGeometry = (p) => ({
 });
 
 function outputSize(p, mode) {
-  const r = mode === 'conv2d' ? api.conv2dOutputSize(convGeometry(p)) : api.convTranspose2dOutputSize(transposedGeometry(p));
+  const r = mode !== 'convTranspose2d' ? api.conv2dOutputSize(convGeometry(p)) : api.convTranspose2dOutputSize(transposedGeometry(p));
   return [r.height.output, r.width.output];
 }
 
@@ -42,7 +42,7 @@ test('every preset is complete: unique id, known mode, every parameter, valid fi
   for (const p of PRESETS) {
     assert.ok(!ids.has(p.id), `duplicate id ${p.id}`);
     ids.add(p.id);
-    assert.ok(['conv2d', 'convTranspose2d'].includes(p.mode), p.id);
+    assert.ok(['conv2d', 'convTranspose2d', 'backward'].includes(p.mode), p.id);
     assert.ok(p.title && p.group && p.note, p.id);
     assert.deepEqual(Object.keys(p.params).sort(), [...PARAM_NAMES].sort(), p.id);
     for (const k of ['kernel_size', 'stride', 'dilation', 'output_padding']) {
@@ -122,7 +122,7 @@ test('every preset runs through the real core with its shapes', () => {
     const x = ones([1, q.in_channels, q.height, q.width]);
     const bias = q.bias ? ones([q.out_channels]) : null;
     let y;
-    if (p.mode === 'conv2d') {
+    if (p.mode !== 'convTranspose2d') {
       const w = ones([q.out_channels, q.in_channels / q.groups, kh, kw]);
       y = api.conv2d(x, w, bias, { stride: q.stride, padding: q.padding, dilation: q.dilation, groups: q.groups, paddingMode: q.padding_mode });
     } else {

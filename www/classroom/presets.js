@@ -67,6 +67,7 @@ const LECTURE = 'Lecture';
 const GUIDE = 'Convolution arithmetic';
 const GUIDE_T = 'Transposed convolution arithmetic';
 const CHANNELS = 'Channels';
+const BACKWARD = 'Backward: loss.backward()';
 
 /** The guide's convolution figures: [id, title, params, output size, note]. */
 const GUIDE_CONVS = [
@@ -206,6 +207,36 @@ export const PRESETS = Object.freeze(
       fills: { input: fill('integers', 1), weight: fill('integers', 2) },
       expect: { outputSize: [5, 5] },
       note: 'groups = in_channels: each channel gets its own 3×3 kernel and no channel mixing; the weight is 3×1×3×3 (27 weights instead of 81).',
+    },
+    {
+      id: 'backward-ones',
+      title: 'Conv2d(3, 1, 3) on ones, y.sum().backward()',
+      group: BACKWARD,
+      mode: 'backward',
+      params: fullParams({ in_channels: 3 }),
+      fills: { input: fill('ones'), weight: fill('ones') },
+      expect: { outputSize: [3, 3] },
+      note: 'The lecture’s example with L = y.sum(): ∂L/∂y is all ones, so x.grad counts the windows covering each cell (1, 2, 3, 2, 1 along a row, times down a column) times the kernel’s weight, and every ∂L/∂W entry sums a 3×3 window of ones: 9.',
+    },
+    {
+      id: 'backward-down',
+      title: 'Conv2d(1, 2, 3, stride=2, padding=1), y.sum().backward()',
+      group: BACKWARD,
+      mode: 'backward',
+      params: fullParams({ out_channels: 2, stride: 2, padding: 1, bias: true }),
+      fills: { input: fill('ones'), weight: fill('default', 1) },
+      expect: { outputSize: [3, 3] },
+      note: 'The lecture’s downsampling layer: each of the 2·3·3 ∂L/∂y cells stamps its kernel with stride 2; ∂L/∂x is ConvTranspose2d(2, 1, 3, stride=2, padding=1) of ∂L/∂y, and ∂L/∂b = 9 per channel (the sum of its ones).',
+    },
+    {
+      id: 'backward-reflect',
+      title: "Conv2d(1, 1, 3, padding=1, padding_mode='reflect'): the halo folds back",
+      group: BACKWARD,
+      mode: 'backward',
+      params: fullParams({ padding: 1, padding_mode: 'reflect' }),
+      fills: { input: fill('arange'), weight: fill('ones') },
+      expect: { outputSize: [5, 5] },
+      note: 'Reflect padding copies input cells into the halo, so the halo’s gradient is not dropped: each halo cell’s gradient is added to the cell it copies (the arrows), and x.grad is no longer the plain window count.',
     },
   ].map((p) => Object.freeze(p)),
 );

@@ -105,8 +105,10 @@ function reset(ctx, parts, q, text) {
 /** The output cell at the timeline's position: p, its channel co, its flat index l, and oh, ow. */
 function current(ctx, q) {
   const p = ctx.timeline.position;
-  const { co, l } = q.model.position(p);
-  return { p, co, l, oh: Math.floor(l / q.model.wo), ow: l % q.model.wo };
+  const pos = q.model.position(p);
+  const { co, l } = pos;
+  // a mode whose timeline steps other cells than the output's says which (oh / ow of its own grid)
+  return { p, co, l, oh: pos.oh ?? Math.floor(l / q.model.wo), ow: pos.ow ?? l % q.model.wo };
 }
 
 /** Ask the question of the kind shown (a value question pauses the timeline on its cell). */
@@ -141,7 +143,8 @@ function checkGuess(ctx, parts, q) {
     if (r.valid) explain.textContent = shape.explain(model, params).join('\n');
   } else {
     const c = current(ctx, q);
-    const expected = model.output.data[c.co * model.L + c.l];
+    const value = mode.classroom.value;
+    const expected = value.expected ? value.expected(model, c) : model.output.data[c.co * model.L + c.l];
     r = checkValueGuess(guess.value, expected);
     if (r.valid) explain.textContent = mode.classroom.value.explain(model, c);
   }

@@ -154,6 +154,7 @@ function paddingText(padding) {
  * @returns {string} the code, ending with a newline
  */
 export function pythonCode(spec) {
+  if (spec && spec.backward) return pythonBackwardCode(spec);
   const { op, args = {}, input, weight, bias, output } = spec ?? {};
   if (!OPS.includes(op)) throw new Error(`pythonCode: op must be one of ${OPS.join(', ')} (got ${op})`);
   checkTensor(input, 'input');
@@ -291,4 +292,62 @@ function foldBackLines(args, inputShape, kernel) {
     `count = ${call(unfoldOnes)}`,
     'print(torch.allclose(back, x * count))  # True',
   ];
+}
+
+const LOSS_CODE = { sum: 'y.sum()', weighted: '(y * g).sum()', mse: 'F.mse_loss(y, t)' };
+
+/**
+ * The autograd code of the Backward tab: the Conv2d with the page's weights, x.requires_grad_(),
+ * the loss, loss.backward(), then x.grad, conv.weight.grad, conv.bias.grad with their values as
+ * comments, and one SGD step with the loss after it.
+ * spec: { backward: true, args, loss: 'sum'|'weighted'|'mse', input, weight, bias, aux (g or t),
+ *         output, lossValue, gradInput, gradWeight, gradBias, lr, lossAfter }
+ */
+export function pythonBackwardCode(spec) {
+  const { args = {}, loss, input, weight, bias, aux, output, gradInput, gradWeight, gradBias, lr } = spec;
+  if (!LOSS_CODE[loss]) throw new Error(`pythonBackwardCode: loss must be one of ${Object.keys(LOSS_CODE).join(', ')} (got ${loss})`);
+  for (const [t, what] of [[input, 'input'], [weight, 'weight'], [output, 'output'], [gradInput, 'gradInput'], [gradWeight, 'gradWeight']]) checkTensor(t, what);
+  const hasBias = (args.bias ?? true) && Boolean(bias);
+  const kw = keywords([
+    ['stride', pyPair(args.stride ?? 1), '1'],
+    ['padding', paddingText(args.padding ?? 0), '0'],
+    ['dilation', pyPair(args.dilation ?? 1), '1'],
+    ['groups', String(args.groups ?? 1), '1'],
+    ['bias', hasBias ? 'True' : 'False', 'True'],
+    ['padding_mode', `'${args.padding_mode ?? 'zeros'}'`, "'zeros'"],
+  ]);
+  const cin = input.shape[1];
+  const cout = weight.shape[0];
+  const lines = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', ''];
+  const xLead = 'x = ';
+  lines.push(`${xLead}${pyTensor(input, xLead.length)}  # ${sizeText(input.shape)}`);
+  lines.push('x.requires_grad_()  # autograd keeps x.grad', '');
+  lines.push(`conv = nn.Conv2d(${[cin, cout, pyPair(weight.shape.slice(2)), ...kw].join(', ')})`);
+  lines.push('with torch.no_grad():');
+  const wLead = '    conv.weight.copy_(';
+  lines.push(`${wLead}${pyTensor(weight, wLead.length)})  # ${sizeText(weight.shape)}`);
+  if (hasBias) {
+    const bLead = '    conv.bias.copy_(';
+    lines.push(`${bLead}${pyTensor(bias, bLead.length)})`);
+  }
+  lines.push('', 'y = conv(x)');
+  if (loss !== 'sum') {
+    checkTensor(aux, 'aux');
+    const name = loss === 'weighted' ? 'g' : 't';
+    const lead = `${name} = `;
+    lines.push(`${lead}${pyTensor(aux, lead.length)}  # ${loss === 'weighted' ? 'the weights of the sum: ∂L/∂y = g' : 'the target: ∂L/∂y = 2·(y − t) / y.numel()'}`);
+  }
+  lines.push(`loss = ${LOSS_CODE[loss]}`, 'loss.backward()');
+  lines.push(`print(loss.item())  # ${pyRounded(spec.lossValue, 6)}`, '');
+  lines.push(`print(x.grad.shape)  # ${sizeText(gradInput.shape)}`, 'print(x.grad)', ...expectedComments('x.grad', gradInput), '');
+  lines.push(`print(conv.weight.grad.shape)  # ${sizeText(gradWeight.shape)}`, 'print(conv.weight.grad)', ...expectedComments('conv.weight.grad', gradWeight), '');
+  if (hasBias && gradBias) {
+    checkTensor(gradBias, 'gradBias');
+    lines.push(`print(conv.bias.grad)  # [${Array.from(gradBias.data, (v) => pyRounded(v)).join(', ')}]`, '');
+  }
+  lines.push('# one SGD step: W ← W − lr·∂L/∂W (b likewise)', `lr = ${pyFloat(lr)}`, 'with torch.no_grad():');
+  lines.push('    conv.weight -= lr * conv.weight.grad');
+  if (hasBias) lines.push('    conv.bias -= lr * conv.bias.grad');
+  lines.push(`    y = conv(x)`, `    print(${LOSS_CODE[loss]}.item())  # ${pyRounded(spec.lossAfter, 6)}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -25,10 +25,18 @@ export const MAX_EDITS = 4096;
  *   transpose  Matrix: show Cᵀ instead of C
  *   rt         ConvTranspose2d round trip: which of the input sizes that the Conv2d maps to this
  *              transposed convolution's input is x (0 = the smallest)
+ *   loss       Backward: the loss whose gradient flows back — 'sum' (y.sum()), 'weighted'
+ *              ((y * g).sum()) or 'mse' (F.mse_loss(y, t))
+ *   lr         Backward: the SGD step's learning rate
  */
 export function defaultUi() {
-  return { step: 'input', pair: [0, 0], transpose: false, rt: 0, quiz: '' };
+  return { step: 'input', pair: [0, 0], transpose: false, rt: 0, quiz: '', loss: 'sum', lr: 0.1 };
 }
+
+/** The losses the Backward tab offers (ui.loss), in menu order. */
+export const LOSSES = ['sum', 'weighted', 'mse'];
+/** The largest learning rate a link or the field takes. */
+export const MAX_LR = 1000;
 
 /** The largest image side an image input may have (typed sizes stop at the table's max). */
 export const IMAGE_MAX_SIDE = 256;
@@ -262,6 +270,8 @@ export function toHash(state) {
   if (ui.transpose) q.set('matrix', 'T');
   if (ui.rt) q.set('rt', String(ui.rt));
   if (ui.quiz) q.set('quiz', ui.quiz);
+  if (ui.loss !== 'sum') q.set('loss', ui.loss);
+  if (ui.lr !== 0.1) q.set('lr', String(ui.lr));
   if (state.image && state.image.tensor && imageActive(state)) q.set('img', state.image.src);
   return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':').replaceAll('%3B', ';').replaceAll('%7E', '~');
 }
@@ -348,12 +358,35 @@ function decodeUi(q, ui) {
     if (v !== 'shape' && v !== 'value') throw new Error(`quiz: expected 'shape' or 'value', got '${v.slice(0, 24)}'`);
     ui.quiz = v;
   }
+  if (q.has('loss')) {
+    const v = q.get('loss');
+    if (!LOSSES.includes(v)) throw new Error(`loss: expected ${LOSSES.map((l) => `'${l}'`).join(', ')}, got '${v.slice(0, 24)}'`);
+    ui.loss = v;
+  }
+  if (q.has('lr')) {
+    const r = parseLr(q.get('lr'));
+    if (!r.ok) throw new Error(r.message);
+    ui.lr = r.value;
+  }
+}
+
+/**
+ * A learning rate as typed or linked: a finite number in [0, MAX_LR] (0.1, 1e-3, .5).
+ * Returns { ok: true, value } or { ok: false, message }.
+ */
+export function parseLr(text) {
+  const raw = String(text ?? '').trim();
+  const shown = raw.length > 24 ? `${raw.slice(0, 24)}…` : raw;
+  if (!/^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) return { ok: false, message: `lr: expected a number such as 0.1, got '${shown}'` };
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v > MAX_LR) return { ok: false, message: `lr: this visualizer takes 0 … ${MAX_LR} (got ${shown})` };
+  return { ok: true, value: v };
 }
 
 /** Every key a link may hold (anything else is ignored; a link with none of them is refused). */
 const KNOWN_KEYS = new Set([
   'mode', ...PARAMS.map((p) => p.name), 'input', 'weight', 'set_input', 'set_weight', 'set_bias',
-  'step', 'pair', 'matrix', 'rt', 'quiz', 'img',
+  'step', 'pair', 'matrix', 'rt', 'quiz', 'img', 'loss', 'lr',
 ]);
 
 /**

@@ -73,6 +73,8 @@
  * @typedef {object} ValueQuestion
  * @property {(cell: {co: number, oh: number, ow: number}) => string} question
  * @property {(model: Model, cell: object) => string} explain
+ * @property {(model: Model, cell: object) => number} [expected]  the asked cell's value (default:
+ *                                  `model.output` at the cell; the Backward tab asks for x.grad)
  * @property {(model: Model) => string} [refusal]  why the question cannot be asked now ('' = it can)
  * @property {object} [ui]           ui changes that make it askable (e.g. `{ step: 'output' }`)
  */
