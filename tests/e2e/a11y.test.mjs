@@ -35,7 +35,7 @@ test('axe finds nothing in any mode, with the paste dialog open, or at phone wid
   const { page, errors, close } = await app.open();
   await pauseAtStart(page);
   assert.deepEqual(await audit(page), [], 'Conv2d');
-  for (const mode of ['convTranspose2d', 'unfold', 'matrix']) {
+  for (const mode of ['convTranspose2d', 'unfold', 'matrix', 'backward']) {
     await openMode(page, mode);
     assert.deepEqual(await audit(page), [], mode);
   }

@@ -40,7 +40,7 @@ export const CARDS = `
       <input id="bw-lr" class="bw-lr" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" aria-describedby="bw-lr-error">
       <button type="button" id="bw-sgd-step" class="fill">Step: W ← W − lr·∂L/∂W</button>
     </div>
-    <p id="bw-lr-error" class="ctl-error" role="alert"></p>
+    <p id="bw-lr-error" class="ctl-error" role="alert" hidden></p>
     <p id="bw-sgd" class="hint" aria-live="polite"></p>
     <p class="hint">The step writes the new weights and bias as edits: Back undoes it, the link carries it.</p>
   </section>

@@ -82,6 +82,7 @@ function initControls(ctx, model) {
   const applyLr = () => {
     const r = parseLr(lr.value);
     setText($('#bw-lr-error'), r.ok ? '' : r.message);
+    setProp($('#bw-lr-error'), 'hidden', r.ok);
     setProp(lr, 'ariaInvalid', r.ok ? null : 'true');
     if (r.ok) store.setUi('lr', r.value);
   };

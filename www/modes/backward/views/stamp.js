@@ -106,7 +106,7 @@ export function draw(ctx, model, t, focus, geom) {
   const p0 = geom.padded[0];
   text(ctx, `∂L/∂(padded x): ${Math.min(timelineStamp + 1, model.stamps)} of ${model.stamps} stamps added`, p0.x, p0.y - 8, { size: 12, weight: 600 });
   const g0 = geom.grad[0];
-  text(ctx, model.params.paddingMode === 'zeros' ? '∂L/∂x = x.grad (the halo’s gradient is dropped)' : '∂L/∂x = x.grad (each halo cell’s gradient added to the cell it copies)', geom.padded[0].x, g0.y - 8, { size: 12, weight: 600 });
+  text(ctx, model.params.paddingMode === 'zeros' ? 'x.grad (halo gradient dropped)' : 'x.grad (halo folds back: arrows)', geom.padded[0].x, g0.y - 8, { size: 12, weight: 600 });
   for (let c = 0; c < model.cin; c++) {
     const pg = geom.padded[c];
     drawGrid(ctx, pg, { data: canvas.data, offset: c * model.hp * model.wp, maxAbs: model.scales.gx });
