@@ -83,13 +83,20 @@ const INIT = () => {
       }
     });
   window.addEventListener('keydown', () => window.__bench.keys.push(performance.now()), true);
-  document.addEventListener('DOMContentLoaded', () => {
-    const mo = new MutationObserver(() => window.__bench.changes.push(performance.now()));
+  // the header texts an edit changes: observed once the app has built them (it mounts its markup
+  // after the wasm has loaded, so they are not in the document at DOMContentLoaded)
+  const mo = new MutationObserver(() => window.__bench.changes.push(performance.now()));
+  const observed = new Set();
+  window.__bench.observeHeaders = () => {
     for (const sel of ['#module-repr', '#input-shape', '#output-shape']) {
       const target = document.querySelector(sel);
-      if (target) mo.observe(target, { childList: true, characterData: true, subtree: true });
+      if (target && !observed.has(target)) {
+        observed.add(target);
+        mo.observe(target, { childList: true, characterData: true, subtree: true });
+      }
     }
-  });
+  };
+  document.addEventListener('DOMContentLoaded', () => window.__bench.observeHeaders());
 };
 
 const pct = (xs, p) => {
@@ -409,6 +416,7 @@ try {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url);
   await page.waitForSelector('body.is-ready', { timeout: 20000 });
+  await page.evaluate(() => window.__bench.observeHeaders());
   for (const c of CASES) results.edits.push(await measureEdits(page, c));
   results.trace_ms = {
     'lecture 1×3×5×5 → 1, k3': await measureTrace(page, [1, 3, 5, 5, 1, 3, 1, 0]),
