@@ -31,6 +31,13 @@ const BASE = Object.freeze({
   groups: 1,
   bias: false,
   padding_mode: 'zeros',
+  causal: false,
+  pool: 'max',
+  pool_stride: null,
+  ceil_mode: false,
+  count_include_pad: true,
+  divisor_override: null,
+  return_indices: false,
 });
 
 const pair = (v) => (Array.isArray(v) ? [...v] : [v, v]);
@@ -41,6 +48,7 @@ function fullParams(p) {
   for (const k of ['kernel_size', 'stride', 'dilation', 'output_padding']) out[k] = pair(out[k]);
   if (typeof out.padding === 'number' || Array.isArray(out.padding)) out.padding = pair(out.padding);
   if (out.output_size !== null) out.output_size = pair(out.output_size);
+  if (out.pool_stride !== null) out.pool_stride = pair(out.pool_stride);
   return out;
 }
 
