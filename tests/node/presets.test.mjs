@@ -10,7 +10,8 @@ import { presetChange, presetIdFor } from '../../www/classroom/presetmenu.js';
 import { Store, defaultState, fromHash, toHash } from '../../www/lib/state.js';
 
 const PARAM_NAMES = ['in_channels', 'out_channels', 'height', 'width', 'kernel_size', 'stride', 'padding',
-  'output_padding', 'output_size', 'dilation', 'groups', 'bias', 'padding_mode'];
+  'output_padding', 'output_size', 'dilation', 'groups', 'bias', 'padding_mode',
+  'causal', 'pool', 'pool_stride', 'ceil_mode', 'count_include_pad', 'divisor_override', 'return_indices'];
 
 const convGeometry = (p) => ({
   inputSize: [p.height, p.width],
@@ -42,7 +43,7 @@ test('every preset is complete: unique id, known mode, every parameter, valid fi
   for (const p of PRESETS) {
     assert.ok(!ids.has(p.id), `duplicate id ${p.id}`);
     ids.add(p.id);
-    assert.ok(['conv2d', 'convTranspose2d'].includes(p.mode), p.id);
+    assert.ok(['conv2d', 'convTranspose2d', 'conv1d', 'pooling'].includes(p.mode), p.id);
     assert.ok(p.title && p.group && p.note, p.id);
     assert.deepEqual(Object.keys(p.params).sort(), [...PARAM_NAMES].sort(), p.id);
     for (const k of ['kernel_size', 'stride', 'dilation', 'output_padding']) {
