@@ -48,7 +48,7 @@ const TABLE = [
   ['causal', false, 0, 1, 'bool', 'Conv1d: pad (k − 1)·d zeros on the left only, F.pad(x, ((k − 1)·d, 0)): y[t] sees no x after t.'],
   // the Pooling tab
   ['pool', 'max', 0, 0, 'choice', 'nn.MaxPool2d or nn.AvgPool2d.'],
-  ['pool_stride', null, 1, 15, 'size', 'None (PyTorch’s default: stride = kernel_size), or how far the window jumps.', 'stride'],
+  ['pool_stride', null, 1, 15, 'size', 'None (PyTorch’s default: stride = kernel_size), or how far the window jumps.', 'stride (pool)'],
   ['ceil_mode', false, 0, 1, 'bool', 'Round the output size up: a last window may start in the input and hang past it.'],
   ['count_include_pad', true, 0, 1, 'bool', 'AvgPool2d: count the zero padding in the divisor.'],
   ['divisor_override', null, 1, 225, 'optint', 'AvgPool2d: None, or the number every window sum is divided by.'],
