@@ -4,7 +4,10 @@
 // (presetIdFor) tells every preset apart and names the default page as the preset lecture-default.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import api from './pkg.mjs';
+import * as more from '../../www/pkg/more/convviz_more.js';
+import { build as buildPooling } from '../../www/modes/pooling/model.js';
 import { PRESETS, presetById, presetGroups, presetUpdate, presetEdits } from '../../www/classroom/presets.js';
 import { presetChange, presetIdFor } from '../../www/classroom/presetmenu.js';
 import { Store, defaultState, fromHash, toHash } from '../../www/lib/state.js';
@@ -116,6 +119,8 @@ test('transposed presets map the convolution’s output size back to its input s
   assert.deepEqual(presetById('lecture-up').params.output_size, [5, 5]);
 });
 
+more.initSync({ module: fs.readFileSync(new URL('../../www/pkg/more/convviz_more_bg.wasm', import.meta.url)) });
+
 test('every preset runs through the real core with its shapes', () => {
   for (const p of PRESETS) {
     const q = p.params;
@@ -123,6 +128,11 @@ test('every preset runs through the real core with its shapes', () => {
     const x = ones([1, q.in_channels, q.height, q.width]);
     const bias = q.bias ? ones([q.out_channels]) : null;
     let y;
+    if (p.mode === 'pooling') {
+      y = buildPooling({ more }, { ...defaultState(), params: q, input: p.fills.input }, null).output;
+      assert.deepEqual(y.shape, [1, q.in_channels, ...p.expect.outputSize], p.id);
+      continue;
+    }
     if (p.mode === 'conv2d') {
       const w = ones([q.out_channels, q.in_channels / q.groups, kh, kw]);
       y = api.conv2d(x, w, bias, { stride: q.stride, padding: q.padding, dilation: q.dilation, groups: q.groups, paddingMode: q.padding_mode });

@@ -75,6 +75,7 @@ const LECTURE = 'Lecture';
 const GUIDE = 'Convolution arithmetic';
 const GUIDE_T = 'Transposed convolution arithmetic';
 const CHANNELS = 'Channels';
+const POOLING = 'Pooling';
 
 /** The guide's convolution figures: [id, title, params, output size, note]. */
 const GUIDE_CONVS = [
@@ -214,6 +215,46 @@ export const PRESETS = Object.freeze(
       fills: { input: fill('integers', 1), weight: fill('integers', 2) },
       expect: { outputSize: [5, 5] },
       note: 'groups = in_channels: each channel gets its own 3×3 kernel and no channel mixing; the weight is 3×1×3×3 (27 weights instead of 81).',
+    },
+    {
+      id: 'maxpool-ties',
+      title: 'MaxPool2d(2, return_indices=True) on ones: every window ties',
+      group: POOLING,
+      mode: 'pooling',
+      params: fullParams({ height: 4, width: 4, kernel_size: 2, return_indices: true }),
+      fills: { input: fill('ones'), weight: fill('ones') },
+      expect: { outputSize: [2, 2] },
+      note: 'stride=None is kernel_size: four 2×2 windows, 4 / 2 = 2 per side. All four cells of a window are the maximum; PyTorch returns the first, row by row, so the indices are each window’s top-left: 0, 2, 8, 10.',
+    },
+    {
+      id: 'avgpool-pad-count',
+      title: 'AvgPool2d(3, stride=1, padding=1): the padding counts',
+      group: POOLING,
+      mode: 'pooling',
+      params: fullParams({ pool: 'avg', kernel_size: 3, pool_stride: 1, padding: 1 }),
+      fills: { input: fill('ones'), weight: fill('ones') },
+      expect: { outputSize: [5, 5] },
+      note: 'count_include_pad=True (the default): every window divides by 9, zeros of the padding included, so a corner of a ones input averages 4 / 9 = 0.444.',
+    },
+    {
+      id: 'avgpool-pad-nocount',
+      title: 'AvgPool2d(3, stride=1, padding=1, count_include_pad=False)',
+      group: POOLING,
+      mode: 'pooling',
+      params: fullParams({ pool: 'avg', kernel_size: 3, pool_stride: 1, padding: 1, count_include_pad: false }),
+      fills: { input: fill('ones'), weight: fill('ones') },
+      expect: { outputSize: [5, 5] },
+      note: 'count_include_pad=False: a window divides by its input cells only — 4 at a corner, 6 on an edge, 9 inside — so a ones input stays 1 everywhere.',
+    },
+    {
+      id: 'maxpool-ceil',
+      title: 'MaxPool2d(2, ceil_mode=True) on 5×5: a partial window',
+      group: POOLING,
+      mode: 'pooling',
+      params: fullParams({ kernel_size: 2, ceil_mode: true, return_indices: true }),
+      fills: { input: fill('arange'), weight: fill('ones') },
+      expect: { outputSize: [3, 3] },
+      note: '⌊(5 − 2)/2⌋ + 1 = 2 drops the last row and column; ceil_mode rounds up: ⌈3/2⌉ + 1 = 3, and the last windows hang past the input — they pool the cells they do cover.',
     },
   ].map((p) => Object.freeze(p)),
 );
