@@ -49,8 +49,10 @@ export function windowLines(model, win, params) {
   const vals = inputs.map((c) => formatValue(c.value));
   const lines = [];
   if (model.pool === 'max') {
-    const pads = win.cells.length - inputs.length;
+    const pads = win.cells.filter((c) => c.kind === 'padding').length;
+    const outside = win.cells.filter((c) => c.kind === 'outside').length;
     lines.push(`${at} = max(${vals.join(', ')}${pads ? `, ${pads}× −∞` : ''}) = ${formatValue(win.output)}`);
+    if (outside) lines.push(`ceil_mode: ${outside} cell${outside > 1 ? 's' : ''} of this window lie past the padded input and are not read`);
     if (win.argmax !== null) {
       const m = win.cells[win.argmax];
       lines.push(`the maximum is x[0, ${win.c}, ${m.row}, ${m.col}]: index ${m.row}·${model.w} + ${m.col} = ${win.index} (ties: the first in the window, row by row)`);
