@@ -4,13 +4,17 @@
 // (presetIdFor) tells every preset apart and names the default page as the preset lecture-default.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import api from './pkg.mjs';
+import * as more from '../../www/pkg/more/convviz_more.js';
+import { build as buildPooling } from '../../www/modes/pooling/model.js';
 import { PRESETS, presetById, presetGroups, presetUpdate, presetEdits } from '../../www/classroom/presets.js';
 import { presetChange, presetIdFor } from '../../www/classroom/presetmenu.js';
 import { Store, defaultState, fromHash, toHash } from '../../www/lib/state.js';
 
 const PARAM_NAMES = ['in_channels', 'out_channels', 'height', 'width', 'kernel_size', 'stride', 'padding',
-  'output_padding', 'output_size', 'dilation', 'groups', 'bias', 'padding_mode'];
+  'output_padding', 'output_size', 'dilation', 'groups', 'bias', 'padding_mode',
+  'causal', 'pool', 'pool_stride', 'ceil_mode', 'count_include_pad', 'divisor_override', 'return_indices'];
 
 const convGeometry = (p) => ({
   inputSize: [p.height, p.width],
@@ -42,7 +46,7 @@ test('every preset is complete: unique id, known mode, every parameter, valid fi
   for (const p of PRESETS) {
     assert.ok(!ids.has(p.id), `duplicate id ${p.id}`);
     ids.add(p.id);
-    assert.ok(['conv2d', 'convTranspose2d', 'backward'].includes(p.mode), p.id);
+    assert.ok(['conv2d', 'convTranspose2d', 'backward', 'conv1d', 'pooling'].includes(p.mode), p.id);
     assert.ok(p.title && p.group && p.note, p.id);
     assert.deepEqual(Object.keys(p.params).sort(), [...PARAM_NAMES].sort(), p.id);
     for (const k of ['kernel_size', 'stride', 'dilation', 'output_padding']) {
@@ -115,6 +119,8 @@ test('transposed presets map the convolution’s output size back to its input s
   assert.deepEqual(presetById('lecture-up').params.output_size, [5, 5]);
 });
 
+more.initSync({ module: fs.readFileSync(new URL('../../www/pkg/more/convviz_more_bg.wasm', import.meta.url)) });
+
 test('every preset runs through the real core with its shapes', () => {
   for (const p of PRESETS) {
     const q = p.params;
@@ -122,7 +128,12 @@ test('every preset runs through the real core with its shapes', () => {
     const x = ones([1, q.in_channels, q.height, q.width]);
     const bias = q.bias ? ones([q.out_channels]) : null;
     let y;
-    if (p.mode !== 'convTranspose2d') {
+    if (p.mode === 'pooling') {
+      y = buildPooling({ more }, { ...defaultState(), params: q, input: p.fills.input }, null).output;
+      assert.deepEqual(y.shape, [1, q.in_channels, ...p.expect.outputSize], p.id);
+      continue;
+    }
+    if (p.mode !== 'convTranspose2d') { // Conv2d, and the Backward tab's forward Conv2d
       const w = ones([q.out_channels, q.in_channels / q.groups, kh, kw]);
       y = api.conv2d(x, w, bias, { stride: q.stride, padding: q.padding, dilation: q.dilation, groups: q.groups, paddingMode: q.padding_mode });
     } else {

@@ -31,6 +31,13 @@ const BASE = Object.freeze({
   groups: 1,
   bias: false,
   padding_mode: 'zeros',
+  causal: false,
+  pool: 'max',
+  pool_stride: null,
+  ceil_mode: false,
+  count_include_pad: true,
+  divisor_override: null,
+  return_indices: false,
 });
 
 const pair = (v) => (Array.isArray(v) ? [...v] : [v, v]);
@@ -41,6 +48,7 @@ function fullParams(p) {
   for (const k of ['kernel_size', 'stride', 'dilation', 'output_padding']) out[k] = pair(out[k]);
   if (typeof out.padding === 'number' || Array.isArray(out.padding)) out.padding = pair(out.padding);
   if (out.output_size !== null) out.output_size = pair(out.output_size);
+  if (out.pool_stride !== null) out.pool_stride = pair(out.pool_stride);
   return out;
 }
 
@@ -68,6 +76,7 @@ const GUIDE = 'Convolution arithmetic';
 const GUIDE_T = 'Transposed convolution arithmetic';
 const CHANNELS = 'Channels';
 const BACKWARD = 'Backward: loss.backward()';
+const POOLING = 'Pooling';
 
 /** The guide's convolution figures: [id, title, params, output size, note]. */
 const GUIDE_CONVS = [
@@ -237,6 +246,46 @@ export const PRESETS = Object.freeze(
       fills: { input: fill('arange'), weight: fill('ones') },
       expect: { outputSize: [5, 5] },
       note: 'Reflect padding copies input cells into the halo, so the halo’s gradient is not dropped: each halo cell’s gradient is added to the cell it copies (the arrows), and x.grad is no longer the plain window count.',
+    },
+    {
+      id: 'maxpool-ties',
+      title: 'MaxPool2d(2, return_indices=True) on ones: every window ties',
+      group: POOLING,
+      mode: 'pooling',
+      params: fullParams({ height: 4, width: 4, kernel_size: 2, return_indices: true }),
+      fills: { input: fill('ones'), weight: fill('ones') },
+      expect: { outputSize: [2, 2] },
+      note: 'stride=None is kernel_size: four 2×2 windows, 4 / 2 = 2 per side. All four cells of a window are the maximum; PyTorch returns the first, row by row, so the indices are each window’s top-left: 0, 2, 8, 10.',
+    },
+    {
+      id: 'avgpool-pad-count',
+      title: 'AvgPool2d(3, stride=1, padding=1): the padding counts',
+      group: POOLING,
+      mode: 'pooling',
+      params: fullParams({ pool: 'avg', kernel_size: 3, pool_stride: 1, padding: 1 }),
+      fills: { input: fill('ones'), weight: fill('ones') },
+      expect: { outputSize: [5, 5] },
+      note: 'count_include_pad=True (the default): every window divides by 9, zeros of the padding included, so a corner of a ones input averages 4 / 9 = 0.444.',
+    },
+    {
+      id: 'avgpool-pad-nocount',
+      title: 'AvgPool2d(3, stride=1, padding=1, count_include_pad=False)',
+      group: POOLING,
+      mode: 'pooling',
+      params: fullParams({ pool: 'avg', kernel_size: 3, pool_stride: 1, padding: 1, count_include_pad: false }),
+      fills: { input: fill('ones'), weight: fill('ones') },
+      expect: { outputSize: [5, 5] },
+      note: 'count_include_pad=False: a window divides by its input cells only — 4 at a corner, 6 on an edge, 9 inside — so a ones input stays 1 everywhere.',
+    },
+    {
+      id: 'maxpool-ceil',
+      title: 'MaxPool2d(2, ceil_mode=True) on 5×5: a partial window',
+      group: POOLING,
+      mode: 'pooling',
+      params: fullParams({ kernel_size: 2, ceil_mode: true, return_indices: true }),
+      fills: { input: fill('arange'), weight: fill('ones') },
+      expect: { outputSize: [3, 3] },
+      note: '⌊(5 − 2)/2⌋ + 1 = 2 drops the last row and column; ceil_mode rounds up: ⌈3/2⌉ + 1 = 3, and the last windows hang past the input — they pool the cells they do cover.',
     },
   ].map((p) => Object.freeze(p)),
 );

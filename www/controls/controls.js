@@ -144,7 +144,7 @@ function buildNumeric(ctl, listen, own) {
   // why the sliders are greyed out, when they are (pinnedReason): visible, and their description
   ctl.why = el('p', { class: 'ctl-why', id: `${id}-why`, hidden: true });
   const sliderBox = el('div', { class: 'ctl-sliders' });
-  for (const axis of p.kind === 'int' ? [null] : [0, 1]) ctl.sliders.push(buildSlider(ctl, axis, sliderBox, listen));
+  for (const axis of p.kind === 'int' || p.kind === 'optint' ? [null] : [0, 1]) ctl.sliders.push(buildSlider(ctl, axis, sliderBox, listen));
   root.append(sliderBox, ctl.why);
   if (ctl.note) root.append(ctl.note);
   root.append(ctl.help, ctl.error);
@@ -410,7 +410,7 @@ function syncSlider(ctl, s, values, locked) {
     s.values = values[s.axis === null ? p.name : `${p.name}.${s.axis}`] ?? [];
   }
   const v = s.axis === null ? current : Array.isArray(current) ? current[s.axis] : null;
-  s.range.classList.toggle('is-none', v === null && p.kind === 'size');
+  s.range.classList.toggle('is-none', v === null && (p.kind === 'size' || p.kind === 'optint'));
   const n = s.values.length;
   setProp(s.range, 'max', String(Math.max(0, n - 1)));
   setProp(s.range, 'disabled', n <= 1 || locked);

@@ -10,7 +10,8 @@
 //       'padding'  a pair, or 'same' / 'valid'       (padding)
 //       'size'     None or an (h, w) pair            (output_size)
 //       'bool'     on / off                          (bias)
-//       'choice'   one of `choices`                  (padding_mode)
+//       'choice'   one of `choices`                  (padding_mode, pool)
+//       'optint'   None or one integer               (divisor_override)
 // Which rows a mode shows is the mode's (its `params`). A row a mode does not use keeps its
 // value, so switching back restores it.
 // min / max are the hard limits of this visualizer (what may be typed, what the hash may hold);
@@ -22,6 +23,10 @@ export const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
 
 /** The mode of the default state (a link without `mode=` means it); modes/registry.js lists them all. */
 export const DEFAULT_MODE_NAME = 'conv2d';
+
+/** The Pooling tab's layers. */
+export const POOL_KINDS = ['max', 'avg'];
+const CHOICES = { padding_mode: PADDING_MODES, pool: POOL_KINDS };
 
 const TABLE = [
   ['in_channels', 3, 1, 8, 'int', 'Channels of the input tensor (C_in).'],
@@ -39,6 +44,15 @@ const TABLE = [
   ['groups', 1, 1, 8, 'int', 'Split channels into independent groups; must divide both channel counts.'],
   ['bias', true, 0, 1, 'bool', 'Add a learnable bias b to every output cell of a channel.'],
   ['padding_mode', 'zeros', 0, 0, 'choice', 'What fills the halo: zeros, or copies of input cells.'],
+  // the Conv1d tab: F.pad(x, ((k − 1)·d, 0)) before the layer
+  ['causal', false, 0, 1, 'bool', 'Conv1d: pad (k − 1)·d zeros on the left only, F.pad(x, ((k − 1)·d, 0)): y[t] sees no x after t.'],
+  // the Pooling tab
+  ['pool', 'max', 0, 0, 'choice', 'nn.MaxPool2d or nn.AvgPool2d.'],
+  ['pool_stride', null, 1, 15, 'size', 'None (PyTorch’s default: stride = kernel_size), or how far the window jumps.', 'stride (pool)'],
+  ['ceil_mode', false, 0, 1, 'bool', 'Round the output size up: a last window may start in the input and hang past it.'],
+  ['count_include_pad', true, 0, 1, 'bool', 'AvgPool2d: count the zero padding in the divisor.'],
+  ['divisor_override', null, 1, 225, 'optint', 'AvgPool2d: None, or the number every window sum is divided by.'],
+  ['return_indices', false, 0, 1, 'bool', 'MaxPool2d: also return where each maximum is (h·W + w in its input plane).'],
 ];
 
 /** Where a slider stops below its argument's hard limit: a halo past 8 is typed, not dragged. */
@@ -57,7 +71,7 @@ export const PARAMS = TABLE.map(([name, initial, min, max, kind, help, label]) =
   sliderMax: SLIDER_MAX[name] ?? max,
   kind,
   help,
-  choices: name === 'padding_mode' ? PADDING_MODES : null,
+  choices: CHOICES[name] ?? null,
 }));
 
 /** Look up a row by name. */

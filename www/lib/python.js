@@ -22,7 +22,7 @@ import { sizeText } from './torch.js';
 export { pyFloat, pyRounded };
 
 /** The calls the code can be written for. */
-const OPS = ['nn.Conv2d', 'nn.ConvTranspose2d', 'F.unfold', 'F.fold'];
+const OPS = ['nn.Conv2d', 'nn.ConvTranspose2d', 'F.unfold', 'F.fold', 'nn.MaxPool2d', 'nn.AvgPool2d'];
 const WRAP = 12; // numbers per line in a tensor literal
 const SHOW_ROWS = 8; // rows / columns of an expected plane shown in the comments
 const SHOW_PLANES = 4; // (n, c) planes of the expected output shown
@@ -156,6 +156,7 @@ function paddingText(padding) {
 export function pythonCode(spec) {
   if (spec && spec.backward) return pythonBackwardCode(spec);
   const { op, args = {}, input, weight, bias, output } = spec ?? {};
+  if (op === 'nn.MaxPool2d' || op === 'nn.AvgPool2d') return poolCode(spec);
   if (!OPS.includes(op)) throw new Error(`pythonCode: op must be one of ${OPS.join(', ')} (got ${op})`);
   checkTensor(input, 'input');
   if (output) checkTensor(output, 'output');
@@ -349,5 +350,46 @@ export function pythonBackwardCode(spec) {
   lines.push('    conv.weight -= lr * conv.weight.grad');
   if (hasBias) lines.push('    conv.bias -= lr * conv.bias.grad');
   lines.push(`    y = conv(x)`, `    print(${LOSS_CODE[loss]}.item())  # ${pyRounded(spec.lossAfter, 6)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The lines that print y (and, with `known`, its expected values) after it is computed. */
+function printLines(name, output) {
+  if (!output) return [`print(${name}.shape)`, `print(${name})`];
+  return [`print(${name}.shape)  # ${sizeText(output.shape)}`, `print(${name})`, ...expectedComments(name, output)];
+}
+
+/**
+ * nn.MaxPool2d (return_indices=True gives the indices too) or nn.AvgPool2d. args: kernel_size,
+ * pool_stride (null: PyTorch's default, kernel_size), padding, dilation (max), ceil_mode,
+ * count_include_pad and divisor_override (avg), return_indices (max). `indices` ({ shape, data })
+ * adds the expected indices as comments.
+ */
+export function poolCode(spec) {
+  const { op, args = {}, input, output, indices } = spec;
+  checkTensor(input, 'input');
+  if (output) checkTensor(output, 'output');
+  if (args.kernel_size === undefined) throw new Error('pythonCode: args.kernel_size is required');
+  const max = op === 'nn.MaxPool2d';
+  const stride = args.pool_stride ?? null;
+  const list = [['stride', stride === null ? 'None' : pyPair(stride), 'None'], ['padding', pyPair(args.padding ?? 0), '0']];
+  if (max) list.push(['dilation', pyPair(args.dilation ?? 1), '1']);
+  list.push(['ceil_mode', args.ceil_mode ? 'True' : 'False', 'False']);
+  if (max) list.push(['return_indices', args.return_indices ? 'True' : 'False', 'False']);
+  else {
+    list.push(['count_include_pad', (args.count_include_pad ?? true) ? 'True' : 'False', 'True']);
+    list.push(['divisor_override', args.divisor_override == null ? 'None' : String(args.divisor_override), 'None']);
+  }
+  const lines = ['import torch', 'import torch.nn as nn', ''];
+  lines.push(`x = ${pyTensor(input, 4)}  # ${sizeText(input.shape)}`, '');
+  lines.push(`pool = ${op}(${[pyPair(args.kernel_size), ...keywords(list)].join(', ')})`);
+  if (max && args.return_indices) {
+    lines.push('y, indices = pool(x)', ...printLines('y', output));
+    lines.push('# indices: where each maximum is, h * W + w in its (unpadded) input plane; ties go to the first, row by row');
+    if (indices) lines.push(...printLines('indices', { shape: indices.shape, data: indices.data }));
+    else lines.push('print(indices)');
+  } else {
+    lines.push('y = pool(x)', ...printLines('y', output));
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -154,6 +154,11 @@ export function parseParam(name, text, limits = {}) {
       if (typeof v === 'string') return { ok: false, message: `${name}: ${v}` };
       return capped(p, v) ?? { ok: true, value: v };
     }
+    case 'optint': {
+      if (/^(none|null|)$/i.test(raw)) return { ok: true, value: null };
+      if (!INT_RE.test(raw)) return { ok: false, message: `${p.label}: expected None or an int, got '${shown}'` };
+      return capped(p, [Number(raw)]) ?? { ok: true, value: Number(raw) };
+    }
     case 'bool': {
       const s = raw.toLowerCase();
       if (['true', '1', 'on', 'yes'].includes(s)) return { ok: true, value: true };
@@ -164,7 +169,7 @@ export function parseParam(name, text, limits = {}) {
       const s = stripQuotes(raw);
       if (p.choices.includes(s)) return { ok: true, value: s };
       const list = p.choices.map((c) => `'${c}'`).join(', ');
-      return { ok: false, message: `${name}: padding_mode must be one of ${list}, but got '${shown}'` };
+      return { ok: false, message: `${name}: ${name} must be one of ${list}, but got '${shown}'` };
     }
     default:
       return { ok: false, message: `${name}: unsupported kind ${p.kind}` };
@@ -193,6 +198,7 @@ export function formatParam(name, value) {
     return value[0] === value[1] ? String(value[0]) : `${value[0]}, ${value[1]}`;
   }
   if (p.kind === 'padding') return `'${value}'`;
+  if (p.kind === 'optint') return value === null ? 'None' : String(value);
   if (p.kind === 'bool') return value ? 'True' : 'False';
   return String(value);
 }
