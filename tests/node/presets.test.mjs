@@ -10,7 +10,7 @@ import { presetChange, presetIdFor } from '../../www/classroom/presetmenu.js';
 import { Store, defaultState, fromHash, toHash } from '../../www/lib/state.js';
 
 const PARAM_NAMES = ['in_channels', 'out_channels', 'height', 'width', 'kernel_size', 'stride', 'padding',
-  'output_padding', 'output_size', 'dilation', 'groups', 'bias', 'padding_mode'];
+  'output_padding', 'output_size', 'dilation', 'groups', 'bias', 'padding_mode', 'layers'];
 
 const convGeometry = (p) => ({
   inputSize: [p.height, p.width],
@@ -42,7 +42,7 @@ test('every preset is complete: unique id, known mode, every parameter, valid fi
   for (const p of PRESETS) {
     assert.ok(!ids.has(p.id), `duplicate id ${p.id}`);
     ids.add(p.id);
-    assert.ok(['conv2d', 'convTranspose2d'].includes(p.mode), p.id);
+    assert.ok(['conv2d', 'convTranspose2d', 'stack'].includes(p.mode), p.id);
     assert.ok(p.title && p.group && p.note, p.id);
     assert.deepEqual(Object.keys(p.params).sort(), [...PARAM_NAMES].sort(), p.id);
     for (const k of ['kernel_size', 'stride', 'dilation', 'output_padding']) {
@@ -116,7 +116,7 @@ test('transposed presets map the convolution’s output size back to its input s
 });
 
 test('every preset runs through the real core with its shapes', () => {
-  for (const p of PRESETS) {
+  for (const p of PRESETS.filter((q) => q.mode !== 'stack')) { // the stacks: tests/node/stack.test.mjs
     const q = p.params;
     const [kh, kw] = q.kernel_size;
     const x = ones([1, q.in_channels, q.height, q.width]);

@@ -11,11 +11,14 @@
 //       'size'     None or an (h, w) pair            (output_size)
 //       'bool'     on / off                          (bias)
 //       'choice'   one of `choices`                  (padding_mode)
+//       'layers'   a stack of layers as text         (layers: lib/layers.js)
 // Which rows a mode shows is the mode's (its `params`). A row a mode does not use keeps its
 // value, so switching back restores it.
 // min / max are the hard limits of this visualizer (what may be typed, what the hash may hold);
 // a slider reaches at most `sliderMax` (SLIDER_MAX below, else max), and its live bounds are
 // narrower still, derived from the output-size formula (see bounds.js).
+
+import { DEFAULT_LAYERS, MAX_LAYERS } from './layers.js';
 
 /** Values of padding_mode, in PyTorch's order. */
 export const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
@@ -39,6 +42,7 @@ const TABLE = [
   ['groups', 1, 1, 8, 'int', 'Split channels into independent groups; must divide both channel counts.'],
   ['bias', true, 0, 1, 'bool', 'Add a learnable bias b to every output cell of a channel.'],
   ['padding_mode', 'zeros', 0, 0, 'choice', 'What fills the halo: zeros, or copies of input cells.'],
+  ['layers', DEFAULT_LAYERS, 1, MAX_LAYERS, 'layers', 'Up to 4 layers, input first, separated by ;: conv k3 s1 p0 d1; maxpool k2 s2 (k kernel_size, s stride, p padding, d dilation; avgpool too).'],
 ];
 
 /** Where a slider stops below its argument's hard limit: a halo past 8 is typed, not dragged. */

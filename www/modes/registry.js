@@ -6,9 +6,10 @@ import { mode as conv2d } from './conv2d/index.js';
 import { mode as convTranspose2d } from './convtranspose2d/index.js';
 import { mode as unfold } from './unfoldfold/index.js';
 import { mode as matrix } from './matrix/index.js';
+import { mode as stack } from './stack/index.js';
 
 /** @type {ReadonlyArray<import('./contract.js').Mode>} */
-export const MODES = Object.freeze([conv2d, convTranspose2d, unfold, matrix]);
+export const MODES = Object.freeze([conv2d, convTranspose2d, unfold, matrix, stack]);
 
 /** The mode a page opens on, and that a link without `mode=` means (the default state's). */
 export const DEFAULT_MODE = MODES.find((m) => m.name === DEFAULT_MODE_NAME);
