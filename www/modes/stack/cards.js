@@ -18,7 +18,7 @@ export const CARDS = `
     <p class="hint">Hover (or click to pin) a cell of the output, on the right, to trace it back. Each number counts the paths through the layers from that output cell to the cell: a conv tap or a pooling window's cell is one step. The outlined box on each map is the receptive field there.</p>
   </footer>
 </section>
-<section class="card card-wide ph-2" id="card-stack" data-view="layers" aria-labelledby="title-stack">
+<section class="card card-wide ph-4" id="card-stack" data-view="layers" aria-labelledby="title-stack">
   <header class="card-head">
     <h2 id="title-stack">Layer by layer: sizes, receptive field, parameters</h2>
   </header>
@@ -33,7 +33,7 @@ export const CARDS = `
   </div>
   <p class="hint">field: how many input cells (rows × columns) one cell of the layer's output sees; jump: how far that window moves per output cell; start: where output cell 0's window begins (negative: in the padding). Weights: nn.Conv2d(1, 1, k, bias=False) has kh·kw; a pooling has none.</p>
 </section>
-<section class="card card-wide ph-4" id="card-values" data-view="values" aria-labelledby="title-values">
+<section class="card card-wide ph-2" id="card-values" data-view="values" aria-labelledby="title-values">
   <header class="card-head">
     <h2 id="title-values">What each layer computes</h2>
   </header>

@@ -16,17 +16,14 @@ const PARAMS = ['height', 'width', 'layers'];
 const ROOMY = 9;
 
 const pyPair = ([a, b]) => (a === b ? String(a) : `(${a}, ${b})`);
-const tuple = ([a, b]) => `(${a}, ${b})`;
 
-/** A layer as PyTorch prints it inside nn.Sequential. */
+/** A layer as the header writes it: PyTorch's class and its arguments other than the defaults. */
 export function layerRepr(l) {
-  if (l.kind === 'conv') {
-    return `Conv2d(1, 1, kernel_size=${tuple(l.kernel_size)}, stride=${tuple(l.stride)}, padding=${tuple(l.padding)}, dilation=${tuple(l.dilation)}, bias=False)`;
-  }
-  if (l.kind === 'max') {
-    return `MaxPool2d(kernel_size=${pyPair(l.kernel_size)}, stride=${pyPair(l.stride)}, padding=${pyPair(l.padding)}, dilation=${pyPair(l.dilation)}, ceil_mode=False)`;
-  }
-  return `AvgPool2d(kernel_size=${pyPair(l.kernel_size)}, stride=${pyPair(l.stride)}, padding=${pyPair(l.padding)})`;
+  const extra = [['stride', l.stride, l.kind === 'conv' ? [1, 1] : l.kernel_size], ['padding', l.padding, [0, 0]], ['dilation', l.dilation, [1, 1]]]
+    .filter(([, v, def]) => v[0] !== def[0] || v[1] !== def[1])
+    .map(([k, v]) => `${k}=${pyPair(v)}`);
+  const args = l.kind === 'conv' ? ['1', '1', pyPair(l.kernel_size), ...extra, 'bias=False'] : [pyPair(l.kernel_size), ...extra];
+  return `${LAYER_CLASS[l.kind].slice(3)}(${args.join(', ')})`;
 }
 
 /** a×b, or a for a square. */
