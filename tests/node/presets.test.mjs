@@ -14,7 +14,7 @@ import { Store, defaultState, fromHash, toHash } from '../../www/lib/state.js';
 
 const PARAM_NAMES = ['in_channels', 'out_channels', 'height', 'width', 'kernel_size', 'stride', 'padding',
   'output_padding', 'output_size', 'dilation', 'groups', 'bias', 'padding_mode',
-  'causal', 'pool', 'pool_stride', 'ceil_mode', 'count_include_pad', 'divisor_override', 'return_indices'];
+  'causal', 'pool', 'pool_stride', 'ceil_mode', 'count_include_pad', 'divisor_override', 'return_indices', 'layers'];
 
 const convGeometry = (p) => ({
   inputSize: [p.height, p.width],
@@ -46,7 +46,7 @@ test('every preset is complete: unique id, known mode, every parameter, valid fi
   for (const p of PRESETS) {
     assert.ok(!ids.has(p.id), `duplicate id ${p.id}`);
     ids.add(p.id);
-    assert.ok(['conv2d', 'convTranspose2d', 'backward', 'conv1d', 'pooling'].includes(p.mode), p.id);
+    assert.ok(['conv2d', 'convTranspose2d', 'backward', 'conv1d', 'pooling', 'stack'].includes(p.mode), p.id);
     assert.ok(p.title && p.group && p.note, p.id);
     assert.deepEqual(Object.keys(p.params).sort(), [...PARAM_NAMES].sort(), p.id);
     for (const k of ['kernel_size', 'stride', 'dilation', 'output_padding']) {
@@ -122,7 +122,7 @@ test('transposed presets map the convolution’s output size back to its input s
 more.initSync({ module: fs.readFileSync(new URL('../../www/pkg/more/convviz_more_bg.wasm', import.meta.url)) });
 
 test('every preset runs through the real core with its shapes', () => {
-  for (const p of PRESETS) {
+  for (const p of PRESETS.filter((q) => q.mode !== 'stack')) { // the stacks: tests/node/stack.test.mjs
     const q = p.params;
     const [kh, kw] = q.kernel_size;
     const x = ones([1, q.in_channels, q.height, q.width]);

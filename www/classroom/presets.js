@@ -5,17 +5,20 @@
 //
 // Each preset is
 //   { id, title, group, mode, params, fills: { input, weight }, edits?, expect, counterpart?, note }
-// mode     'conv2d' | 'convTranspose2d' (the page's mode names)
+// mode     'conv2d' | 'convTranspose2d' | 'stack' (the page's mode names)
 // params   every parameter of the page's table (www/params.js names, PyTorch's argument names):
 //          in_channels, out_channels, height, width, kernel_size, stride, padding, output_padding,
-//          output_size, dilation, groups, bias, padding_mode. Pairs are [h, w]; output_size is
+//          output_size, dilation, groups, bias, padding_mode, layers (the Stack tab's, as
+//          lib/layers.js reads them). Pairs are [h, w]; output_size is
 //          null or [H, W]. For convTranspose2d, in_channels / height / width describe its input.
 // fills    the fill recipes of www/params.js: { fill, seed } for the input and for weight + bias
 // edits    optional cell edits on top of the fills, keyed like state.edits ("o,i,h,w" for weight)
-// expect   { outputSize: [H, W] }: what the guide (or the lecture) says the output size is
+// expect   { outputSize: [H, W], field?: [h, w], weights? }: what the guide (or the lecture) says the output size is
 // counterpart  for a transposed preset: the id of the convolution it reverses (its output size
 //          is that convolution's input size)
 // note     one or two sentences shown beside the menu: the formula at work
+
+import { DEFAULT_LAYERS, parseLayers } from '../lib/layers.js';
 
 const BASE = Object.freeze({
   in_channels: 1,
@@ -38,6 +41,7 @@ const BASE = Object.freeze({
   count_include_pad: true,
   divisor_override: null,
   return_indices: false,
+  layers: DEFAULT_LAYERS,
 });
 
 const pair = (v) => (Array.isArray(v) ? [...v] : [v, v]);
@@ -72,6 +76,10 @@ function lectureWeightEdits() {
 }
 
 const LECTURE = 'Lecture';
+const FIELDS = 'Receptive fields';
+
+/** A stack's layers from their text (a preset's text is always complete). */
+const stackOf = (text) => Object.freeze(parseLayers(text).value);
 const GUIDE = 'Convolution arithmetic';
 const GUIDE_T = 'Transposed convolution arithmetic';
 const CHANNELS = 'Channels';
@@ -286,6 +294,36 @@ export const PRESETS = Object.freeze(
       fills: { input: fill('arange'), weight: fill('ones') },
       expect: { outputSize: [3, 3] },
       note: '⌊(5 − 2)/2⌋ + 1 = 2 drops the last row and column; ceil_mode rounds up: ⌈3/2⌉ + 1 = 3, and the last windows hang past the input — they pool the cells they do cover.',
+    },
+    {
+      id: 'stack-3x3',
+      title: 'Three 3×3 convs: a 7×7 field from 27 weights',
+      group: FIELDS,
+      mode: 'stack',
+      params: fullParams({ height: 9, width: 9, layers: stackOf('conv k3; conv k3; conv k3') }),
+      fills: { input: fill('integers', 1), weight: fill('integers', 2) },
+      expect: { outputSize: [3, 3], field: [7, 7], weights: 27 },
+      note: 'Each 3×3 conv widens the field by 2: 3, 5, 7. Three of them see 7×7 input cells with 3 · 9 = 27 weights, where one 7×7 conv needs 49 (VGG’s argument). The centre cells are reached by the most paths.',
+    },
+    {
+      id: 'stack-dilated',
+      title: 'Dilated 3×3 convs, dilation 1, 2, 4: a 15×15 field from 27 weights',
+      group: FIELDS,
+      mode: 'stack',
+      params: fullParams({ height: 17, width: 17, layers: stackOf('conv k3 d1; conv k3 d2; conv k3 d4') }),
+      fills: { input: fill('integers', 1), weight: fill('integers', 2) },
+      expect: { outputSize: [3, 3], field: [15, 15], weights: 27 },
+      note: 'A 3×3 conv with dilation d widens the field by 2d: 3, 3 + 4 = 7, 7 + 8 = 15. Doubling the dilation grows the field exponentially with depth, on the same 27 weights (one 15×15 conv: 225); no cell of the field is skipped.',
+    },
+    {
+      id: 'stack-conv-pool',
+      title: 'Conv then pool: 3×3 conv, 2×2 max pool',
+      group: FIELDS,
+      mode: 'stack',
+      params: fullParams({ height: 8, width: 8, layers: stackOf('conv k3; maxpool k2 s2') }),
+      fills: { input: fill('integers', 1), weight: fill('integers', 2) },
+      expect: { outputSize: [3, 3], field: [4, 4], weights: 9 },
+      note: 'The pool adds k − 1 = 1 to the field (3 + 1 = 4) and doubles the jump: neighbouring output cells see windows 2 cells apart. Pooling has no weights: 9 in all.',
     },
   ].map((p) => Object.freeze(p)),
 );

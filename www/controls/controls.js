@@ -144,7 +144,9 @@ function buildNumeric(ctl, listen, own) {
   // why the sliders are greyed out, when they are (pinnedReason): visible, and their description
   ctl.why = el('p', { class: 'ctl-why', id: `${id}-why`, hidden: true });
   const sliderBox = el('div', { class: 'ctl-sliders' });
-  for (const axis of p.kind === 'int' || p.kind === 'optint' ? [null] : [0, 1]) ctl.sliders.push(buildSlider(ctl, axis, sliderBox, listen));
+  // a stack of layers is typed only (no slider)
+  const axes = p.kind === 'int' || p.kind === 'optint' ? [null] : p.kind === 'layers' ? [] : [0, 1];
+  for (const axis of axes) ctl.sliders.push(buildSlider(ctl, axis, sliderBox, listen));
   root.append(sliderBox, ctl.why);
   if (ctl.note) root.append(ctl.note);
   root.append(ctl.help, ctl.error);

@@ -12,11 +12,14 @@
 //       'bool'     on / off                          (bias)
 //       'choice'   one of `choices`                  (padding_mode, pool)
 //       'optint'   None or one integer               (divisor_override)
+//       'layers'   a stack of layers as text         (layers: lib/layers.js)
 // Which rows a mode shows is the mode's (its `params`). A row a mode does not use keeps its
 // value, so switching back restores it.
 // min / max are the hard limits of this visualizer (what may be typed, what the hash may hold);
 // a slider reaches at most `sliderMax` (SLIDER_MAX below, else max), and its live bounds are
 // narrower still, derived from the output-size formula (see bounds.js).
+
+import { DEFAULT_LAYERS, MAX_LAYERS } from './layers.js';
 
 /** Values of padding_mode, in PyTorch's order. */
 export const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
@@ -53,6 +56,8 @@ const TABLE = [
   ['count_include_pad', true, 0, 1, 'bool', 'AvgPool2d: count the zero padding in the divisor.'],
   ['divisor_override', null, 1, 225, 'optint', 'AvgPool2d: None, or the number every window sum is divided by.'],
   ['return_indices', false, 0, 1, 'bool', 'MaxPool2d: also return where each maximum is (h·W + w in its input plane).'],
+  // the Stack tab
+  ['layers', DEFAULT_LAYERS, 1, MAX_LAYERS, 'layers', 'Up to 4 layers, input first, separated by ;: conv k3 s1 p0 d1; maxpool k2 s2 (k kernel_size, s stride, p padding, d dilation; avgpool too).'],
 ];
 
 /** Where a slider stops below its argument's hard limit: a halo past 8 is typed, not dragged. */

@@ -155,6 +155,7 @@ function paddingText(padding) {
  */
 export function pythonCode(spec) {
   if (spec && spec.backward) return pythonBackwardCode(spec);
+  if (spec && spec.op === 'nn.Sequential') return sequentialCode(spec);
   const { op, args = {}, input, weight, bias, output } = spec ?? {};
   if (op === 'nn.MaxPool2d' || op === 'nn.AvgPool2d') return poolCode(spec);
   if (!OPS.includes(op)) throw new Error(`pythonCode: op must be one of ${OPS.join(', ')} (got ${op})`);
@@ -390,6 +391,61 @@ export function poolCode(spec) {
     else lines.push('print(indices)');
   } else {
     lines.push('y = pool(x)', ...printLines('y', output));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One layer of a stack (lib/layers.js) as the nn module that computes it. */
+function layerModule(l) {
+  const kw = (list) => keywords(list.map(([k, v, def]) => [k, pyPair(v), def]));
+  if (l.kind === 'conv') {
+    return `nn.Conv2d(${['1', '1', pyPair(l.kernel_size), ...kw([['stride', l.stride, '1'], ['padding', l.padding, '0'], ['dilation', l.dilation, '1']]), 'bias=False'].join(', ')})`;
+  }
+  const rest = kw([['padding', l.padding, '0'], ...(l.kind === 'max' ? [['dilation', l.dilation, '1']] : [])]);
+  const cls = l.kind === 'max' ? 'nn.MaxPool2d' : 'nn.AvgPool2d';
+  return `${cls}(${[pyPair(l.kernel_size), `stride=${pyPair(l.stride)}`, ...rest].join(', ')})`;
+}
+
+/**
+ * The Stack tab's code: an nn.Sequential of its layers (every conv weight 1, no bias), each map's
+ * shape printed, the receptive field and the parameter count as comments, and autograd's check of
+ * the field: the input cells one output cell's gradient reaches.
+ * spec: { layers, input, output, sizes: [[H, W], …], rf: receptiveField(layers), weights: [n per layer], single }
+ */
+export function sequentialCode(spec) {
+  const { layers, input, output, sizes, rf, weights, single } = spec;
+  checkTensor(input, 'input');
+  if (output) checkTensor(output, 'output');
+  const last = rf[rf.length - 1];
+  const field = `${last.height.size}×${last.width.size}`;
+  const lines = ['import torch', 'import torch.nn as nn', ''];
+  lines.push(`x = ${pyTensor(input, 4)}  # ${sizeText(input.shape)}`, '');
+  lines.push('model = nn.Sequential(', ...layers.map((l) => `    ${layerModule(l)},`), ')');
+  if (layers.some((l) => l.kind === 'conv')) {
+    lines.push('for layer in model:', '    if isinstance(layer, nn.Conv2d):', '        nn.init.ones_(layer.weight)  # every weight 1, as on the page');
+  }
+  lines.push('', 'h = x', 'for i, layer in enumerate(model):', '    h = layer(h)', "    print(i + 1, type(layer).__name__, tuple(h.shape))");
+  layers.forEach((l, i) => {
+    const [h, w] = sizes[i + 1];
+    const r = rf[i];
+    lines.push(`# ${i + 1} ${l.kind === 'conv' ? 'Conv2d' : l.kind === 'max' ? 'MaxPool2d' : 'AvgPool2d'} (1, 1, ${h}, ${w})   receptive field ${r.height.size}×${r.width.size}, jump ${pyPair([r.height.jump, r.width.jump])}, start ${pyPair([r.height.start, r.width.start])}`);
+  });
+  lines.push('y = h');
+  if (output) lines.push(...expectedComments('y', output));
+  lines.push('', `# receptive field of one output cell: ${field} input cells`);
+  lines.push(`print(sum(p.numel() for p in model.parameters()))  # ${weights.join(' + ')} = ${weights.reduce((a, b) => a + b, 0)} weights; one Conv2d with a ${field} kernel: ${single}`);
+  if (output) {
+    const [r, c] = [Math.floor(output.shape[2] / 2), Math.floor(output.shape[3] / 2)];
+    const oh = last.height.start + r * last.height.jump;
+    const ow = last.width.start + c * last.width.jump;
+    lines.push(
+      '',
+      `# the field, by autograd: the input cells y[0, 0, ${r}, ${c}] depends on`,
+      'xg = x.clone().requires_grad_(True)',
+      `model(xg)[0, 0, ${r}, ${c}].backward()`,
+      'rows, cols = (xg.grad[0, 0] != 0).nonzero(as_tuple=True)',
+      `print(rows.min().item(), rows.max().item(), cols.min().item(), cols.max().item())  # within ${oh} … ${oh + last.height.size - 1}, ${ow} … ${ow + last.width.size - 1}${layers.some((l) => l.kind === 'max') ? ' (max pooling passes the gradient to each window\'s maximum only)' : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@
 import { PARAMS, PARAM, INPUT_FILLS, WEIGHT_FILLS, DEFAULT_MODE_NAME } from './params.js';
 import { PASTED } from './tensors.js';
 import { f32Text } from './format.js';
+import { parseLayers, formatLayers, DEFAULT_LAYERS } from './layers.js';
 
 export { f32Text };
 
@@ -75,6 +76,7 @@ export function imageActive(state) {
 }
 
 const INT_RE = /^[+-]?\d+$/;
+const DEFAULT_LAYERS_TEXT = formatLayers(DEFAULT_LAYERS);
 
 function stripQuotes(s) {
   const m = /^(['"])(.*)\1$/.exec(s);
@@ -171,6 +173,10 @@ export function parseParam(name, text, limits = {}) {
       const list = p.choices.map((c) => `'${c}'`).join(', ');
       return { ok: false, message: `${name}: ${name} must be one of ${list}, but got '${shown}'` };
     }
+    case 'layers': {
+      const r = parseLayers(raw);
+      return r.ok ? r : { ...r, message: `${name}: ${r.message}` };
+    }
     default:
       return { ok: false, message: `${name}: unsupported kind ${p.kind}` };
   }
@@ -193,6 +199,7 @@ function capped(p, values) {
 /** The text a control shows for a value: 3 for [3, 3], "3, 2" for [3, 2], 'same'. */
 export function formatParam(name, value) {
   const p = PARAM[name];
+  if (p.kind === 'layers') return formatLayers(value);
   if (p.kind === 'size') return value === null ? 'None' : `(${value[0]}, ${value[1]})`;
   if (p.kind === 'pair' || (p.kind === 'padding' && Array.isArray(value))) {
     return value[0] === value[1] ? String(value[0]) : `${value[0]}, ${value[1]}`;
@@ -205,6 +212,7 @@ export function formatParam(name, value) {
 
 function hashValue(name, value) {
   const p = PARAM[name];
+  if (p.kind === 'layers') return formatLayers(value).replaceAll('; ', ';');
   if (value === null) return 'None';
   if (Array.isArray(value)) return value[0] === value[1] ? String(value[0]) : `${value[0]},${value[1]}`;
   if (p.kind === 'bool') return value ? '1' : '0';
@@ -263,7 +271,11 @@ function decodeFill(text, names, what) {
 export function toHash(state) {
   const q = new URLSearchParams();
   if (state.mode !== DEFAULT_MODE_NAME) q.set('mode', state.mode);
-  for (const p of PARAMS) q.set(p.name, hashValue(p.name, state.params[p.name]));
+  for (const p of PARAMS) {
+    // a stack of layers is written once it differs from the default (links of the other tabs stay as they were)
+    if (p.kind === 'layers' && formatLayers(state.params[p.name]) === DEFAULT_LAYERS_TEXT) continue;
+    q.set(p.name, hashValue(p.name, state.params[p.name]));
+  }
   q.set('input', `${state.input.fill}~${state.input.seed}`);
   q.set('weight', `${state.weight.fill}~${state.weight.seed}`);
   for (const t of ['input', 'weight', 'bias']) {

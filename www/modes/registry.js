@@ -8,9 +8,10 @@ import { mode as unfold } from './unfoldfold/index.js';
 import { mode as matrix } from './matrix/index.js';
 import { mode as backward } from './backward/index.js';
 import { mode as pooling } from './pooling/index.js';
+import { mode as stack } from './stack/index.js';
 
 /** @type {ReadonlyArray<import('./contract.js').Mode>} */
-export const MODES = Object.freeze([conv2d, convTranspose2d, unfold, matrix, backward, pooling]);
+export const MODES = Object.freeze([conv2d, convTranspose2d, unfold, matrix, backward, pooling, stack]);
 
 /** The mode a page opens on, and that a link without `mode=` means (the default state's). */
 export const DEFAULT_MODE = MODES.find((m) => m.name === DEFAULT_MODE_NAME);
