@@ -24,9 +24,15 @@ function gifViews(mode, model) {
 
 const part = (v) => (Array.isArray(v) ? (v[0] === v[1] ? String(v[0]) : `${v[0]}x${v[1]}`) : String(v));
 
-/** A file name from the arguments: conv2d_k3_s2_p1.gif (dilation and groups when not 1). */
-export function exportName(mode, params, ext) {
+/**
+ * A file name from the arguments: conv2d_k3_s2_p1.gif (dilation and groups when not 1), or
+ * `<fileBase>_<tail>` when the mode names its own picture (`classroom.fileTail`: stack_3layers_rf7x7).
+ */
+export function exportName(mode, state, ext, model = null) {
   const base = mode.classroom.fileBase;
+  const params = state.params;
+  const tail = mode.classroom.fileTail ? mode.classroom.fileTail(state, model) : '';
+  if (tail) return `${base}_${tail}.${ext}`;
   let s = `${base}_k${part(params.kernel_size)}_s${part(params.stride)}_p${part(params.padding)}`;
   if (params.dilation.some((d) => d !== 1)) s += `_d${part(params.dilation)}`;
   if (params.groups !== 1 && mode.classroom.groups) s += `_g${params.groups}`;
@@ -62,11 +68,11 @@ export function buildExport(ctx) {
   }
 
   listen($('#export-png'), 'click', async () => {
-    const { mode, state } = ctx.current();
+    const { mode, model, state } = ctx.current();
     ctx.drawAll({ settled: true }); // every view drawn now at its position, no glide half-way
     const out = composePng(ctx, mode, status.ownerDocument);
     if (!out) return;
-    const name = exportName(mode, state.params, 'png');
+    const name = exportName(mode, state, 'png', model);
     downloadBlob(await pngBlob(out), name, status.parentElement);
     say(`Saved ${name}`, 'png');
   });
@@ -126,7 +132,7 @@ export function buildExport(ctx) {
       say('Encoding…');
       await new Promise(requestAnimationFrame);
       const blob = gifBlob(encoder, frames, delay);
-      const name = exportName(mode, state.params, 'gif');
+      const name = exportName(mode, state, 'gif', model);
       downloadBlob(blob, name, status.parentElement);
       status.dataset.frames = String(frames.length);
       const sampled = positions.length < model.total ? ` (every ${Math.round(model.total / positions.length)}th of ${model.total} positions)` : '';

@@ -242,6 +242,7 @@ export function pythonCode(spec) {
     lines.push('print(y.shape)', 'print(y)');
   }
   if (op === 'nn.Conv2d' && spec.pads) lines.push('', ...im2colLines(args, spec.pads, input.shape, output ?? null, kernel));
+  if (op === 'nn.Conv2d' && spec.flipped && spec.pads) lines.push('', ...flipLines(args, spec.flipped.output, known));
   if (op === 'F.unfold' && output) lines.push('', ...foldBackLines(args, input.shape, kernel));
   return `${lines.join('\n')}\n`;
 }
@@ -276,6 +277,53 @@ function im2colLines(args, pads, inputShape, output, kernel) {
     `y2 = F.fold(prod, output_size=(${ho ?? 'y.shape[2]'}, ${wo ?? 'y.shape[3]'}), kernel_size=1)`,
     'print(torch.allclose(y2, y, atol=1e-5))  # True',
   );
+  return lines;
+}
+
+/**
+ * The true convolution (the page's Conv2d tab, switched to "convolution"): y[n] = Σₐ x[n − a]·w[a]
+ * is PyTorch's Conv2d (a cross-correlation) with the kernel flipped along both spatial axes. The
+ * code writes F.conv2d with torch.flip(c.weight), then the sum by its definition — tap by tap, the
+ * padded input shifted back by a — and checks the two agree. `output`: the page's y (the true
+ * convolution); `known`: the weights are written out, so its values hold. The padded input xp is
+ * the one the Unfold + Matmul + Fold lines wrote.
+ */
+function flipLines(args, output, known) {
+  const [sh, sw] = asPair(args.stride ?? 1);
+  const [dh, dw] = asPair(args.dilation ?? 1);
+  const groups = args.groups ?? 1;
+  // F.conv2d pads with zeros only: another padding_mode is applied first (xp), as the layer does
+  const zeros = (args.padding_mode ?? 'zeros') === 'zeros';
+  const kw = keywords([
+    ['stride', pyPair(args.stride ?? 1), '1'],
+    ...(zeros ? [['padding', paddingText(args.padding ?? 0), '0']] : []),
+    ['dilation', pyPair(args.dilation ?? 1), '1'],
+    ['groups', String(groups), '1'],
+  ]);
+  const bias = (args.bias ?? true) ? 'c.bias' : 'None';
+  const call = `F.conv2d(${[zeros ? 'x' : 'xp', 'w_flipped', bias, ...kw].join(', ')})`;
+  const lines = [
+    '# The true convolution: y[n] = Σₐ x[n − a]·w[a]. PyTorch’s Conv2d is a cross-correlation,',
+    '# Σₐ x[n + a]·w[a]: the true convolution with w is Conv2d with the kernel flipped.',
+    'w_flipped = torch.flip(c.weight, dims=(2, 3))  # w[..., kh-1-i, kw-1-j]',
+    `y_conv = ${call}${zeros ? '' : `  # xp: x padded with padding_mode='${args.padding_mode}', as the layer pads`}`,
+  ];
+  if (output && known) lines.push(...expectedComments('y_conv', output));
+  lines.push(
+    '# the same sum by its definition: n = the footprint’s last cell, each tap a reads x[n − a]',
+    'kh, kw = c.weight.shape[2:]',
+    'N, _, Ho, Wo = y_conv.shape',
+    `sh, sw, dh, dw, g = ${sh}, ${sw}, ${dh}, ${dw}, ${groups}`,
+    'y_def = torch.zeros_like(y_conv)',
+    'for a in range(kh):',
+    '    for b in range(kw):',
+    '        r, s = (kh - 1 - a) * dh, (kw - 1 - b) * dw  # x[n − a]: n − a for every output cell at once',
+    '        xs = xp[:, :, r:r + (Ho - 1) * sh + 1:sh, s:s + (Wo - 1) * sw + 1:sw]',
+    '        wa = c.weight[:, :, a, b].reshape(g, -1, c.weight.shape[1])  # [groups, C_out/g, C_in/g]',
+    '        y_def += torch.einsum(\'ngchw,goc->ngohw\', xs.reshape(N, g, -1, Ho, Wo), wa).reshape(N, -1, Ho, Wo)',
+  );
+  if (bias !== 'None') lines.push('y_def += c.bias.view(1, -1, 1, 1)');
+  lines.push(`print(torch.allclose(${call}, y_def, atol=1e-5))  # True: the same y, cell for cell`);
   return lines;
 }
 

@@ -29,9 +29,11 @@ export const MAX_EDITS = 4096;
  *   loss       Backward: the loss whose gradient flows back — 'sum' (y.sum()), 'weighted'
  *              ((y * g).sum()) or 'mse' (F.mse_loss(y, t))
  *   lr         Backward: the SGD step's learning rate
+ *   flip       Conv2d: show the true convolution (the kernel flipped) instead of PyTorch's
+ *              cross-correlation
  */
 export function defaultUi() {
-  return { step: 'input', pair: [0, 0], transpose: false, rt: 0, quiz: '', loss: 'sum', lr: 0.1 };
+  return { step: 'input', pair: [0, 0], transpose: false, rt: 0, quiz: '', loss: 'sum', lr: 0.1, flip: false };
 }
 
 /** The losses the Backward tab offers (ui.loss), in menu order. */
@@ -290,6 +292,7 @@ export function toHash(state) {
   if (ui.quiz) q.set('quiz', ui.quiz);
   if (ui.loss !== 'sum') q.set('loss', ui.loss);
   if (ui.lr !== 0.1) q.set('lr', String(ui.lr));
+  if (ui.flip) q.set('conv', 'flip');
   if (state.image && state.image.tensor && imageActive(state)) q.set('img', state.image.src);
   return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':').replaceAll('%3B', ';').replaceAll('%7E', '~');
 }
@@ -381,6 +384,11 @@ function decodeUi(q, ui) {
     if (!LOSSES.includes(v)) throw new Error(`loss: expected ${LOSSES.map((l) => `'${l}'`).join(', ')}, got '${v.slice(0, 24)}'`);
     ui.loss = v;
   }
+  if (q.has('conv')) {
+    const v = q.get('conv');
+    if (v !== 'flip' && v !== 'xcorr') throw new Error(`conv: expected 'flip' or 'xcorr', got '${v.slice(0, 24)}'`);
+    ui.flip = v === 'flip';
+  }
   if (q.has('lr')) {
     const r = parseLr(q.get('lr'));
     if (!r.ok) throw new Error(r.message);
@@ -404,7 +412,7 @@ export function parseLr(text) {
 /** Every key a link may hold (anything else is ignored; a link with none of them is refused). */
 const KNOWN_KEYS = new Set([
   'mode', ...PARAMS.map((p) => p.name), 'input', 'weight', 'set_input', 'set_weight', 'set_bias',
-  'step', 'pair', 'matrix', 'rt', 'quiz', 'img', 'loss', 'lr',
+  'step', 'pair', 'matrix', 'rt', 'quiz', 'img', 'loss', 'lr', 'conv',
 ]);
 
 /**

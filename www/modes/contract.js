@@ -51,6 +51,10 @@
  * @property {(model: Model, state: object, api: object) => string} python
  *                                  "Copy as PyTorch": runnable code reproducing the screen
  * @property {string} fileBase      export file names: `<fileBase>_k3_s2_p1.gif`
+ * @property {(state: object, model: Model|null) => string} [fileTail]
+ *                                  the name after `<fileBase>_` when the Conv2d arguments do not
+ *                                  describe the picture (`stack_3layers_rf7x7`, `pool_max_k2_s2`);
+ *                                  '' falls back to `_k…_s…_p…`
  * @property {(model: Model) => string[]} gifViews  the canvases a GIF shows, side by side
  * @property {'oihw'|'iohw'|null} weightLayout
  *                                  how paste… reads w: [C_out, C_in/g, kh, kw] ('oihw', Conv2d),

@@ -17,8 +17,12 @@ const SHOWN = Symbol('dot product parts');
 /** A term's tooltip data, kept on the term's element. */
 const TIP = Symbol('term tip');
 
-function tipText({ tap, co, ci }) {
-  return `weight[${co}, ${ci}, ${tap.i}, ${tap.j}] = ${tap.w}\n`
+function tipText({ tap, co, ci, wi }) {
+  // wi: the layer's weight index the tap multiplies (mirrored for the true convolution)
+  const w = wi[0] === tap.i && wi[1] === tap.j
+    ? `weight[${co}, ${ci}, ${tap.i}, ${tap.j}] = ${tap.w}`
+    : `flip(w)[${co}, ${ci}, ${tap.i}, ${tap.j}] = weight[${co}, ${ci}, ${wi[0]}, ${wi[1]}] = ${tap.w}`;
+  return `${w}\n`
     + (tap.kind === 'padding'
       ? `padding cell (${tap.ph}, ${tap.pw})${tap.ih >= 0 ? ` copying input[0, ${tap.c}, ${tap.ih}, ${tap.iw}]` : ''} = ${tap.x}`
       : `input[0, ${tap.c}, ${tap.ih}, ${tap.iw}] = ${tap.x}`);
@@ -64,12 +68,14 @@ export function render(root, model, focus) {
   const notes = [`${taps} term${taps === 1 ? '' : 's'}: ${model.cg} channel${model.cg === 1 ? '' : 's'} × ${area} kernel taps`];
   if (pads) notes.push(`${pads} read the padding halo`);
   if (holes) notes.push(`${holes} dilation hole${holes === 1 ? '' : 's'} skipped`);
-  const key = `${Boolean(model.bias)}|${hidden}|${items.map(({ tap }) => tap.c).join(',')}`;
+  const flip = Boolean(model.flip);
+  if (flip) notes.push('the footprint’s cell (i, j) times w[kh−1−i, kw−1−j]: the kernel flipped');
+  const key = `${Boolean(model.bias)}|${flip}|${hidden}|${items.map(({ tap }) => tap.c).join(',')}`;
 
   let dom = root[SHOWN];
   if (!dom || dom.key !== key || root.firstChild !== dom.head) {
     if (!dom) root.addEventListener('pointerover', showTip);
-    dom = build(root, items, hidden, Boolean(model.bias));
+    dom = build(root, items, hidden, Boolean(model.bias), flip);
     dom.key = key;
     root[SHOWN] = dom;
   }
@@ -95,7 +101,7 @@ export function render(root, model, focus) {
     put('tap', String(n));
     put('row', String((tap.c * model.kh + tap.i) * model.kw + tap.j));
     // the tooltip is written when the pointer reaches the term (a title change restyles it)
-    term[TIP] = { tap, co, ci: tap.c - model.groupOfIn(tap.c) * model.cg };
+    term[TIP] = { tap, co, ci: tap.c - model.groupOfIn(tap.c) * model.cg, wi: model.weightIndex ? model.weightIndex(tap.i, tap.j) : [tap.i, tap.j] };
   });
   setText(dom.sum, formatValue(s.sum));
   if (dom.b) setText(dom.b, paren(s.bias));
@@ -104,10 +110,11 @@ export function render(root, model, focus) {
 }
 
 /** New children for `root`: the head, one line per channel with a span per term, the total. */
-function build(root, items, hidden, bias) {
+function build(root, items, hidden, bias, flip) {
   const y = el('span', { class: 'dp-y' });
   const head = el('p', { class: 'dp-head' });
-  head.append(y, ' = Σ wᵢ·xᵢ', bias ? ' + b' : '');
+  // the true convolution: each footprint cell n − a times w[a], i.e. times flip(w) where it lies
+  head.append(y, flip ? ' = Σₐ x[n − a]·w[a] = Σ flip(w)ᵢ·xᵢ' : ' = Σ wᵢ·xᵢ', bias ? ' + b' : '');
 
   const termsBox = el('div', { class: 'dp-terms' });
   const terms = [];

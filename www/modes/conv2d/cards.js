@@ -61,10 +61,15 @@ export const CARDS = `
   </section>
   <section class="card" id="card-weights" data-view="weights" aria-labelledby="title-weights">
     <header class="card-head">
-      <h2 id="title-weights">Weights <span class="var">w</span> and bias <span class="var">b</span></h2>
+      <h2 id="title-weights"><span data-flip-title="off">Weights <span class="var">w</span></span><span data-flip-title="on" hidden><span class="var">flip(w)</span>, the kernel each footprint multiplies by,</span> and bias <span class="var">b</span></h2>
+      <span class="seg" role="group" aria-label="which operation the page shows">
+        <button type="button" class="fill" data-conv="xcorr" aria-pressed="true" title="What nn.Conv2d computes: Σ x[n + a]·w[a]">cross-correlation (PyTorch)</button>
+        <button type="button" class="fill" data-conv="flip" aria-pressed="false" title="The convolution of signal processing: Σ x[n − a]·w[a], the kernel flipped">convolution (flipped)</button>
+      </span>
       <div class="card-tools" data-fills="weight"></div>
     </header>
     <div class="canvas-wrap"><canvas class="view-canvas" data-canvas="weights" role="img" aria-label="The kernels, one per output and input channel, and the bias of each output channel"></canvas></div>
+    <p id="flip-check" class="f-check flip-check" role="status" hidden></p>
     <footer class="card-foot">
       <div class="legend" data-scale="w"></div>
       <p class="hint">Click a weight or bias to change it, or “paste…” to type every weight.</p>

@@ -17,7 +17,7 @@ import * as im2colView from './views/im2col.js';
 import * as channelsView from '../../views/channels.js';
 import * as dotProduct from '../../views/dotproduct.js';
 import * as shapesView from '../../views/shapes.js';
-import { setData, setText, setValues } from '../../lib/dom.js';
+import { setAttr, setData, setProp, setText, setValues } from '../../lib/dom.js';
 
 /** The arguments whose controls this mode shows. */
 const PARAMS = ['in_channels', 'out_channels', 'height', 'width', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode'];
@@ -62,9 +62,10 @@ export const mode = {
     return `cell ${position + 1} / ${model.total} · y[0, ${co}, ${Math.floor(l / model.wo)}, ${l % model.wo}]`;
   },
 
-  /** The depthwise / groups=1 buttons and the dot product's terms linked to their tap. */
+  /** The depthwise / groups=1 buttons, the cross-correlation / convolution switch and the dot product's terms linked to their tap. */
   init(ctx) {
     initGroupButtons(ctx);
+    for (const b of ctx.$$('[data-conv]')) ctx.listen(b, 'click', () => ctx.store.setUi('flip', b.dataset.conv === 'flip'));
     const dp = ctx.$('#dot-product');
     ctx.listen(dp, 'pointerover', (e) => {
       const term = e.target instanceof Element ? e.target.closest('.term') : null;
@@ -75,7 +76,8 @@ export const mode = {
   },
 
   /** After a recompute. */
-  renderDom(model, { $ }) {
+  renderDom(model, ctx) {
+    const { $ } = ctx;
     shapesView.render($('#shapes'), model);
     const out = $('#card-output');
     setData(out, 'shape', model.output.shape.join(','));
@@ -86,6 +88,7 @@ export const mode = {
     const w = $('#card-weights');
     setValues(w, 'values', model.weight.data);
     setData(w, 'bias', model.bias ? JSON.stringify(Array.from(model.bias.data)) : '');
+    renderFlip(model, ctx);
     renderGroups($('#groups-note'), model);
   },
 
@@ -110,7 +113,9 @@ export const mode = {
 
   classroom: {
     python: (model, state) => ({
-      op: 'nn.Conv2d', args: state.params, input: model.input, weight: model.weight, bias: model.bias, output: model.output, pads: padsOf(model.arithmetic),
+      op: 'nn.Conv2d', args: state.params, input: model.input, weight: model.weight, bias: model.bias, pads: padsOf(model.arithmetic),
+      // with the true convolution shown, y on the page is F.conv2d(x, flip(w)), not c(x)
+      ...(model.flip ? { flipped: { output: model.output } } : { output: model.output }),
     }),
     fileBase: 'conv2d',
     gifViews: () => ['input', 'output'],
@@ -175,6 +180,25 @@ export const padsOf = (a) => [a.height.padBefore, a.height.padAfter, a.width.pad
 export function initGroupButtons({ $$, listen, store }) {
   for (const b of $$('[data-action="depthwise"]')) listen(b, 'click', () => store.update({ params: depthwise(store.state.params) }));
   for (const b of $$('[data-action="groups-1"]')) listen(b, 'click', () => store.setParam('groups', 1));
+}
+
+/**
+ * The cross-correlation / convolution switch: which button is pressed, the weights card's title,
+ * the flipped kernel's values and the check that the true convolution is Conv2d with flip(w).
+ */
+function renderFlip(model, { $, $$ }) {
+  for (const b of $$('[data-conv]')) setAttr(b, 'aria-pressed', String((b.dataset.conv === 'flip') === model.flip));
+  for (const t of $$('[data-flip-title]')) setProp(t, 'hidden', (t.dataset.flipTitle === 'on') !== model.flip);
+  const w = $('#card-weights');
+  setData(w, 'flip', String(model.flip));
+  setValues(w, 'flippedValues', model.flip ? model.flipped.data : null);
+  const check = $('#flip-check');
+  setProp(check, 'hidden', !model.flip);
+  setData(check, 'equal', model.flip ? String(model.flipEqual) : '');
+  if (!model.flip) return;
+  check.classList.toggle('is-good', model.flipEqual);
+  check.classList.toggle('is-bad', !model.flipEqual);
+  setText(check, `${model.flipEqual ? '✓ equal' : '✗ differ'}: true convolution with w (y[n] = Σₐ x[n − a]·w[a], traced above) = cross-correlation with flip(w) (F.conv2d(x, torch.flip(w, dims=(2, 3)), b, …)): the same y, cell for cell — all ${model.output.data.length} numbers. PyTorch's Conv2d is the cross-correlation.`);
 }
 
 /** The groups card's sentence: who reads what, and the parameter count. */

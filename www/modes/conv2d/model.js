@@ -17,15 +17,50 @@ export function build(api, state, lastEdited) {
   const p = state.params;
   checkModule(p);
   let trace;
+  let flip = null;
+  let layerWeight;
   try {
     outputSize(api, p); // the geometry's own messages first (stride, kernel, dilation, padding)
     const input = makeInput(state);
     const { weight, bias } = makeWeights(api, state);
-    trace = api.conv2dTrace(input, weight, bias, convOptions(p));
+    layerWeight = weight;
+    if (state.ui?.flip) {
+      // the true convolution of x with w: Σₐ x[n − a]·w[a] pairs the footprint's cell (i, j) with
+      // w[kh−1−i, kw−1−j], which is the cross-correlation with flip(w) the trace walks through;
+      // PyTorch's own Conv2d with that weight, for the check
+      const flipped = flipKernels(weight);
+      trace = api.conv2dTrace(input, flipped, bias, convOptions(p));
+      flip = { weight: flipped, output: api.conv2d(input, flipped, bias, convOptions(p)) };
+    } else {
+      trace = api.conv2dTrace(input, weight, bias, convOptions(p));
+    }
   } catch (e) {
     throw blameError(e, lastEdited);
   }
-  return new Conv2dModel(trace, { image: imageActive(state) });
+  return new Conv2dModel(trace, { image: imageActive(state), flip, weight: flip ? layerWeight : null });
+}
+
+/**
+ * A weight [C_out, C_in/groups, kh, kw] with both spatial axes reversed (torch.flip(w, dims=(2, 3))):
+ * index bookkeeping only, every value moved, none computed.
+ */
+export function flipKernels(weight) {
+  const [cout, cg, kh, kw] = weight.shape;
+  const area = kh * kw;
+  const data = new Float32Array(weight.data.length);
+  for (let k = 0; k < cout * cg; k++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) data[k * area + i * kw + j] = weight.data[k * area + (kh - 1 - i) * kw + (kw - 1 - j)];
+    }
+  }
+  return { shape: [...weight.shape], data };
+}
+
+/** Whether two wasm results hold the same numbers, cell for cell (to float32 rounding). */
+function agree(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 1e-4 * (1 + Math.abs(b[i]))) return false;
+  return true;
 }
 
 /**
@@ -39,12 +74,24 @@ export function inputScale(data, image) {
 
 /** Everything the views draw, read once from one trace handle. */
 export class Conv2dModel {
-  /** @param {{ image?: boolean }} [opts] image: the input is an image's pixels (drawn in grey) */
-  constructor(trace, { image = false } = {}) {
+  /**
+   * @param {{ image?: boolean, flip?: {weight, output}|null, weight?: object|null }} [opts]
+   *   image: the input is an image's pixels (drawn in grey); flip: the trace is the true
+   *   convolution with `weight` (the layer's), walked as the cross-correlation with flip.weight, and
+   *   flip.output is PyTorch's conv2d with that flipped weight
+   */
+  constructor(trace, { image = false, flip = null, weight = null } = {}) {
     this.kind = 'conv2d';
     this.trace = trace;
     this.input = trace.input;
-    this.weight = trace.weight;
+    /** The layer's weight (c.weight), whichever kernel the trace multiplies by. */
+    this.weight = weight ?? trace.weight;
+    /** The true convolution is shown: the trace multiplies each footprint by flip(w). */
+    this.flip = Boolean(flip);
+    /** flip(w): torch.flip(c.weight, dims=(2, 3)), the kernel the footprint multiplies by (null: off). */
+    this.flipped = flip ? flip.weight : null;
+    /** F.conv2d(x, flip(w), c.bias, …) (null: off). */
+    this.flipOutput = flip ? flip.output : null;
     this.bias = trace.bias ?? null;
     this.padded = trace.paddedInput;
     this.columns = trace.columns;
@@ -78,7 +125,22 @@ export class Conv2dModel {
       w: maxAbs(this.weight.data, this.bias && this.bias.data),
       y: maxAbs(this.output.data, this.product.data),
     };
+    /** The trace's y (the true convolution) and F.conv2d with flip(w): the same, cell for cell. */
+    this.flipEqual = flip ? agree(this.output.data, flip.output.data) : null;
     this._steps = new Map();
+  }
+
+  /** The kernel the footprint multiplies by: the layer's w, or flip(w) when the true convolution is shown. */
+  get shownWeight() {
+    return this.flipped ?? this.weight;
+  }
+
+  /**
+   * The layer's weight index [i, j] that the footprint's tap (i, j) multiplies: itself, or, for the
+   * true convolution, the mirrored one (a = (kh−1−i, kw−1−j) in Σₐ x[n − a]·w[a]).
+   */
+  weightIndex(i, j) {
+    return this.flip ? [this.kh - 1 - i, this.kw - 1 - j] : [i, j];
   }
 
   /** Group of an output channel. */

@@ -160,6 +160,15 @@ export const mode = {
       indices: model.returnIndices ? model.indices : null,
     }),
     fileBase: 'pool',
+    /** pool_max_k2_s2: the pooling's own arguments (padding, dilation, ceil_mode when set). */
+    fileTail: (state) => {
+      const p = state.params;
+      const part = (v) => (v[0] === v[1] ? String(v[0]) : `${v[0]}x${v[1]}`);
+      let s = `${p.pool}_k${part(p.kernel_size)}_s${part(p.pool_stride ?? p.kernel_size)}`;
+      if (Array.isArray(p.padding) && p.padding.some((v) => v !== 0)) s += `_p${part(p.padding)}`;
+      if (p.pool === 'max' && p.dilation.some((v) => v !== 1)) s += `_d${part(p.dilation)}`;
+      return p.ceil_mode ? `${s}_ceil` : s;
+    },
     gifViews: () => ['pool-input', 'pool-output'],
     weightLayout: null,
     groups: false,

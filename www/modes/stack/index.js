@@ -142,6 +142,12 @@ export const mode = {
       op: 'nn.Sequential', layers: state.params.layers, input: model.input, output: model.output, sizes: model.sizes, rf: model.rf, weights: model.weights, single: model.single,
     }),
     fileBase: 'stack',
+    /** stack_3layers_rf7x7: the layer count and the last receptive field (the model's, once built). */
+    fileTail: (state, model) => {
+      const n = state.params.layers.length;
+      const last = model && model.rf ? model.rf[model.rf.length - 1] : null;
+      return `${n}layer${n === 1 ? '' : 's'}${last ? `_rf${last.height.size}x${last.width.size}` : ''}`;
+    },
     gifViews: () => ['paths'],
     weightLayout: null,
     groups: false,

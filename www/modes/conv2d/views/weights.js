@@ -1,5 +1,6 @@
 // Weights view: one kernel per (out channel, in channel of its group), the bias beside each row,
-// rows colour-coded by group; the focused output channel's row outlined.
+// rows colour-coded by group; the focused output channel's row outlined. With the true convolution
+// shown, the kernels drawn are flip(w) (model.shownWeight): each as it lies on the input.
 
 import { COLORS, GROUP_COLORS, drawGrid, makeGrid, cellAt, strokeCells, text } from '../../../views/grid.js';
 
@@ -58,13 +59,13 @@ export function editTarget(model, target) {
   }
   const area = model.kh * model.kw;
   const ci = Math.floor(target.k / area);
-  const i = Math.floor((target.k % area) / model.kw);
-  const j = target.k % model.kw;
+  // the cell drawn at (r, c) is the layer's weight[…, i, j] (mirrored when flip(w) is drawn)
+  const [i, j] = model.weightIndex(Math.floor((target.k % area) / model.kw), target.k % model.kw);
   return {
     tensor: 'weight',
     key: `${target.co},${ci},${i},${j}`,
     name: `weight[${target.co}, ${ci}, ${i}, ${j}]`,
-    value: model.weight.data[target.co * model.Kg + target.k],
+    value: model.weight.data[target.co * model.Kg + (ci * model.kh + i) * model.kw + j],
   };
 }
 
@@ -90,7 +91,7 @@ export function draw(ctx, model, t, focus, geom) {
         const c = group * cg + ci;
         text(ctx, model.groups > 1 ? `in ${c}` : `in ${ci}`, g.x, g.y - 7, { size: 11, color: COLORS.muted });
       }
-      drawGrid(ctx, g, { data: model.weight.data, offset: (co * cg + ci) * area, maxAbs: model.scales.w });
+      drawGrid(ctx, g, { data: model.shownWeight.data, offset: (co * cg + ci) * area, maxAbs: model.scales.w });
     }
     if (model.bias) {
       const b = geom.bias[co];
