@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import api from './pkg.mjs';
 import * as more from '../../www/pkg/more/convviz_more.js';
 import { build as buildPooling } from '../../www/modes/pooling/model.js';
+import { build as buildConv1d } from '../../www/modes/conv1d/model.js';
 import { PRESETS, presetById, presetGroups, presetUpdate, presetEdits } from '../../www/classroom/presets.js';
 import { presetChange, presetIdFor } from '../../www/classroom/presetmenu.js';
 import { Store, defaultState, fromHash, toHash } from '../../www/lib/state.js';
@@ -128,6 +129,11 @@ test('every preset runs through the real core with its shapes', () => {
     const x = ones([1, q.in_channels, q.height, q.width]);
     const bias = q.bias ? ones([q.out_channels]) : null;
     let y;
+    if (p.mode === 'conv1d') {
+      y = buildConv1d({ ...api, more }, { ...defaultState(), params: q, input: p.fills.input, weight: p.fills.weight }, null).output;
+      assert.deepEqual(y.shape, [1, q.out_channels, ...p.expect.outputSize], p.id);
+      continue;
+    }
     if (p.mode === 'pooling') {
       y = buildPooling({ more }, { ...defaultState(), params: q, input: p.fills.input }, null).output;
       assert.deepEqual(y.shape, [1, q.in_channels, ...p.expect.outputSize], p.id);

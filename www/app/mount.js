@@ -223,7 +223,7 @@ class App {
       pushHistory: this.pushHistory, markDirty: this.invalidate, notice: this.notice,
     };
     const paste = buildPastePanel({ ...ctx, root, shown: () => this.validState });
-    this.fillBars = scope.$$('[data-fills]').map((r) => buildFillBar(r, r.dataset.fills === 'input' ? INPUT_FILLS : WEIGHT_FILLS, r.dataset.fills, store, paste.open, scope));
+    this.fillBars = scope.$$('[data-fills]').map((r) => buildFillBar(r, r.dataset.fills === 'input' ? INPUT_FILLS : WEIGHT_FILLS, r.dataset.fills, store, r.dataset.paste === 'off' ? null : paste.open, scope));
     for (const m of MODES) if (m.init) m.init(this.modeContext(m));
     this.editor = createEditor(scope.$('#views'), scope);
     this.legends = buildLegends(scope);

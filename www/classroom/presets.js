@@ -85,6 +85,7 @@ const GUIDE_T = 'Transposed convolution arithmetic';
 const CHANNELS = 'Channels';
 const BACKWARD = 'Backward: loss.backward()';
 const POOLING = 'Pooling';
+const CONV1D = 'Conv1d';
 
 /** The guide's convolution figures: [id, title, params, output size, note]. */
 const GUIDE_CONVS = [
@@ -254,6 +255,36 @@ export const PRESETS = Object.freeze(
       fills: { input: fill('arange'), weight: fill('ones') },
       expect: { outputSize: [5, 5] },
       note: 'Reflect padding copies input cells into the halo, so the halo’s gradient is not dropped: each halo cell’s gradient is added to the cell it copies (the arrows), and x.grad is no longer the plain window count.',
+    },
+    {
+      id: 'conv1d-causal-k3-d2',
+      title: 'Causal Conv1d(1, 1, 3, dilation=2): F.pad on the left only',
+      group: CONV1D,
+      mode: 'conv1d',
+      params: fullParams({ height: 1, width: 8, kernel_size: 3, dilation: 2, causal: true }),
+      fills: { input: fill('arange'), weight: fill('ones') },
+      expect: { outputSize: [8] },
+      note: 'F.pad(x, ((3 − 1)·2, 0)) adds 4 zeros on the left: y[t] = x[t − 4] + x[t − 2] + x[t] sees nothing after t, and L_out = L = 8. The receptive field is d·(k − 1) + 1 = 5 cells.',
+    },
+    {
+      id: 'conv1d-strided',
+      title: 'Conv1d(2, 2, 3, stride=2): every other window',
+      group: CONV1D,
+      mode: 'conv1d',
+      params: fullParams({ in_channels: 2, out_channels: 2, height: 1, width: 9, kernel_size: 3, stride: 2, bias: true }),
+      fills: { input: fill('integers'), weight: fill('integers') },
+      expect: { outputSize: [4] },
+      note: '⌊(9 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4: the window jumps 2 cells (the dashed ghost). Parameters: 2·2·3 weights + 2 biases = 14.',
+    },
+    {
+      id: 'conv1d-same-even',
+      title: "Conv1d(1, 1, 4, padding='same'): the odd extra on the right",
+      group: CONV1D,
+      mode: 'conv1d',
+      params: fullParams({ height: 1, width: 8, kernel_size: 4, padding: 'same' }),
+      fills: { input: fill('arange'), weight: fill('ones') },
+      expect: { outputSize: [8] },
+      note: "'same' needs d·(k − 1) = 3 zeros in all: PyTorch puts 1 on the left and 2 on the right, so L_out = L = 8.",
     },
     {
       id: 'maxpool-ties',

@@ -50,6 +50,7 @@ export function buildControls(form, store, { prefix, listen, own }) {
     setMode(mode) {
       for (const p of PARAMS) setProp(controls.get(p.name).root, 'hidden', !mode.params.includes(p.name));
       form.classList.toggle('numeric-padding', mode.numericPadding);
+      form.classList.toggle('one-axis', Boolean(mode.oneAxis));
     },
     /** Show only the named arguments (a lesson step's: `.spotlit` hides the rest), or all again (null). */
     spotlight(names) {
@@ -273,7 +274,7 @@ function buildSlider(ctl, axis, box, listen) {
   range.setAttribute('aria-label', range.title);
   range.setAttribute('aria-describedby', [`${ctl.id}-why`, ctl.note ? ctl.note.id : ''].join(' ').trim());
   const readout = el('output', { class: 'ctl-readout' });
-  const row = el('div', { class: 'ctl-slider' });
+  const row = el('div', { class: 'ctl-slider', 'data-axis': axis === null ? '' : String(axis) });
   if (axis !== null) row.append(el('span', { class: 'ctl-axis', 'aria-hidden': 'true', text: AXES[axis][0] }));
   row.append(range, readout);
   box.append(row);
@@ -290,6 +291,8 @@ function buildSlider(ctl, axis, box, listen) {
       if (p.kind === 'size' && current === null) cur = ctl.sliders.map((q) => q.values[0] ?? v);
       next = [...cur];
       next[axis] = v;
+      // a 1-D mode (mode.oneAxis) shows the width slider only: its one number sets both
+      if (ctl.root.closest('.one-axis')) next = [v, v];
     }
     ctl.syntaxError = null;
     showErrors(ctl);

@@ -22,7 +22,7 @@ import { sizeText } from './torch.js';
 export { pyFloat, pyRounded };
 
 /** The calls the code can be written for. */
-const OPS = ['nn.Conv2d', 'nn.ConvTranspose2d', 'F.unfold', 'F.fold', 'nn.MaxPool2d', 'nn.AvgPool2d'];
+const OPS = ['nn.Conv2d', 'nn.ConvTranspose2d', 'F.unfold', 'F.fold', 'nn.MaxPool2d', 'nn.AvgPool2d', 'nn.Conv1d'];
 const WRAP = 12; // numbers per line in a tensor literal
 const SHOW_ROWS = 8; // rows / columns of an expected plane shown in the comments
 const SHOW_PLANES = 4; // (n, c) planes of the expected output shown
@@ -158,6 +158,7 @@ export function pythonCode(spec) {
   if (spec && spec.op === 'nn.Sequential') return sequentialCode(spec);
   const { op, args = {}, input, weight, bias, output } = spec ?? {};
   if (op === 'nn.MaxPool2d' || op === 'nn.AvgPool2d') return poolCode(spec);
+  if (op === 'nn.Conv1d') return conv1dCode(spec);
   if (!OPS.includes(op)) throw new Error(`pythonCode: op must be one of ${OPS.join(', ')} (got ${op})`);
   checkTensor(input, 'input');
   if (output) checkTensor(output, 'output');
@@ -440,6 +441,60 @@ export function poolCode(spec) {
   } else {
     lines.push('y = pool(x)', ...printLines('y', output));
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * nn.Conv1d, with the page's weights and bias, on x [N, C_in, L]. args: in_channels, out_channels,
+ * kernel_size, stride, padding (an int, 'same' or 'valid'), dilation (ints; a pair is read as its
+ * last number), groups, bias, padding_mode, causal: x = F.pad(x, ((k - 1) * d, 0)) before the layer
+ * (PyTorch's causal convolution: y[t] sees no x after t). The expected output as comments.
+ */
+export function conv1dCode(spec) {
+  const { args = {}, input, weight, bias, output } = spec;
+  checkTensor(input, 'input');
+  if (output) checkTensor(output, 'output');
+  const one = (v, def) => (v === undefined || v === null ? def : Array.isArray(v) ? v[v.length - 1] : v);
+  const k = one(args.kernel_size, weight ? weight.shape[2] : undefined);
+  if (k === undefined) throw new Error('pythonCode: args.kernel_size is required');
+  const d = one(args.dilation, 1);
+  const padding = typeof args.padding === 'string' ? `'${args.padding}'` : String(one(args.padding, 0));
+  const groups = args.groups ?? 1;
+  const hasBias = args.bias ?? true;
+  const cin = args.in_channels ?? input.shape[1];
+  const cout = args.out_channels ?? (weight ? weight.shape[0] : undefined);
+  if (cout === undefined) throw new Error('pythonCode: args.out_channels is required');
+  const kw = keywords([
+    ['stride', String(one(args.stride, 1)), '1'],
+    ['padding', padding, '0'],
+    ['dilation', String(d), '1'],
+    ['groups', String(groups), '1'],
+    ['bias', hasBias ? 'True' : 'False', 'True'],
+    ['padding_mode', `'${args.padding_mode ?? 'zeros'}'`, "'zeros'"],
+  ]);
+  const lines = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', ''];
+  lines.push(`x = ${pyTensor(input, 4)}  # ${sizeText(input.shape)}`, '');
+  lines.push(`c = nn.Conv1d(${[cin, cout, k, ...kw].join(', ')})`);
+  if (weight) {
+    checkTensor(weight, 'weight');
+    const lead = 'c.weight = nn.Parameter(';
+    lines.push(`${lead}${pyTensor(weight, lead.length)})  # ${sizeText(weight.shape)}`);
+  } else {
+    lines.push('# c.weight keeps PyTorch’s random initialisation: the values below will differ');
+  }
+  if (hasBias && bias) {
+    checkTensor(bias, 'bias');
+    lines.push(`c.bias = nn.Parameter(${pyTensor(bias, 23)})  # ${sizeText(bias.shape)}`);
+  } else if (hasBias) {
+    lines.push('# c.bias keeps PyTorch’s random initialisation: the values below will differ');
+  }
+  lines.push('');
+  if (args.causal) {
+    lines.push(`x = F.pad(x, ((${k} - 1) * ${d}, 0))  # causal: ${(k - 1) * d} zeros on the left only, so y[t] sees no x after t`);
+  }
+  lines.push('y = c(x)');
+  const known = Boolean(weight) && (!hasBias || Boolean(bias));
+  lines.push(...(known ? printLines('y', output) : printLines('y', null)));
   return `${lines.join('\n')}\n`;
 }
 

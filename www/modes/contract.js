@@ -41,6 +41,7 @@
  *                                  `from` (e.g. the transposed layer of the Conv2d just built), and
  *                                  the line that tells the learner so
  * @property {boolean} [keepsImage] an image input stays the input in this mode
+ * @property {boolean} [oneAxis]   a 1-D layer: pair arguments show their width slider only, which sets both numbers
  * @property {string} [module]      its ops are in a wasm module of their own (e.g. 'more'): the app
  *                                  loads it on first use and `build` finds it as `api[module]`
  * @property {ClassroomHooks} classroom  what the classroom tools need

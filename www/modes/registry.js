@@ -9,9 +9,10 @@ import { mode as matrix } from './matrix/index.js';
 import { mode as backward } from './backward/index.js';
 import { mode as pooling } from './pooling/index.js';
 import { mode as stack } from './stack/index.js';
+import { mode as conv1d } from './conv1d/index.js';
 
 /** @type {ReadonlyArray<import('./contract.js').Mode>} */
-export const MODES = Object.freeze([conv2d, convTranspose2d, unfold, matrix, backward, pooling, stack]);
+export const MODES = Object.freeze([conv2d, convTranspose2d, unfold, matrix, backward, pooling, conv1d, stack]);
 
 /** The mode a page opens on, and that a link without `mode=` means (the default state's). */
 export const DEFAULT_MODE = MODES.find((m) => m.name === DEFAULT_MODE_NAME);
