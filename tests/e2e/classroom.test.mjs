@@ -104,7 +104,7 @@ test('every preset loads and shows PyTorch’s shape; the menu names the preset 
   const { page, errors, close } = await app.open();
   assert.ok(PRESETS.length >= 20);
   const groups = await page.locator('#preset optgroup').evaluateAll((gs) => gs.map((g) => g.label));
-  assert.deepEqual(groups, ['Lecture', 'Convolution arithmetic', 'Transposed convolution arithmetic', 'Channels', 'Backward: loss.backward()', 'Pooling', 'Receptive fields']);
+  assert.deepEqual(groups, ['Lecture', 'Convolution arithmetic', 'Transposed convolution arithmetic', 'Channels', 'Backward: loss.backward()', 'Conv1d', 'Pooling', 'Receptive fields']);
   // the page opened without a link is the default example, and the menu names it
   const def = presetById('lecture-default');
   await page.waitForFunction(() => document.querySelector('#presets').dataset.preset === 'lecture-default', null, { timeout: 5000 });
@@ -674,7 +674,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   assert.match(await text(page, '#quiz-question'), /What is the shape of F\.unfold\(x\) with the arguments above: \[N, rows, columns\]\?$/);
   for (const sel of ['#card-unfold .canvas-wrap', '#card-fold .canvas-wrap', '#u-shapes', '#output-shape']) assert.equal(await hiddenOn(page, sel), true, sel);
   assert.equal(await page.locator('#quiz-kind-value').isDisabled(), true, 'no value question in Unfold / Fold');
-  assert.equal(await page.locator('label[for="quiz-kind-value"]').getAttribute('title'), 'Value questions work in the Conv2d, ConvTranspose2d, Backward and Pooling tabs');
+  assert.equal(await page.locator('label[for="quiz-kind-value"]').getAttribute('title'), 'Value questions work in the Conv2d, ConvTranspose2d, Backward, Pooling and Conv1d tabs');
   const repr = await text(page, '#module-repr');
   const [c, h, w] = /torch\.Size\(\[1, (\d+), (\d+), (\d+)\]\)/.exec(await text(page, '#quiz-question')).slice(1).map(Number);
   const k = Number(/kernel_size=\((\d+), \1\)/.exec(repr)[1]);
@@ -689,7 +689,7 @@ test('Predict first in the ConvTranspose2d and Unfold / Fold tabs: the shape, wi
   await page.screenshot({ path: path.join(SCREENSHOTS, 'classroom-quiz-unfold-1280.png') });
   // a link asking for a value question in Unfold / Fold says where they work, and the page keeps working
   const other = await app.open({ hash: 'mode=unfold&quiz=value' });
-  await other.page.waitForFunction(() => /^Value questions work in the Conv2d, ConvTranspose2d, Backward and Pooling tabs/.test(document.querySelector('#quiz-question').textContent));
+  await other.page.waitForFunction(() => /^Value questions work in the Conv2d, ConvTranspose2d, Backward, Pooling and Conv1d tabs/.test(document.querySelector('#quiz-question').textContent));
   assert.equal(await other.page.locator('#quiz-form').isHidden(), true);
   assert.equal(await other.page.evaluate(() => document.body.classList.contains('quiz-hiding-value')), false);
   await other.page.locator('label[for="quiz-kind-shape"]').click();
