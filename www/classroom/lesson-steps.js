@@ -21,7 +21,7 @@
 //           `hides`: card ids (of `cards`) dimmed until the reveal
 // expect    what the step shows as set up, fact → text (tests read it; not shown)
 //
-// Modes that do not exist yet (a Backward tab, a Stack tab) are said as "coming" in the text of
+// A step that points beyond its own tab names the tab (the Backward and Stack tabs) in the text of
 // the step that needs them; pointing that step at the new mode is an edit of `state`, `cards`
 // and `controls` here.
 
@@ -151,7 +151,7 @@ const LIST = [
     id: 'backward',
     title: 'Where it is used: the backward pass',
     text: 'Training needs ∂L/∂x, the gradient of the loss with respect to the layer’s input. Since y = C·x, it is ∂L/∂x = Cᵀ·∂L/∂y: the transposed convolution of the output’s gradient. ∂L/∂y has {out_cells} numbers, as y does.',
-    after: '∂L/∂x has {in_cells} numbers, as x does: Cᵀ maps {out_hw} back to {in_hw}, which is why ConvTranspose2d is the gradient of Conv2d. Coming: a Backward tab that runs these gradients, and a Stack tab that grows the receptive field through layers (for one layer, the Conv2d shape card gives it: dilation · (kernel − 1) + 1).',
+    after: '∂L/∂x has {in_cells} numbers, as x does: Cᵀ maps {out_hw} back to {in_hw}, which is why ConvTranspose2d is the gradient of Conv2d. The Backward tab runs these gradients (∂L/∂x drawn as the transposed convolution it is), and the Stack tab grows the receptive field through layers (for one layer, the Conv2d shape card gives it: dilation · (kernel − 1) + 1).',
     state: 'mode=matrix&in_channels=1&out_channels=1&height=4&width=4&kernel_size=3&stride=1&padding=0&dilation=1&groups=1&bias=0&input=arange&weight=integers~2&matrix=T',
     cards: ['card-matrix', 'card-mnote'],
     controls: [],
