@@ -1,9 +1,9 @@
 //! Result objects: Rust results as plain JS objects, each built in **one** boundary crossing.
 //!
 //! Rust hands the JS snippet below a field list and a slice of numbers, and the snippet makes
-//! the objects. Setting fields one `Reflect.set` at a time cost a crossing and a key string per
-//! field (a Conv2d trace's `steps()` at 8 channels: 864 of them, ~1.4 ms in Chromium; ~30 µs
-//! this way). The field list and the numbers are written by one macro from one list of named
+//! the objects. Setting fields one `Reflect.set` at a time costs a crossing and a key string per
+//! field — hundreds for one `steps()` of a multi-channel trace — where this way costs one
+//! crossing per object or list (the README's benchmark section has the measurement). The field list and the numbers are written by one macro from one list of named
 //! fields ([`record!`], [`records!`], [`keyed!`]), so a name and its value cannot drift apart:
 //!
 //! ```text

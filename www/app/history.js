@@ -44,7 +44,7 @@ export function createHistory(scope, win, hooks) {
     pushPending = false;
   }
 
-  /** Write in a task of its own after the frame (replaceState costs ~1 ms), ≤ 4 times a second. */
+  /** Write in a task of its own after the frame (replaceState is synchronous and not cheap: not in the frame that repaints an edit), ≤ 4 times a second. */
   function schedule() {
     if (timer) return;
     const wait = Math.max(0, 250 - (performance.now() - writtenAt));

@@ -36,12 +36,10 @@
 //! typical export). The tests decode every result with the `gif` crate's decoder, composited as
 //! a viewer does, and with a strict decoder of their own.
 //!
-//! Why not the `gif` crate's `Frame::from_rgba_speed` (NeuQuant)? It added 36 KB where the
-//! median cut here costs about 6 KB; its palette changes from frame to frame (colours flicker
-//! in an animation); and it is slower. Natively, on 40 frames of 400 × 300: the exact path
-//! takes 15–50 ms where `from_rgba_speed` on every frame takes 200–300 ms, and the GIF is 15 KB
-//! instead of 300 KB thanks to the cropping; with thousands of colours, median cut takes
-//! 0.1–0.7 s where NeuQuant (speed 10) takes 0.9–1.4 s, for a file half the size.
+//! Why not the `gif` crate's `Frame::from_rgba_speed` (NeuQuant)? It makes the module several
+//! times larger than the median cut here; its palette changes from frame to frame (colours
+//! flicker in an animation); and it is slower, for a larger file (the cropping to what changed is
+//! ours). The README's size section has the module's bytes.
 
 #![warn(missing_docs)]
 

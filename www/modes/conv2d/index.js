@@ -51,7 +51,7 @@ export const mode = {
       // the stride: the cell to the left, or at a row's start the one above (stride along H)
       ghostSteps: focus.ow > 0 ? model.steps(focus.co, focus.l - 1)
         : focus.oh > 0 ? model.steps(focus.co, focus.l - model.wo) : null,
-      // only while the footprint glides (a steps() call costs ~1 ms at the teaching size)
+      // only while the footprint glides (each steps() call crosses into wasm)
       fromSteps: timeline.prev !== position && slide < 1 ? model.steps(from.co, from.l) : null,
       slide,
     };

@@ -3,7 +3,7 @@
 // `build` is the expensive path (run only when a parameter or a tensor value changed); the
 // returned model caches every trace getter once (the wasm getters copy on each call) and the
 // per-position `steps` lazily (the STEPS_KEPT most recent cells), so a frame crosses into wasm
-// only for a cell it has not shown lately: one steps() call (~70 µs at the teaching size).
+// only for a cell it has not shown lately: one steps() call (bench/page.mjs measures what it costs).
 
 import { makeInput, makeWeights, maxAbs } from '../../lib/tensors.js';
 import { imageActive } from '../../lib/state.js';
