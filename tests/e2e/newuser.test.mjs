@@ -147,3 +147,16 @@ test('smaller things: a tab switch keeps pause, the header keeps its height, Unf
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('every tab states its learnable parameters and receptive field (#19)', async () => {
+  const { page, errors, close } = await app.open();
+  // ConvTranspose2d opens as the transposed layer of Conv2d(3, 1, 3): weight [1, 3, 3, 3] and 3 biases
+  const want = { convTranspose2d: ['#t-shapes .f-params', '30'], unfold: ['#u-shapes .f-params', '0'], matrix: ['#matrix-checks .f-params', '28'] };
+  for (const [mode, [sel, params]] of Object.entries(want)) {
+    await openMode(page, mode);
+    await page.waitForSelector(sel);
+    assert.equal(await page.locator(sel).getAttribute('data-params'), params, mode);
+  }
+  assert.deepEqual(errors, []);
+  await close();
+});

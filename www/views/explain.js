@@ -79,7 +79,7 @@ export function renderTranspose(root, model) {
     ['zero-inserted input', model.zeroInsert.input.shape, 'N, C_in, (H − 1)·s + 1 + pads, …'],
     ['flipped weight', model.zeroInsert.weight.shape, 'C_out, C_in/groups, kh, kw'],
   ];
-  root.replaceChildren(general, transposeLine('H', ah), transposeLine('W', aw), range, picked, zLine, chain(rows));
+  root.replaceChildren(general, transposeLine('H', ah), transposeLine('W', aw), range, picked, zLine, transposeFacts(model, ah, aw), chain(rows));
 }
 
 /** L = H_out·W_out with the numbers: H_out = ⌊(5 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 3 */
@@ -114,11 +114,11 @@ export function renderUnfold(root, model) {
     ['F.fold(columns)', model.back.shape, 'N, C, H, W (output_size = (H, W))'],
     ['count = fold(unfold(ones))', model.count.shape, 'how many patches read each cell'],
   ];
-  root.replaceChildren(general, convLine('H', ah), convLine('W', aw), L, unused, check, chain(rows));
+  root.replaceChildren(general, convLine('H', ah), convLine('W', aw), L, unused, check, unfoldFacts(ah, aw), chain(rows));
 }
 
 /** The matrix checks: C·x = F.conv2d, Cᵀ·y = F.conv_transpose2d (compared in the model). */
-export function renderMatrixChecks(root, model) {
+export function renderMatrixChecks(root, model, params = null) {
   root.dataset.forwardEqual = String(model.forwardEqual);
   root.dataset.transposeEqual = model.transposeEqual === null ? '' : String(model.transposeEqual);
   const pair = `weight[${model.co}, ${model.ci % (model.cin / model.groups)}]`;
@@ -135,7 +135,21 @@ export function renderMatrixChecks(root, model) {
       : `${model.transposeEqual ? '✓ equal' : '✗ differ'}: Cᵀ·y and F.conv_transpose2d(y, ${pair}, stride, padding, dilation, output_size=(${model.h}, ${model.w})) — the same ${model.HW} numbers. Note Cᵀ·y ≠ x: the transpose restores the shape, not the input.`;
     lines.push(t);
   }
+  if (params) lines.push(matrixFacts(model, params));
   root.replaceChildren(...lines);
+}
+
+/** The Conv2d's learnable parameters (every C of every channel pair is built from them) and its receptive field. */
+function matrixFacts(model, p) {
+  const [kh, kw] = p.kernel_size;
+  const weights = model.cout * (model.cin / model.groups) * kh * kw;
+  const bias = p.bias ? model.cout : 0;
+  const fh = p.dilation[0] * (kh - 1) + 1;
+  const fw = p.dilation[1] * (kw - 1) + 1;
+  return el('p', {
+    class: 'f-params', 'data-params': String(weights + bias), 'data-field': `${fh},${fw}`,
+    text: `learnable parameters: ${weights}${bias ? ` + ${bias} bias` : ''} (each C above is made of one kernel's ${kh * kw}); receptive field ${fh}×${fw}: a row of C has at most ${kh * kw} non-zero entries spread over that window`,
+  });
 }
 
 /** The emphasised row written out: r[row] = Σ M[row, c]·v[c] over the nonzero entries. */
@@ -163,4 +177,29 @@ export function renderMatrixRow(root, model, focus) {
   total.append('= ', el('span', { class: 'dp-out', text: formatValue(model.r[focus.row]) }));
   root.replaceChildren(head, el('div', { class: 'dp-terms' }), total);
   root.querySelector('.dp-terms').append(line);
+}
+
+/** The reach of a kernel along one axis: dilation·(kernel_size − 1) + 1 cells. */
+const span = (a) => a.dilation * (a.kernel - 1) + 1;
+
+/**
+ * ConvTranspose2d's learnable parameters — weight [C_in, C_out/groups, kh, kw] and C_out biases —
+ * and its receptive field seen from the input: each input cell's stamp covers
+ * dilation·(kernel_size − 1) + 1 output cells per axis.
+ */
+function transposeFacts(model, ah, aw) {
+  const weights = model.cin * (model.cout / model.groups) * ah.kernel * aw.kernel;
+  const bias = model.bias ? model.cout : 0;
+  const p = el('p', { class: 'f-params', 'data-params': String(weights + bias) });
+  p.append(`learnable parameters: weight ${model.cin}·${model.cout / model.groups}·${ah.kernel}·${aw.kernel} = ${weights}`,
+    model.bias ? ` + bias ${bias}` : ' (bias=False)', ' = ', el('strong', { class: 'f-result', text: String(weights + bias) }));
+  const f = el('p', { class: 'f-field', 'data-field': `${span(ah)},${span(aw)}`, text: `receptive field: each input cell's stamp covers dilation·(kernel_size − 1) + 1 = ${span(ah)}×${span(aw)} output cells` });
+  return el('div', {}, p, f);
+}
+
+/** F.unfold learns nothing; each column holds one patch of dilation·(kernel_size − 1) + 1 cells per axis. */
+function unfoldFacts(ah, aw) {
+  const p = el('p', { class: 'f-params', 'data-params': '0', text: 'learnable parameters: 0 (F.unfold and F.fold only move numbers)' });
+  const f = el('p', { class: 'f-field', 'data-field': `${span(ah)},${span(aw)}`, text: `receptive field: each column reads a ${span(ah)}×${span(aw)} patch (dilation·(kernel_size − 1) + 1 per axis)` });
+  return el('div', {}, p, f);
 }

@@ -74,8 +74,8 @@ export const mode = {
       : `row ${r + 1} / ${model.rows} · y[0, ${model.co}, ${Math.floor(r / model.wo)}, ${r % model.wo}] = C[${r}, :]·x`;
   },
 
-  renderDom(model, { $, $$ }) {
-    renderMatrixChecks($('#matrix-checks'), model);
+  renderDom(model, { $, $$, store }) {
+    renderMatrixChecks($('#matrix-checks'), model, store.state.params);
     for (const b of $$('[data-matrix]')) b.setAttribute('aria-pressed', String((b.dataset.matrix === 'T') === model.transpose));
     const ci = $('#pair-in');
     const co = $('#pair-out');
