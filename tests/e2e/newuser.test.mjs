@@ -151,7 +151,7 @@ test('smaller things: a tab switch keeps pause, the header keeps its height, Unf
 test('every tab states its learnable parameters and receptive field (#19)', async () => {
   const { page, errors, close } = await app.open();
   // ConvTranspose2d opens as the transposed layer of Conv2d(3, 1, 3): weight [1, 3, 3, 3] and 3 biases
-  const want = { convTranspose2d: ['#t-shapes .f-params', '30'], unfold: ['#u-shapes .f-params', '0'], matrix: ['#matrix-checks .f-params', '28'] };
+  const want = { convTranspose2d: ['#t-shapes .f-params', '30'], unfold: ['#u-shapes .f-params', '0'], matrix: ['#matrix-checks .f-params', '30'] }; // the Matrix tab keeps the channels it is given: Conv2d(1, 3, 3)
   for (const [mode, [sel, params]] of Object.entries(want)) {
     await openMode(page, mode);
     await page.waitForSelector(sel);
