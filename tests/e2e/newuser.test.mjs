@@ -17,6 +17,8 @@ after(async () => {
 });
 
 const text = (page, sel) => page.locator(sel).textContent();
+/** Every canvas of the tab on screen laid out (the page has settled after opening). */
+const settled = (page) => page.waitForFunction(() => [...document.querySelectorAll('.pane:not([hidden]) canvas[data-canvas]')].every((c) => c.dataset.grids));
 const hidden = (page, sel) => page.locator(sel).first().evaluate((e) => {
   const s = getComputedStyle(e);
   return s.visibility === 'hidden' || s.display === 'none';
@@ -30,6 +32,7 @@ function pngSize(file) {
 
 test('PNG export: a settled frame with the card titles and the dot product, no holes (item 7)', async () => {
   const { page, errors, close } = await app.open();
+  await settled(page);
   // while playing, the kernel box glides between cells: the export still shows it at rest
   const [d] = await Promise.all([page.waitForEvent('download'), page.locator('#export-png').click()]);
   const file = path.join(SCREENSHOTS, 'export-frame.png');
@@ -61,6 +64,7 @@ test('PNG export composes titles and dot product (a spy on the export canvas\'s 
       return orig.call(this, s, ...rest);
     };
   });
+  await settled(page);
   await Promise.all([page.waitForEvent('download'), page.locator('#export-png').click()]);
   const texts = await page.evaluate(() => window.exportTexts);
   for (const want of ['Input x', 'Output y', 'Weights w and bias b', 'Conv2d = Unfold + Matmul + Fold']) assert.ok(texts.includes(want), `${want} in ${texts.slice(0, 12)}`);
