@@ -428,26 +428,6 @@ pub fn panel_product(
 
 /// Pack `B[k0 .. k0 + kc, j0 .. j0 + cols]` into a `kc × NR` panel (columns past `cols` zero).
 fn pack_b(b: &ArrayView2<f32>, k0: usize, kc: usize, j0: usize, cols: usize, panel: &mut [f32]) {
-    if b.strides()[0] == 1 && b.strides()[1] != 1 {
-        // Column-major B (a transposed row-major matrix, as the `Xᵀ` of a weight gradient): read
-        // each column contiguously rather than element by element.
-        for t in 0..NR {
-            let col = (t < cols).then(|| b.column(j0 + t));
-            match col.as_ref().and_then(|c| c.as_slice()) {
-                Some(src) => {
-                    for (kk, &v) in src[k0..k0 + kc].iter().enumerate() {
-                        panel[kk * NR + t] = v;
-                    }
-                }
-                None => {
-                    for kk in 0..kc {
-                        panel[kk * NR + t] = col.as_ref().map_or(0.0, |c| c[k0 + kk]);
-                    }
-                }
-            }
-        }
-        return;
-    }
     for kk in 0..kc {
         let dst = &mut panel[kk * NR..kk * NR + NR];
         let row = b.row(k0 + kk);

@@ -26,8 +26,8 @@
 // backward and its trace, conv1d, pooling, receptive fields) is loaded when one of their tabs
 // first opens (www/engine.js, loadMore). It carries the core's maths that these need (im2col,
 // col2im, the GEMM, padding, the Conv2d trace for conv1d's) but none of the core's exports:
-// 171,440 bytes, 74,035 gzipped, when it was made; 174,809 / 74,950 with conv2dGradInput and
-// conv2dGradWeight (#18's benchmark times them apart) and the GEMM's column-major B packing.
+// 171,440 bytes, 74,035 gzipped, when it was made; 174,297 / 74,759 with conv2dGradInput and
+// conv2dGradWeight (#18's benchmark times them apart).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
