@@ -627,6 +627,24 @@ mod tests {
     }
 
     #[test]
+    fn transposed_operands_match_naive() {
+        // A = Wᵀ and B = Xᵀ of the gradients (column-major views), tails and KC blocks.
+        for &(m, k, n) in &[(1, 1, 1), (5, 9, 17), (7, 300, 19), (9, 513, 8)] {
+            let (wt, xt) = (filled(k, m, 4), filled(n, k, 6));
+            let (a, b) = (wt.t(), xt.t());
+            let mut c = Array2::from_elem((m, n), f32::NAN);
+            matmul_into(a, b, &mut c.view_mut());
+            let want = naive(&a, &b);
+            for (x, y) in c.iter().zip(want.iter()) {
+                assert!(
+                    (*x as f64 - y).abs() <= 1e-4 * (1.0 + y.abs()),
+                    "{m}×{k}×{n}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn strided_operands_and_outputs() {
         let big = filled(20, 30, 3);
         let a = big.slice(s![1..8;2, 2..12]); // (4, 10), row stride 60

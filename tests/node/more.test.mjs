@@ -19,7 +19,7 @@ const range = (shape) => ({ shape, data: Float32Array.from({ length: shape.reduc
 
 test('the module exports its own API and none of the core module\'s', () => {
   const names = WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(WASM))).map((e) => e.name);
-  for (const own of ['conv2dBackward', 'convTranspose2dBackward', 'conv2dBackwardTrace', 'conv1d', 'conv1dTrace', 'maxPool2d',
+  for (const own of ['conv2dBackward', 'conv2dGradInput', 'conv2dGradWeight', 'convTranspose2dBackward', 'conv2dBackwardTrace', 'conv1d', 'conv1dTrace', 'maxPool2d',
     'avgPool2d', 'poolWindow', 'pool2dOutputSize', 'receptiveField', 'pathCounts', 'stackSizes', 'conv2dParams',
     'conv1dParams', 'convTranspose2dParams', 'version', 'maxElements']) {
     assert.equal(typeof more[own], 'function', own);
@@ -43,6 +43,25 @@ test('conv2dBackward: the lecture example, batched and unbatched', () => {
   assert.deepEqual(u.gradInput.shape, [1, 3, 3]);
   assert.throws(() => more.conv2dBackward(range([1, 3, 3]), ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), {}),
     (e) => e.arg === 'grad_output' && e.kind === 'Shape' && /Mismatch in shape/.test(e.message));
+});
+
+test('conv2dGradInput / conv2dGradWeight: conv2dBackward\'s gradients, one each', () => {
+  // Strided, padded, reflect-padded, unbatched: each equals conv2dBackward's to the bit.
+  const rnd = (shape, seed) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.7 + seed)) });
+  for (const [x, w, gy, o] of [
+    [rnd([2, 3, 9, 8], 1), rnd([4, 3, 3, 2], 2), rnd([2, 4, 5, 5], 3), { stride: 2, padding: 1 }],
+    [rnd([3, 6, 6], 4), rnd([2, 3, 3, 3], 5), rnd([2, 6, 6], 6), { padding: 1, paddingMode: 'reflect' }],
+  ]) {
+    const g = more.conv2dBackward(x, w, gy, o);
+    const gi = more.conv2dGradInput(x, w, gy, o);
+    const gw = more.conv2dGradWeight(x, w, gy, o);
+    assert.deepEqual(gi.shape, g.gradInput.shape);
+    assert.deepEqual(Array.from(gi.data), Array.from(g.gradInput.data));
+    assert.deepEqual(gw.shape, g.gradWeight.shape);
+    assert.deepEqual(Array.from(gw.data), Array.from(g.gradWeight.data));
+  }
+  assert.throws(() => more.conv2dGradWeight(range([1, 3, 3]), ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), {}),
+    (e) => e.arg === 'grad_output' && e.kind === 'Shape');
 });
 
 test('conv2dBackwardTrace: the intermediates, and steps that sum to the gradients', () => {

@@ -26,7 +26,8 @@
 // backward and its trace, conv1d, pooling, receptive fields) is loaded when one of their tabs
 // first opens (www/engine.js, loadMore). It carries the core's maths that these need (im2col,
 // col2im, the GEMM, padding, the Conv2d trace for conv1d's) but none of the core's exports:
-// 171,440 bytes, 74,035 gzipped, when it was made.
+// 171,440 bytes, 74,035 gzipped, when it was made; 174,297 / 74,759 with conv2dGradInput and
+// conv2dGradWeight (#18's benchmark times them apart).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -36,7 +37,7 @@ import { fileURLToPath } from 'node:url';
 const TARGET = { raw: 150_000, gzip: 60_000 };
 const CEILING = { raw: 142_000, gzip: 60_000 };
 const GIF_CEILING = { raw: 45_000, gzip: 20_600 };
-const MORE_CEILING = { raw: 172_500, gzip: 74_600 };
+const MORE_CEILING = { raw: 176_000, gzip: 75_500 };
 
 function sizeOf(relative) {
   const bytes = fs.readFileSync(fileURLToPath(new URL(relative, import.meta.url)));

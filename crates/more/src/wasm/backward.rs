@@ -10,7 +10,8 @@ use super::marshal::{conv_arith_js, object, output_js, set, source_js, tensor_js
 use super::marshal::{record, records};
 use super::options::grad_output;
 use convviz::backward::{
-    conv2d_backward, conv_transpose2d_backward, Conv2dBackwardTrace as CoreTrace, Conv2dGrads,
+    conv2d_backward, conv2d_grad_input, conv2d_grad_weight, conv_transpose2d_backward,
+    Conv2dBackwardTrace as CoreTrace, Conv2dGrads,
 };
 use convviz::conv2d::conv2d_geometry;
 use convviz::conv_transpose2d::conv_transpose2d_geometry;
@@ -71,6 +72,41 @@ pub fn conv2d_backward_js(
     let (x, w, gy, opts) = conv2d_args(&input, &weight, &grad_out, &options)?;
     let g = conv2d_backward(x.x.view(), w.view(), gy.view(), &opts).map_err(js_err)?;
     Ok(grads_js(&g, x.batched))
+}
+
+/// `Conv2d`'s ∂L/∂input alone (`torch.nn.grad.conv2d_input`): `conv2dBackward`'s `gradInput`
+/// without the weight's product. Same arguments and checks as `conv2dBackward`.
+///
+/// # Errors
+/// As [`conv2d_backward_js`].
+#[wasm_bindgen(js_name = conv2dGradInput)]
+pub fn conv2d_grad_input_js(
+    input: JsValue,
+    weight: JsValue,
+    grad_out: JsValue,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    let (x, w, gy, opts) = conv2d_args(&input, &weight, &grad_out, &options)?;
+    let gx = conv2d_grad_input(x.x.view(), w.view(), gy.view(), &opts).map_err(js_err)?;
+    Ok(output_js(&gx, x.batched))
+}
+
+/// `Conv2d`'s ∂L/∂weight alone (`torch.nn.grad.conv2d_weight`): `conv2dBackward`'s
+/// `gradWeight` without the input's product and col2im. Same arguments and checks as
+/// `conv2dBackward`.
+///
+/// # Errors
+/// As [`conv2d_backward_js`].
+#[wasm_bindgen(js_name = conv2dGradWeight)]
+pub fn conv2d_grad_weight_js(
+    input: JsValue,
+    weight: JsValue,
+    grad_out: JsValue,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    let (x, w, gy, opts) = conv2d_args(&input, &weight, &grad_out, &options)?;
+    let gw = conv2d_grad_weight(x.x.view(), w.view(), gy.view(), &opts).map_err(js_err)?;
+    Ok(tensor_js(&gw))
 }
 
 /// `ConvTranspose2d`'s gradients: `{ gradInput, gradWeight, gradBias }`. Same `input`,

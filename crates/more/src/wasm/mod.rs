@@ -5,7 +5,7 @@
 //! | `args` | reading JS values into typed options and tensors: **the core's own file**, `src/wasm/args.rs` |
 //! | `marshal` | result objects from named field lists (`record!`, `records!`, `keyed!`), tensors to JS: **the core's own file**, `src/wasm/marshal.rs` |
 //! | `options` | this module's readers on top of `args`: 1-D and pooling options, ranks, stacks of layers |
-//! | `backward` | `conv2dBackward`, `convTranspose2dBackward`, `conv2dBackwardTrace` (#18) |
+//! | `backward` | `conv2dBackward`, `conv2dGradInput`, `conv2dGradWeight`, `convTranspose2dBackward`, `conv2dBackwardTrace` (#18) |
 //! | `conv1d` | `conv1d`, `conv1dTrace` (#19) |
 //! | `pool` | `maxPool2d`, `avgPool2d`, `poolWindow`, `pool2dOutputSize` (#19) |
 //! | `receptive` | `receptiveField`, `pathCounts`, `stackSizes`, `conv2dParams`, `conv1dParams`, `convTranspose2dParams` (#19) |
