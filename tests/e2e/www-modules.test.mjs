@@ -103,7 +103,7 @@ test('slider bounds equal a brute-force scan of conv2dOutputSize (300 random val
   const { initSync, conv2dOutputSize } = await import(pkg);
   initSync({ module: fs.readFileSync(path.join(ROOT, 'www/pkg/convviz_bg.wasm')) });
   const { sliderValues } = await import('../../www/lib/bounds.js');
-  const { outputSize } = await import('../../www/modes/conv2d/model.js');
+  const { outputSize } = await import('../../www/modes/common.js');
   const api = { conv2dOutputSize };
   const rand = mulberry32(2024);
   const r = (a, b) => a + Math.floor(rand() * (b - a + 1));
@@ -118,7 +118,9 @@ test('slider bounds equal a brute-force scan of conv2dOutputSize (300 random val
     }
   };
   let states = 0;
+  let tries = 0;
   while (states < 300) {
+    assert.ok(++tries < 100_000, 'the generator finds valid states (is outputSize the geometry probe?)');
     const pk = rand() < 0.15 ? (rand() < 0.5 ? 'same' : 'valid') : [r(0, 8), r(0, 8)];
     const params = {
       in_channels: 1, out_channels: 1, height: r(1, 64), width: r(1, 64),
@@ -193,7 +195,7 @@ test('output_size reads None or a pair; view choices (step, pair, matrix, rt) ro
   s.mode = 'convTranspose2d';
   s.params.output_size = [6, 6];
   s.params.output_padding = [1, 0];
-  s.ui = { step: 'output', pair: [2, 1], transpose: true, rt: 1, quiz: 'value' };
+  s.ui = { ...s.ui, step: 'output', pair: [2, 1], transpose: true, rt: 1, quiz: 'value' };
   const back = fromHash(`#${toHash(s)}`);
   assert.equal(back.notice, null);
   assert.deepEqual(back.state, s);
