@@ -2,7 +2,7 @@
 //
 //   node python/tests/lab_driver.mjs <lab url> <notebook name> <result file>
 //
-// Opens the notebook, runs its first cell (which displays the widget), waits for the widget's
+// Opens the notebook, runs its first cell (which displays four widgets), waits for each widget's
 // picture (its `torch.Size(…)` text, inside the widget's shadow root), then runs the second cell
 // (which writes what the kernel sees into <result file>) until the kernel has the browser's output;
 // then clicks an output cell (the pointer pins it) and runs the third cell (w.selected, w.step) the same way. Prints
@@ -56,20 +56,19 @@ try {
 
   const t0 = Date.now();
   await runCell(0);
-  const shape = page.locator('.convviz-widget #output-shape');
+  // every widget of the cell shows its picture (its torch.Size text)
   await page.waitForFunction(() => {
-    const host = document.querySelector('.convviz-widget');
-    const code = host?.shadowRoot?.querySelector('#output-shape');
-    return code && /^torch\.Size\(\[\d/.test(code.textContent);
+    const hosts = [...document.querySelectorAll('.convviz-widget')];
+    return hosts.length === 4 && hosts.every((h) => /^torch\.Size\(\[\d/.test(h.shadowRoot?.querySelector('#output-shape')?.textContent ?? ''));
   }, null, { timeout: 60000 });
-  out.shownSize = (await shape.textContent()).trim();
+  out.shownSizes = await page.evaluate(() => [...document.querySelectorAll('.convviz-widget')].map((h) => h.shadowRoot.querySelector('#output-shape').textContent.trim()));
   out.engine = await page.evaluate(() => document.querySelector('.convviz-widget').dataset.engine);
   out.firstPictureMs = Date.now() - t0;
   await idle();
-  out.check = await runUntil(1, (r) => r.output_shape !== null);
+  out.check = await runUntil(1, (r) => r.ready);
 
   // the pointer on an output cell: w.selected follows
-  const canvas = page.locator('.convviz-widget canvas[data-canvas="output"]');
+  const canvas = page.locator('.convviz-widget canvas[data-canvas="output"]').first();
   await canvas.scrollIntoViewIfNeeded();
   await canvas.click(); // a click pins the cell: it stays selected when the notebook scrolls
   out.clicked = true;

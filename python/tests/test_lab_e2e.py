@@ -26,13 +26,15 @@ REPO = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("lab_driver.mjs")
 
 NOTEBOOK_CELLS = [
-    # 1: the widget
+    # 1: the widgets: a Conv2d (w, the one the later cells use), a ConvTranspose2d, Unfold and Fold
     """\
 import json, numpy as np, convviz
+from IPython.display import display
 rng = np.random.default_rng(0)
 x = (rng.integers(-3, 4, size=(1, 2, 6, 6)) / 2).astype(np.float32)
 weight = rng.integers(-2, 3, size=(3, 2, 3, 3)).astype(np.float32)
 bias = np.array([0.5, -1, 0.25], np.float32)
+wt = (rng.integers(-4, 5, size=(2, 2, 3, 3)) / 4).astype(np.float32)
 try:
     import torch
 except ImportError:
@@ -44,11 +46,18 @@ if torch is not None:
     w = convviz.show(layer, torch.from_numpy(x))
 else:
     w = convviz.show('conv2d', x, weight=weight, bias=bias, stride=2, padding=1)
-w""",
+others = {
+    "conv_transpose2d": convviz.show('conv_transpose2d', x, weight=wt, bias=False, stride=2, padding=1, output_padding=1),
+    "unfold": convviz.show('unfold', x, kernel_size=(2, 3), stride=(2, 1), padding=1),
+    "fold": convviz.show('fold', x, output_size=(6, 6), kernel_size=2, stride=2),
+}
+display(w, *others.values())""",
     # 2: what the kernel sees
     """\
+def pad(x, p):
+    return np.pad(x.astype(np.float64), ((0, 0), (0, 0), (p, p), (p, p)))
 def conv2d_ref(x, weight, bias, stride, padding):
-    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    xp = pad(x, padding)
     co, ci, kh, kw = weight.shape
     ho = (xp.shape[2] - kh) // stride + 1
     wo = (xp.shape[3] - kw) // stride + 1
@@ -58,18 +67,46 @@ def conv2d_ref(x, weight, bias, stride, padding):
             patch = xp[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
             y[0, :, i, j] = np.tensordot(weight, patch[0], axes=3) + bias
     return y.astype(np.float32)
-ref = conv2d_ref(x, weight, bias, 2, 1)
-out = w.output
-result = {
-    "output_shape": None if out is None else list(out.shape),
-    "ref_shape": list(ref.shape),
-    "max_err": None if out is None else float(np.abs(out - ref).max()),
-    "equal": out is not None and bool(np.allclose(out, ref, rtol=1e-6, atol=1e-5)),
-    "state": w.state,
-    "torch": torch is not None,
+def conv_transpose2d_ref(x, weight, stride, padding, output_padding):
+    _, ci, h, wd = x.shape
+    _, co, kh, kw = weight.shape
+    full = np.zeros((1, co, (h - 1) * stride + kh + output_padding, (wd - 1) * stride + kw + output_padding))
+    for i in range(h):
+        for j in range(wd):
+            full[0, :, i * stride:i * stride + kh, j * stride:j * stride + kw] += np.tensordot(x[0, :, i, j], weight, axes=1)
+    ho, wo = full.shape[2] - 2 * padding, full.shape[3] - 2 * padding
+    return full[:, :, padding:padding + ho, padding:padding + wo].astype(np.float32)
+def unfold_ref(x, k, stride, padding):
+    xp = pad(x, padding)
+    (kh, kw), (sh, sw) = k, stride
+    ho, wo = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
+    cols = [xp[0, :, i * sh:i * sh + kh, j * sw:j * sw + kw].reshape(-1) for i in range(ho) for j in range(wo)]
+    return np.stack(cols, axis=1)[None].astype(np.float32)
+def fold_unfold_ref(x, k, stride):
+    count = np.zeros(x.shape[2:])
+    for i in range(0, x.shape[2] - k + 1, stride):
+        for j in range(0, x.shape[3] - k + 1, stride):
+            count[i:i + k, j:j + k] += 1
+    return (x * count).astype(np.float32)
+refs = {
+    "conv2d": (w, conv2d_ref(x, weight, bias, 2, 1)),
+    "conv_transpose2d": (others["conv_transpose2d"], conv_transpose2d_ref(x, wt, 2, 1, 1)),
+    "unfold": (others["unfold"], unfold_ref(x, (2, 3), (2, 1), 1)),
+    "fold": (others["fold"], fold_unfold_ref(x, 2, 2)),
 }
-if torch is not None and out is not None:
-    result["torch_equal"] = bool(np.allclose(out, layer(torch.from_numpy(x)).detach().numpy(), rtol=1e-6, atol=1e-5))
+result = {"torch": torch is not None, "state": w.state, "layers": {}}
+for name, (widget, ref) in refs.items():
+    out = widget.output
+    result["layers"][name] = {
+        "output_shape": None if out is None else list(out.shape),
+        "ref_shape": list(ref.shape),
+        "max_err": None if out is None or out.shape != ref.shape else float(np.abs(out - ref).max()),
+        "equal": out is not None and out.shape == ref.shape and bool(np.allclose(out, ref, rtol=1e-6, atol=1e-5)),
+    }
+result["output_shape"] = result["layers"]["conv2d"]["output_shape"]
+result["ready"] = all(v["output_shape"] is not None for v in result["layers"].values())
+if torch is not None and w.output is not None:
+    result["torch_equal"] = bool(np.allclose(w.output, layer(torch.from_numpy(x)).detach().numpy(), rtol=1e-6, atol=1e-5))
 json.dump(result, open(RESULT, "w"))""",
     # 3: the pointer and the timeline, seen from Python
     """\
@@ -159,10 +196,15 @@ def test_notebook_widget_output_equals_numpy(lab, tmp_path):
     assert "failure" not in seen, seen["failure"]
     assert seen["errors"] == []
     check = seen["check"]
-    # the widget shows the layer's torch.Size, and the kernel has the browser's output
-    assert seen["shownSize"] == f"torch.Size([{', '.join(map(str, check['ref_shape']))}])"
-    assert check["output_shape"] == check["ref_shape"]
-    assert check["equal"], f"w.output differs from NumPy's conv2d by {check['max_err']}"
+    # each widget shows its layer's torch.Size (Fold's page shows unfold(x)'s), and the kernel has
+    # the browser's outputs, equal to NumPy's
+    layers = check["layers"]
+    size = lambda shape: f"torch.Size([{', '.join(map(str, shape))}])"  # noqa: E731
+    assert seen["shownSizes"][:3] == [size(layers[k]["ref_shape"]) for k in ("conv2d", "conv_transpose2d", "unfold")]
+    assert seen["shownSizes"][0] == "torch.Size([1, 3, 3, 3])"
+    for name, layer in layers.items():
+        assert layer["output_shape"] == layer["ref_shape"], name
+        assert layer["equal"], f"{name}: w.output differs from NumPy's by {layer['max_err']}"
     if check["torch"]:
         assert check["torch_equal"]
     assert check["state"].startswith("in_channels=2&out_channels=3&height=6&width=6&kernel_size=3&stride=2&padding=1")
