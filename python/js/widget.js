@@ -67,14 +67,14 @@ export async function render({ model, el }, assets) {
   let link = null;
   let sent = { step: -1, selected: '', at: 0 };
   let app = null;
+  // the mode's output (Fold's is its second); after a change of mode from either side, the new
+  // mode's first; none (the Matrix tab): w.output is None
+  const outputOf = (outs) => outs[Math.min(model.get('_output_index'), outs.length - 1)]?.[1] ?? null;
   const sendOutput = () => {
-    const index = model.get('_output_index');
-    const outs = app ? app.outputs() : [];
-    if (!outs[index]) return;
-    const t = outs[index][1];
-    const data = Float32Array.from(t.data);
+    const t = outputOf(app.outputs());
+    const data = t ? Float32Array.from(t.data) : new Float32Array(0);
     model.set('_output', new DataView(data.buffer));
-    model.set('_output_shape', [...t.shape]);
+    model.set('_output_shape', t ? [...t.shape] : []);
   };
   const changed = (state) => {
     link = toHash(state);
@@ -118,7 +118,7 @@ export async function render({ model, el }, assets) {
     if (link === null || now - sent.at < SEND_EVERY) return;
     const step = app.timeline.position;
     const outs = app.outputs();
-    const index = model.get('_output_index');
+    const index = Math.min(model.get('_output_index'), outs.length - 1);
     const selected = selectedOf(app.hovered(), index, outs[index]?.[1].shape);
     const key = selected.join(',');
     if (step === sent.step && key === sent.selected) return;

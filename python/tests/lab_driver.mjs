@@ -80,6 +80,10 @@ try {
     const t = document.querySelector('.convviz-widget')?.shadowRoot?.querySelector('#position-text');
     return t && /^cell 5 \//.test(t.textContent);
   }, null, { timeout: 20000 }).then(() => { out.stepShown = true; }, () => { out.stepShown = false; });
+  // Python sets the state: the kernel gets the browser's new output
+  await runCell(4);
+  await idle();
+  out.restated = await runUntil(5, (r) => String(r.output_shape) === '1,3,6,6');
   await page.screenshot({ path: resultFile.replace(/\.json$/, '.png') });
 } catch (e) {
   out.failure = String(e && e.stack ? e.stack : e);

@@ -113,6 +113,12 @@ json.dump(result, open(RESULT, "w"))""",
 json.dump({"selected": list(w.selected), "step": w.step}, open(RESULT, "w"))""",
     # 4: the timeline set from Python
     "w.step = 4",
+    # 5, 6: the layer changed from Python (stride 1): the browser recomputes, w.output follows
+    "w.state = w.state.replace('&stride=2&', '&stride=1&')",
+    """\
+json.dump({"output_shape": None if w.output is None else list(w.output.shape), "state": w.state,
+           "equal": w.output is not None and bool(np.allclose(w.output, conv2d_ref(x, weight, bias, 1, 1), atol=1e-5))},
+          open(RESULT, "w"))""",
 ]
 
 
@@ -215,3 +221,6 @@ def test_notebook_widget_output_equals_numpy(lab, tmp_path):
     assert 0 <= co < 3 and 0 <= oh < 3 and 0 <= ow < 3
     # w.step = 4 in Python: the page's timeline shows cell 5 (1-based)
     assert seen["stepShown"]
+    # w.state set from Python: the browser's output of the new layer
+    assert seen["restated"]["output_shape"] == [1, 3, 6, 6] and seen["restated"]["equal"]
+    assert "&stride=1&" in seen["restated"]["state"]
