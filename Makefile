@@ -224,4 +224,4 @@ bench: build deps-node
 # ---------------------------------------------------------------- clean
 
 clean:
-	rm -rf $(PKG) target tests/e2e/screenshots dist examples/vendor
+	rm -rf $(PKG) target tests/e2e/screenshots dist examples/vendor python/dist python/src/convviz/static
