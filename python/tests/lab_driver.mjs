@@ -64,6 +64,7 @@ try {
   out.shownSizes = await page.evaluate(() => [...document.querySelectorAll('.convviz-widget')].map((h) => h.shadowRoot.querySelector('#output-shape').textContent.trim()));
   out.engine = await page.evaluate(() => document.querySelector('.convviz-widget').dataset.engine);
   out.firstPictureMs = Date.now() - t0;
+  await page.locator('.convviz-widget').first().screenshot({ path: resultFile.replace(/\.json$/, '-widget.png') });
   await idle();
   out.check = await runUntil(1, (r) => r.ready);
 
