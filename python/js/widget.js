@@ -59,6 +59,14 @@ export async function render({ model, el }, assets) {
   host.className = 'convviz-widget';
   host.setAttribute('controls', model.get('controls'));
   el.append(host);
+  // as <conv-viz>: a key the figure used (a timeline key) or typed into one of its fields stays in
+  // it, so JupyterLab's command-mode shortcuts do not act on it too
+  const keepKey = (e) => {
+    const t = e.composedPath()[0];
+    if (e.defaultPrevented || (t instanceof Element && t.closest('input, select, textarea, [contenteditable]'))) e.stopPropagation();
+  };
+  host.addEventListener('keydown', keepKey);
+  host.addEventListener('keypress', keepKey);
   const shadow = host.attachShadow({ mode: 'open' });
   shadow.adoptedStyleSheets = sheetsOf(assets);
   const { engine, api } = await loadApiFromBytes(bytesOf(model.get('_wasm')));
@@ -137,6 +145,8 @@ export async function render({ model, el }, assets) {
     model.off('change:views', onViews);
     app.destroy();
     app = null;
+    host.removeEventListener('keydown', keepKey);
+    host.removeEventListener('keypress', keepKey);
     host.remove();
   };
 }

@@ -85,6 +85,17 @@ try {
   await runCell(4);
   await idle();
   out.restated = await runUntil(5, (r) => String(r.output_shape) === '1,3,6,6');
+  // the learner moves the timeline (End on its scrubber): w.step follows; the notebook's
+  // selection stays where it was (the widget keeps the keys it used)
+  const active = () => page.evaluate(() => window.jupyterapp.shell.currentWidget.content.activeCellIndex);
+  await page.locator('.convviz-widget #scrubber').first().focus(); // activates the widget's cell
+  await page.waitForTimeout(200);
+  const before = await active();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForTimeout(300);
+  out.activeCellKept = (await active()) === before;
+  out.keyed = await runUntil(2, (r) => r.step > 0);
   await page.screenshot({ path: resultFile.replace(/\.json$/, '.png') });
 } catch (e) {
   out.failure = String(e && e.stack ? e.stack : e);

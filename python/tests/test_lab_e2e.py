@@ -224,3 +224,6 @@ def test_notebook_widget_output_equals_numpy(lab, tmp_path):
     # w.state set from Python: the browser's output of the new layer
     assert seen["restated"]["output_shape"] == [1, 3, 6, 6] and seen["restated"]["equal"]
     assert "&stride=1&" in seen["restated"]["state"]
+    # End then ← on the widget's timeline: w.step is the last cell but one (3 x 6 x 6 cells)
+    assert seen["keyed"]["step"] == 3 * 6 * 6 - 2
+    assert seen["activeCellKept"]
