@@ -5,6 +5,9 @@
 #   make build   Rust -> wasm32 -> wasm-bindgen (www/pkg, www/pkg/gif, www/pkg/more) -> wasm-opt (npm's binaryen)
 #   make dist    the static site in dist/ (relative URLs: deploy it at any path; docs/embed.md)
 #   make deps    idempotent installs: wasm32 target, wasm-bindgen-cli, chromium, binaryen, npm ci
+#   make python  the Jupyter widget's wheel (python/dist/convviz-*.whl) from the built package
+#   make test-python       pytest + the JupyterLab end-to-end test (a venv in target/pyvenv)
+#   make test-torch        the same with torch installed (a multi-GB venv of its own, target/pyvenv-torch)
 #   make bench   node bench/run.mjs
 #   make clean   remove build outputs
 
@@ -50,7 +53,7 @@ STAMP_TEXT = $$(wasm-bindgen --version) / $$(bash tools/wasm-opt.sh --candidates
 # apt needs root: use sudo when we are not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all build serve dist examples test deps deps-rust deps-system deps-node wasm-target \
+.PHONY: all build serve dist examples test deps python python-venv test-python test-torch deps-rust deps-system deps-node wasm-target \
         wasm-bindgen-cli rust-components bench clean
 
 all: build
@@ -132,6 +135,46 @@ examples: deps-node
 dist: build examples
 	node tools/dist.mjs
 
+# ---------------------------------------------------------------- python
+
+# The widget's wheel: python/src/convviz/static/ gets the bundled front end (tools/pybundle.mjs:
+# python/js/widget.js and the www/ modules it imports, stylesheets inlined) and the SIMD128 wasm;
+# then a standard build (hatchling) in a venv of ours. Needs `make build` done (www/pkg).
+PYVENV := target/pyvenv
+PYVENV_STAMP := $(PYVENV)/.installed
+PY_STATIC := python/src/convviz/static
+PY_DEPS := jupyterlab anywidget numpy pytest build hatchling
+
+$(PYVENV_STAMP):
+	python3 -m venv $(PYVENV)
+	$(PYVENV)/bin/pip install -q --disable-pip-version-check $(PY_DEPS)
+	@touch $@
+
+python-venv: $(PYVENV_STAMP)
+
+python: $(PYVENV_STAMP)
+	@test -f $(PKG)/convviz_bg.wasm || { echo "www/pkg is not built: run make build first" >&2; exit 1; }
+	rm -rf $(PY_STATIC) python/dist
+	mkdir -p $(PY_STATIC)
+	node tools/pybundle.mjs $(PY_STATIC)/widget.js
+	cp $(PKG)/convviz_bg.wasm $(PY_STATIC)/
+	cd python && ../$(PYVENV)/bin/python -m build --wheel --no-isolation --outdir dist . >/dev/null
+	@ls -l python/dist/*.whl
+
+# pytest: reading modules and arrays into state (torch-only tests skip without torch), then the
+# end-to-end test (a JupyterLab server on 127.0.0.1, a notebook run in Chromium).
+test-python: python
+	$(PYVENV)/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps python/dist/*.whl
+	cd python && ../$(PYVENV)/bin/python -m pytest -q -p no:cacheprovider tests
+
+# The same tests with torch: PyPI's wheel, multi-GB with its CUDA libraries (not part of make deps or make test).
+PYVENV_TORCH := target/pyvenv-torch
+test-torch: python
+	@test -f $(PYVENV_TORCH)/.installed || { python3 -m venv $(PYVENV_TORCH) && \
+	  $(PYVENV_TORCH)/bin/pip install -q --disable-pip-version-check $(PY_DEPS) torch && touch $(PYVENV_TORCH)/.installed; }
+	$(PYVENV_TORCH)/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps python/dist/*.whl
+	cd python && ../$(PYVENV_TORCH)/bin/python -m pytest -q -p no:cacheprovider tests
+
 # ---------------------------------------------------------------- test
 
 test: deps
@@ -181,4 +224,4 @@ bench: build deps-node
 # ---------------------------------------------------------------- clean
 
 clean:
-	rm -rf $(PKG) target tests/e2e/screenshots dist examples/vendor
+	rm -rf $(PKG) target tests/e2e/screenshots dist examples/vendor python/dist python/src/convviz/static

@@ -51,6 +51,9 @@ if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then
 else
   skip_step e2e "no tests/e2e/*.test.mjs yet"
 fi
+# the Jupyter widget: its wheel, pytest, a notebook in a real JupyterLab (a venv from PyPI, made
+# once in target/pyvenv: ~1 min the first time, ~20-35 s after; never torch: make test-torch)
+run_step python "$MAKE" --no-print-directory test-python
 
 passed=0 failed=0 skipped=0
 echo

@@ -56,6 +56,22 @@ export function loadApi() {
 }
 let engineOnce = null;
 
+/**
+ * The wasm functions from a module's bytes instead of a URL (a host that serves no files, e.g. a
+ * Jupyter widget, which receives them from the kernel). Memoised with loadApi: the page's one
+ * engine is whichever of the two was asked first.
+ * @param {BufferSource|WebAssembly.Module} bytes  convviz_bg.wasm (or the relaxed-SIMD module)
+ * @param {'relaxed-simd'|'simd128'} [engine='simd128']  which build the bytes are
+ * @returns {Promise<{ engine: string, api: object }>}
+ */
+export function loadApiFromBytes(bytes, engine = 'simd128') {
+  engineOnce ??= import('./pkg/convviz.js').then(async (api) => {
+    await api.default({ module_or_path: bytes });
+    return { engine, api };
+  });
+  return engineOnce;
+}
+
 /** The package of the newer ops (crates/more: backward, conv1d, pooling, receptive fields), next to the core one. */
 export const MORE_PACKAGE = new URL('./pkg/more/convviz_more.js', import.meta.url).href;
 

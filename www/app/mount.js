@@ -53,9 +53,13 @@ const FAST_PLAY = 20;
  * @param {Element|ShadowRoot} root
  * @param {MountOptions} options
  * @returns {{ destroy(): void, store: Store, timeline: Timeline, held(): number, root: Element|ShadowRoot,
- *             load(link: string): void, redraw(): void }}
+ *             load(link: string): void, redraw(): void, outputs(): Array<[string, object]>,
+ *             hovered(): object|null }}
  *   `load(link)` replaces the state with a link's (a mangled one: its notice and the defaults);
- *   `redraw()` wakes the frame loop after the timeline was driven from outside.
+ *   `redraw()` wakes the frame loop after the timeline was driven from outside;
+ *   `outputs()` the shown model's output tensors (the mode's `outputs`: [[name, {shape, data}]],
+ *   [] before the first picture); `hovered()` the target under the pointer (or pinned), in the
+ *   shown mode's hit-test terms (e.g. `{ kind: 'position', co, l }`), or null.
  */
 export function mount(root, options) {
   const { api } = options;
@@ -72,6 +76,8 @@ export function mount(root, options) {
     held: () => scope.held(),
     load: (link) => app.load(fromHash(link, MODE_NAMES)),
     redraw: () => app.invalidate(),
+    outputs: () => (app.model && app.mode.outputs ? app.mode.outputs(app.model) : []),
+    hovered: () => app.hover ?? app.pinned,
     destroy() {
       scope.destroy();
       app.stop();

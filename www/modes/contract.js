@@ -40,6 +40,9 @@
  *                                  parameter changes when the learner switches to this mode from
  *                                  `from` (e.g. the transposed layer of the Conv2d just built), and
  *                                  the line that tells the learner so
+ * @property {(model: Model) => Array<[string, {shape: number[], data: Float32Array}]>} [outputs]
+ *                                  the tensors the mode's call returns, the one `shapes` names first
+ *                                  (what a host reads back: the Jupyter widget's `w.output`)
  * @property {boolean} [keepsImage] an image input stays the input in this mode
  * @property {boolean} [oneAxis]   a 1-D layer: pair arguments show their width slider only, which sets both numbers
  * @property {string} [module]      its ops are in a wasm module of their own (e.g. 'more'): the app

@@ -40,6 +40,7 @@ export const mode = {
   valid: validConvTarget,
   repr: (params) => convRepr('Conv2d', params),
   shapes: (model) => [['x', model.input.shape], ['y', model.output.shape]],
+  outputs: (model) => [['y', model.output]],
 
   /** Frame extras for the input view: the previous position (stride ghost) and the glide. */
   frame(model, timeline, focus, now) {

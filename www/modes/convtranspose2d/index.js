@@ -47,6 +47,7 @@ export const mode = {
   },
   // the round trip's names, in every card of the tab: y = the layer's input, x̂ = its output
   shapes: (model) => [['y', model.input.shape], ['x̂', model.output.shape]],
+  outputs: (model) => [['x̂', model.output]],
 
   /** One-time wiring of this page's own controls. */
   init({ store, $$, listen }) {

@@ -35,6 +35,7 @@ export const mode = {
   valid: validUnfoldTarget,
   repr: (p) => `F.unfold(x, kernel_size=${tup(p.kernel_size)}, dilation=${tup(p.dilation)}, padding=${tup(p.padding)}, stride=${tup(p.stride)})`,
   shapes: (model) => [['x', model.input.shape], ['unfold(x)', model.columns.shape]],
+  outputs: (model) => [['unfold(x)', model.columns], ['fold(unfold(x))', model.back]],
   frame: (model, timeline, focus, now) => ({ position: timeline.position, slide: timeline.slide(now) }),
 
   positionText(model, position) {
