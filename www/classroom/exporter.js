@@ -176,7 +176,8 @@ function pngBlocks(ctx, mode) {
     const cv = ctx.canvases.get(name);
     if (!cv || !visible(cv.el) || !visible(cv.wrap)) continue;
     const card = cv.el.closest('.card');
-    const title = card ? card.querySelector('h2')?.textContent.trim() ?? '' : '';
+    // innerText: the title as shown (a hidden alternative, like the flip switch's, stays out)
+    const title = card ? (card.querySelector('h2')?.innerText ?? '').replace(/\s+/g, ' ').trim() : '';
     blocks.push({ title, canvas: cv, width: cv.width, height: cv.height });
   }
   for (const dp of ctx.$$('.pane:not([hidden]) .dot-product')) {

@@ -158,6 +158,9 @@ function render(ctx, bar, L, mode, model, state) {
   if (own) {
     L.facts = factContext(mode, model, state);
     fillWords(bar, L, L.facts);
+  } else {
+    // the step's model is gone (each recompute disposes the one before): its answer waits for its tab
+    L.facts = null;
   }
   markCards(ctx, L, mode, own);
 }
@@ -182,7 +185,10 @@ function markCards(ctx, L, mode, own) {
 
 /** Judge the typed answer: any readable answer, right or wrong, reveals the step. */
 function check(ctx, bar, L) {
-  if (!L.facts) return;
+  if (!L.facts) {
+    setText(bar.result, 'Back in the step’s tab, this answer can be checked.');
+    return;
+  }
   const r = checkAnswer(L.step.question, bar.guess.value, L.facts);
   setText(bar.result, r.valid && r.correct ? `✓ ${r.message} Well done.` : r.message);
   bar.result.className = `lesson-result${r.valid ? (r.correct ? ' is-good' : ' is-bad') : ''}`;
