@@ -160,6 +160,7 @@ test('every tab states its learnable parameters and receptive field (#19)', asyn
     await openMode(page, mode);
     await page.waitForSelector(sel);
     assert.equal(await page.locator(sel).getAttribute('data-params'), params, mode);
+    if (mode !== 'convTranspose2d') assert.equal(await page.locator(`${sel.split(' ')[0]} [data-field]`).getAttribute('data-field'), '3,3', `${mode}: the receptive field`);
   }
   assert.deepEqual(errors, []);
   await close();

@@ -144,8 +144,9 @@ function matrixFacts(model, p) {
   const [kh, kw] = p.kernel_size;
   const weights = model.cout * (model.cin / model.groups) * kh * kw;
   const bias = p.bias ? model.cout : 0;
-  const fh = p.dilation[0] * (kh - 1) + 1;
-  const fw = p.dilation[1] * (kw - 1) + 1;
+  // the receptive field as conv2dOutputSize's arithmetic gives it (a view does no maths)
+  const fh = model.arithmetic.height.effectiveKernel;
+  const fw = model.arithmetic.width.effectiveKernel;
   return el('p', {
     class: 'f-params', 'data-params': String(weights + bias), 'data-field': `${fh},${fw}`,
     text: `learnable parameters: ${weights}${bias ? ` + ${bias} bias` : ''} (each C above is made of one kernel's ${kh * kw}); receptive field ${fh}×${fw}: a row of C has at most ${kh * kw} non-zero entries spread over that window`,
@@ -179,7 +180,11 @@ export function renderMatrixRow(root, model, focus) {
   root.querySelector('.dp-terms').append(line);
 }
 
-/** The reach of a kernel along one axis: dilation·(kernel_size − 1) + 1 cells. */
+/**
+ * The reach of a transposed kernel along one axis, dilation·(kernel_size − 1) + 1 cells: the one
+ * number convTranspose2dOutputSize's arithmetic does not carry (conv2dOutputSize's does, as
+ * `effectiveKernel`, and the other tabs read it from there).
+ */
 const span = (a) => a.dilation * (a.kernel - 1) + 1;
 
 /**
@@ -200,6 +205,7 @@ function transposeFacts(model, ah, aw) {
 /** F.unfold learns nothing; each column holds one patch of dilation·(kernel_size − 1) + 1 cells per axis. */
 function unfoldFacts(ah, aw) {
   const p = el('p', { class: 'f-params', 'data-params': '0', text: 'learnable parameters: 0 (F.unfold and F.fold only move numbers)' });
-  const f = el('p', { class: 'f-field', 'data-field': `${span(ah)},${span(aw)}`, text: `receptive field: each column reads a ${span(ah)}×${span(aw)} patch (dilation·(kernel_size − 1) + 1 per axis)` });
+  const [fh, fw] = [ah.effectiveKernel, aw.effectiveKernel];
+  const f = el('p', { class: 'f-field', 'data-field': `${fh},${fw}`, text: `receptive field: each column reads a ${fh}×${fw} patch (dilation·(kernel_size − 1) + 1 per axis)` });
   return el('div', {}, p, f);
 }
